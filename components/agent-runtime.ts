@@ -1,0 +1,168 @@
+/**
+ * AgentRuntime: the fractal agents runtime (seed chart `fractal-agents-runtime`), Python
+ * (Robyn) or TypeScript (Bun) by one `runtime` switch.
+ *
+ * This first version deploys the Deployment, Service and ServiceAccount with the chart's
+ * plain settings; credentials, autoscaling, ingress, network policy and monitoring come with
+ * the building blocks they need.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AgentRuntimeConfig, ImagesConfig } from "./config";
+import {
+    AppIdentity,
+    EnvVar,
+    TMP_DIR,
+    buildPodSpec,
+    buildPodTemplate,
+    httpGetProbe,
+    imageReference,
+    objectLabels,
+    podLabels,
+    selectorLabels,
+} from "./pod";
+
+export interface AgentRuntimeArgs {
+    /** The runtime's settings, already validated and defaulted by the config layer. */
+    config: AgentRuntimeConfig;
+    /** Registry override and shared pull secrets. */
+    images: ImagesConfig;
+    /** Namespace to deploy into. */
+    namespace: pulumi.Input<string>;
+}
+
+/** The chart's image per runtime, used when `image.repository` is not set. */
+export const DEFAULT_REPOSITORIES = {
+    python: "ghcr.io/l4b4r4b4b4/fractal-agents-runtime-python",
+    ts: "ghcr.io/l4b4r4b4b4/fractal-agents-runtime-ts",
+} as const;
+
+/** The runtime's UID/GID (`appuser` in both images). */
+export const RUNTIME_UID = 65532;
+
+export interface ResolvedAgentRuntime {
+    identity: AppIdentity;
+    containerPort: number;
+    image: string;
+    env: EnvVar[];
+}
+
+function plainEnv(name: string, value: string | number | boolean | undefined): EnvVar[] {
+    return value === undefined ? [] : [{ name, value: String(value) }];
+}
+
+/** The environment: shared variables for both runtimes, then the selected runtime's own. */
+export function buildRuntimeEnv(config: AgentRuntimeConfig): EnvVar[] {
+    const s = config.settings;
+    const shared = [
+        ...plainEnv("SUPABASE_URL", s.supabaseUrl),
+        ...plainEnv("OPENAI_API_BASE", s.openaiApiBase),
+        ...plainEnv("MODEL_NAME", s.modelName),
+        ...plainEnv("LANGFUSE_BASE_URL", s.langfuseBaseUrl),
+        ...plainEnv("LANGCHAIN_TRACING_V2", s.langchainTracingV2),
+        ...plainEnv("LANGCHAIN_PROJECT", s.langchainProject),
+        ...plainEnv("DATABASE_POOL_MIN_SIZE", s.databasePoolMinSize),
+        ...plainEnv("DATABASE_POOL_MAX_SIZE", s.databasePoolMaxSize),
+        ...plainEnv("DATABASE_POOL_TIMEOUT", s.databasePoolTimeout),
+        ...plainEnv("LOG_LEVEL", s.logLevel),
+        ...plainEnv("AGENT_SYNC_SCOPE", s.agentSyncScope),
+        ...plainEnv("LANGFUSE_PROMPT_CACHE_TTL_SECONDS", s.langfusePromptCacheTtlSeconds),
+    ];
+    const runtimeSpecific =
+        config.runtime === "python"
+            ? [
+                  ...plainEnv("ROBYN_HOST", config.python.host),
+                  ...plainEnv("ROBYN_PORT", config.python.port),
+                  ...plainEnv("ROBYN_WORKERS", config.python.workers),
+                  ...plainEnv("ROBYN_DEV", config.python.devMode),
+              ]
+            : [...plainEnv("PORT", config.typescript.port), ...plainEnv("NODE_ENV", config.typescript.nodeEnv)];
+    return [...shared, ...runtimeSpecific];
+}
+
+export function resolveAgentRuntimeArgs(args: AgentRuntimeArgs): ResolvedAgentRuntime {
+    const { config } = args;
+    return {
+        identity: { name: "fractal-agents-runtime", instance: config.name, component: "runtime", version: config.image.tag },
+        containerPort: config.runtime === "python" ? config.python.port : config.typescript.port,
+        image: imageReference({
+            registry: config.image.registry ?? args.images.registry,
+            repository: config.image.repository ?? DEFAULT_REPOSITORIES[config.runtime],
+            tag: config.image.tag,
+            digest: config.image.digest,
+        }),
+        env: buildRuntimeEnv(config),
+    };
+}
+
+export function buildAgentRuntimeDeploymentSpec(args: AgentRuntimeArgs, resolved: ResolvedAgentRuntime): k8s.types.input.apps.v1.DeploymentSpec {
+    const { config } = args;
+    const labels = { ...podLabels(resolved.identity), "app.kubernetes.io/runtime": config.runtime };
+    const spec = buildPodSpec({
+        runAs: { user: RUNTIME_UID, group: RUNTIME_UID, fsGroup: RUNTIME_UID },
+        serviceAccountName: config.name,
+        automountServiceAccountToken: false, // the runtime never calls the Kubernetes API
+        imagePullSecrets: args.images.pullSecrets,
+        containers: [
+            {
+                name: "runtime",
+                image: resolved.image,
+                imagePullPolicy: config.image.pullPolicy,
+                ports: [{ name: "http", containerPort: resolved.containerPort, protocol: "TCP" }],
+                env: resolved.env,
+                // The chart's timings; the startup probe lets slow starts pass without loosening liveness.
+                startup: httpGetProbe("/health", "http", { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 }),
+                readiness: httpGetProbe("/health", "http", { initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+                liveness: httpGetProbe("/health", "http", { initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
+                resources: config.resources,
+                writableDirs: [TMP_DIR],
+            },
+        ],
+        affinity: {
+            podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                    {
+                        weight: 100,
+                        podAffinityTerm: { labelSelector: { matchLabels: selectorLabels(resolved.identity) }, topologyKey: "kubernetes.io/hostname" },
+                    },
+                ],
+            },
+        },
+    });
+    return {
+        replicas: config.replicas,
+        selector: { matchLabels: selectorLabels(resolved.identity) },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: buildPodTemplate({
+            labels,
+            annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(resolved.containerPort), "prometheus.io/path": "/metrics" },
+            spec,
+        }),
+    };
+}
+
+export function buildAgentRuntimeServiceSpec(resolved: ResolvedAgentRuntime): k8s.types.input.core.v1.ServiceSpec {
+    return {
+        type: "ClusterIP",
+        selector: selectorLabels(resolved.identity),
+        ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+    };
+}
+
+export class AgentRuntime extends pulumi.ComponentResource {
+    /** In-cluster URL of the runtime's Service. */
+    readonly url: pulumi.Output<string>;
+
+    constructor(name: string, args: AgentRuntimeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-platform:agent-runtime:AgentRuntime", name, {}, opts);
+        const resolved = resolveAgentRuntimeArgs(args);
+        const metadata = { name: args.config.name, namespace: args.namespace, labels: objectLabels(resolved.identity) };
+
+        new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, { metadata, automountServiceAccountToken: false }, { parent: this });
+        new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata, spec: buildAgentRuntimeDeploymentSpec(args, resolved) }, { parent: this });
+        const service = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: buildAgentRuntimeServiceSpec(resolved) }, { parent: this });
+
+        this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+        this.registerOutputs({ url: this.url });
+    }
+}

@@ -1,0 +1,224 @@
+/**
+ * The schema of the whole stack configuration (`agent-platform:*` keys).
+ *
+ * Every default lives here and only here: `Pulumi.yaml` declares each top-level key with
+ * `default: {}` so the CLI never demands a value, and the README's config reference is
+ * generated from this file (`npm run docs:config`). Descriptions are written for the user
+ * reading an error or the reference table.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/**
+ * A sensitive string: it must be stored with `pulumi config set --secret`, and it leaves the
+ * config layer only as a secret Output, so it stays secret all the way to the Secret object.
+ */
+export function sensitiveString(description: string) {
+    return z
+        .string()
+        .min(1, "must not be empty")
+        .meta({ description, sensitive: true })
+        .transform((value): pulumi.Output<string> => pulumi.secret(value));
+}
+
+/** Shown in error messages and the reference for values that are Kubernetes object names. */
+const dnsLabelPattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const dnsLabel = (description: string) =>
+    z
+        .string()
+        .regex(dnsLabelPattern, "must be a DNS-1123 label")
+        .meta({ description, allowed: "lowercase letters, digits and '-', at most 63 characters, starting and ending alphanumeric" });
+
+const imageDigest = z
+    .string()
+    .regex(/^sha256:[a-f0-9]{64}$/, "must be a sha256 digest")
+    .meta({ description: "Image digest; when set the image is pulled by digest.", allowed: "sha256:<64 hex characters>" });
+
+const quantityPattern = /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/;
+const quantity = (description: string) =>
+    z.string().regex(quantityPattern, "must be a Kubernetes quantity").meta({
+        description,
+        allowed: "a Kubernetes quantity such as 500m, 2, 512Mi, 1Gi",
+    });
+
+const pullPolicy = z.enum(["Always", "IfNotPresent", "Never"]).meta({ description: "Image pull policy." });
+
+/** Container resources; the whole block replaces the default when set. */
+const resources = (defaults: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } }) =>
+    z
+        .strictObject({
+            requests: z
+                .strictObject({
+                    cpu: quantity("CPU request."),
+                    memory: quantity("Memory request."),
+                })
+                .meta({ description: "Resource requests (both required, so the scheduler can place the pod)." }),
+            limits: z
+                .strictObject({
+                    cpu: quantity("CPU limit; leave unset to avoid CPU throttling.").optional(),
+                    memory: quantity("Memory limit."),
+                })
+                .meta({ description: "Resource limits (a memory limit is required)." }),
+        })
+        .default(defaults);
+
+const namespaceBlock = z
+    .strictObject({
+        name: dnsLabel("Namespace every service is deployed into.").default("agent-platform"),
+        create: z
+            .boolean()
+            .default(true)
+            .meta({ description: "Create the namespace (with Pod Security Admission labels); false uses an existing one." }),
+        podSecurity: z
+            .enum(["restricted", "baseline", "privileged"])
+            .default("restricted")
+            .meta({ description: "Pod Security Admission level set as enforce, audit and warn labels on a created namespace." }),
+    })
+    .meta({ description: "The Kubernetes namespace of the platform." });
+
+const clusterBlock = z
+    .strictObject({
+        target: z
+            .enum(["kubeconfig"])
+            .default("kubeconfig")
+            .meta({ description: "Where to deploy: `kubeconfig` reaches any existing cluster." }),
+        kubeconfig: sensitiveString("Kubeconfig file contents (set with `pulumi config set --secret`).").optional(),
+        kubeconfigPath: z
+            .string()
+            .min(1)
+            .meta({ description: "Path to a kubeconfig file, as an alternative to `kubeconfig`." })
+            .optional(),
+        context: z.string().min(1).meta({ description: "Kubeconfig context to use; default is the file's current context." }).optional(),
+        clusterIdentifier: z
+            .string()
+            .min(1)
+            .meta({
+                description:
+                    "Stable identity of the cluster for the provider, so that editing or moving the kubeconfig does not replace every object. Defaults to `<context or 'default'>`.",
+            })
+            .optional(),
+    })
+    .superRefine((cluster, ctx) => {
+        if (cluster.kubeconfig !== undefined && cluster.kubeconfigPath !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["kubeconfig"], message: "set either `cluster.kubeconfig` or `cluster.kubeconfigPath`, not both" });
+        }
+        if (cluster.target === "kubeconfig" && cluster.kubeconfig === undefined && cluster.kubeconfigPath === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["kubeconfigPath"],
+                message: "the kubeconfig target needs `cluster.kubeconfigPath` or a secret `cluster.kubeconfig` (the ambient KUBECONFIG is never used)",
+            });
+        }
+    })
+    .meta({ description: "The cluster the stack deploys to; an explicit Kubernetes provider is always used, never the ambient KUBECONFIG." });
+
+const imagesBlock = z
+    .strictObject({
+        registry: z
+            .string()
+            .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry host with optional path")
+            .meta({
+                description: "Registry that replaces the registry of every image without an explicit per-image registry (for vendored images).",
+                allowed: "a registry host[:port][/path], e.g. myregistry.azurecr.io",
+            })
+            .optional(),
+        pullSecrets: z
+            .array(dnsLabel("Name of an existing image pull Secret."))
+            .default([])
+            .meta({ description: "Existing image pull Secrets added to every pod." }),
+    })
+    .meta({ description: "Images: a registry override and the image pull Secrets shared by every workload." });
+
+const agentRuntimeBlock = z
+    .strictObject({
+        enabled: z.boolean().default(true).meta({ description: "Deploy the agent runtime." }),
+        name: dnsLabel("Instance name; every object of the runtime is named after it.").default("agent-runtime"),
+        runtime: z
+            .enum(["python", "ts"])
+            .default("python")
+            .meta({ description: "Which runtime: `python` (Robyn, port 8081) or `ts` (Bun, port 3000). Selects image, port and env." }),
+        image: z
+            .strictObject({
+                registry: z.string().min(1).meta({ description: "Registry of this image (overrides `images.registry`)." }).optional(),
+                repository: z
+                    .string()
+                    .min(1)
+                    .meta({
+                        description:
+                            "Repository; default `ghcr.io/l4b4r4b4b4/fractal-agents-runtime-python` or `-ts` by `runtime`.",
+                    })
+                    .optional(),
+                tag: z.string().min(1).default("0.0.3").meta({ description: "Image tag." }),
+                digest: imageDigest.optional(),
+                pullPolicy: pullPolicy.default("IfNotPresent"),
+            })
+            .prefault({})
+            .meta({ description: "Runtime image." }),
+        replicas: z.number().int().min(0).max(100).default(2).meta({ description: "Number of pods." }),
+        resources: resources({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "2Gi" } }).meta({
+            description: "Container resources.",
+        }),
+        python: z
+            .strictObject({
+                host: z.string().min(1).default("0.0.0.0").meta({ description: "ROBYN_HOST: bind address." }),
+                port: z.number().int().min(1024).max(65535).default(8081).meta({ description: "ROBYN_PORT and the container port." }),
+                workers: z.number().int().min(1).max(64).default(4).meta({ description: "ROBYN_WORKERS: worker processes." }),
+                devMode: z.boolean().default(false).meta({ description: "ROBYN_DEV: hot reload (never in production)." }),
+            })
+            .prefault({})
+            .meta({ description: "Settings used only when `runtime` is `python`." }),
+        typescript: z
+            .strictObject({
+                port: z.number().int().min(1024).max(65535).default(3000).meta({ description: "PORT and the container port." }),
+                nodeEnv: z.enum(["production", "development", "test"]).default("production").meta({ description: "NODE_ENV." }),
+            })
+            .prefault({})
+            .meta({ description: "Settings used only when `runtime` is `ts`." }),
+        settings: z
+            .strictObject({
+                supabaseUrl: z.url("must be an http(s) URL").meta({ description: "SUPABASE_URL." }).optional(),
+                openaiApiBase: z.url("must be an http(s) URL").meta({ description: "OPENAI_API_BASE: OpenAI-compatible endpoint." }).optional(),
+                modelName: z.string().min(1).meta({ description: "MODEL_NAME: default LLM model." }).optional(),
+                langfuseBaseUrl: z.url("must be an http(s) URL").meta({ description: "LANGFUSE_BASE_URL." }).optional(),
+                langchainTracingV2: z.boolean().default(false).meta({ description: "LANGCHAIN_TRACING_V2." }),
+                langchainProject: z.string().min(1).meta({ description: "LANGCHAIN_PROJECT." }).optional(),
+                databasePoolMinSize: z.number().int().min(0).default(2).meta({ description: "DATABASE_POOL_MIN_SIZE." }),
+                databasePoolMaxSize: z.number().int().min(1).default(10).meta({ description: "DATABASE_POOL_MAX_SIZE." }),
+                databasePoolTimeout: z.number().int().min(1).default(30).meta({ description: "DATABASE_POOL_TIMEOUT (seconds)." }),
+                logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO").meta({ description: "LOG_LEVEL." }),
+                agentSyncScope: z.string().min(1).default("none").meta({ description: "AGENT_SYNC_SCOPE: agents synced at startup (`none`, `all`, ...)." }),
+                langfusePromptCacheTtlSeconds: z
+                    .number()
+                    .int()
+                    .min(0)
+                    .meta({ description: "LANGFUSE_PROMPT_CACHE_TTL_SECONDS." })
+                    .optional(),
+            })
+            .prefault({})
+            .superRefine((s, ctx) => {
+                if (s.databasePoolMinSize > s.databasePoolMaxSize) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["databasePoolMinSize"],
+                        message: `must not exceed databasePoolMaxSize (${s.databasePoolMaxSize})`,
+                    });
+                }
+            })
+            .meta({ description: "Plain (non-secret) runtime settings, rendered as environment variables." }),
+    })
+    .meta({ description: "The fractal agents runtime (seed chart fractal-agents-runtime)." });
+
+/** Every `agent-platform:*` key. Each is an object block; see Pulumi.yaml for why. */
+export const stackConfigSchema = z.strictObject({
+    namespace: namespaceBlock.prefault({}),
+    cluster: clusterBlock.prefault({}),
+    images: imagesBlock.prefault({}),
+    agentRuntime: agentRuntimeBlock.prefault({}),
+});
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type NamespaceConfig = StackConfig["namespace"];
+export type ClusterConfig = StackConfig["cluster"];
+export type ImagesConfig = StackConfig["images"];
+export type AgentRuntimeConfig = StackConfig["agentRuntime"];

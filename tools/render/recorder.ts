@@ -1,0 +1,143 @@
+/**
+ * Runs a Pulumi program under the SDK's mocks and records every request the engine would
+ * receive: each resource's type, name, parent, provider and inputs (secrets redacted), every
+ * provider function call, and the stack outputs. Used by `npm run render` and by the tests.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { decodeWire } from "./wire";
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    parent?: string;
+    /** Provider reference (`<provider urn>::<id>`), for custom resources. */
+    provider?: string;
+    inputs: Record<string, unknown>;
+    /** Properties the program asked the engine to keep secret in state. */
+    additionalSecretOutputs: string[];
+    protect: boolean;
+    dependsOn: string[];
+}
+
+export interface RecordedCall {
+    token: string;
+    provider?: string;
+}
+
+export interface Recording {
+    resources: RecordedResource[];
+    calls: RecordedCall[];
+    stackOutputs: Record<string, unknown>;
+}
+
+/** Names the Kubernetes provider would generate for objects without `metadata.name`. */
+export function autoName(resourceName: string, urn: string): string {
+    return `${resourceName}-${createHash("sha256").update(urn).digest("hex").slice(0, 8)}`;
+}
+
+function urnOf(parent: string | undefined, type: string, name: string, project: string, stack: string): string {
+    const parentType = parent ? parent.split("::")[2]!.split("$").pop() + "$" : "";
+    return `urn:pulumi:${stack}::${project}::${parentType}${type}::${name}`;
+}
+
+/** The state a mocked resource reports back, so dependent resources see realistic values. */
+function mockState(args: pulumi.runtime.MockResourceArgs, urn: string): Record<string, unknown> {
+    const state: Record<string, unknown> = { ...args.inputs };
+    if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm")) {
+        const metadata = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
+        metadata.name ??= autoName(args.name, urn);
+        state.metadata = metadata;
+    } else {
+        state.name ??= args.name;
+    }
+    return state;
+}
+
+type Callback = (err: unknown, response?: unknown) => void;
+interface MonitorRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getProtect(): boolean;
+    getDependenciesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+export interface RecordOptions {
+    project: string;
+    stack: string;
+    /** Values returned for provider function calls (invokes), by token. */
+    callResults?: (token: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/**
+ * Installs the mocks and a recorder on the mock monitor. The returned recording fills up
+ * as the program registers resources.
+ */
+export async function startRecording(options: RecordOptions): Promise<Recording> {
+    const recording: Recording = { resources: [], calls: [], stackOutputs: {} };
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const urn = pendingUrns.get(`${args.type}::${args.name}`) ?? "";
+                return { id: args.custom ? `${args.name}-id` : undefined, state: mockState(args, urn) };
+            },
+            call: (args) => {
+                recording.calls.push({ token: args.token, provider: args.provider });
+                return options.callResults ? options.callResults(args.token, args.inputs) : {};
+            },
+        },
+        options.project,
+        options.stack,
+        false,
+    );
+    const pendingUrns = new Map<string, string>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, (req: unknown, cb: Callback) => unknown>;
+
+    const registerResource = monitor.registerResource!.bind(monitor);
+    monitor.registerResource = (req: unknown, callback: Callback) => {
+        const r = req as MonitorRequest;
+        const urn = urnOf(r.getParent() || undefined, r.getType(), r.getName(), options.project, options.stack);
+        pendingUrns.set(`${r.getType()}::${r.getName()}`, urn);
+        recording.resources.push({
+            urn,
+            type: r.getType(),
+            name: r.getName(),
+            custom: r.getCustom(),
+            parent: r.getParent() || undefined,
+            provider: r.getProvider() || undefined,
+            inputs: (decodeWire(r.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>) ?? {},
+            additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
+            protect: r.getProtect(),
+            dependsOn: r.getDependenciesList(),
+        });
+        return registerResource(req, callback);
+    };
+
+    const registerResourceOutputs = monitor.registerResourceOutputs!.bind(monitor);
+    monitor.registerResourceOutputs = (req: unknown, callback: Callback) => {
+        const r = req as { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined };
+        if (r.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
+            recording.stackOutputs = decodeWire(r.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        }
+        return registerResourceOutputs(req, callback);
+    };
+    return recording;
+}
+
+/**
+ * Runs `programPath` (a module with top-level resource code, like index.ts) inside a Pulumi
+ * stack under mocks, waits for every registration, and returns what was recorded.
+ */
+export async function recordProgram(programPath: string, options: RecordOptions): Promise<Recording> {
+    const recording = await startRecording(options);
+    await pulumi.runtime.runInPulumiStack(async () => require(programPath));
+    await pulumi.runtime.disconnect();
+    return recording;
+}
