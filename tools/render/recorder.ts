@@ -132,12 +132,13 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
 }
 
 /**
- * Runs `programPath` (a module with top-level resource code, like index.ts) inside a Pulumi
- * stack under mocks, waits for every registration, and returns what was recorded.
+ * Runs `program` (e.g. `() => require("./index")`, or a test's component code) inside a
+ * Pulumi stack under mocks, waits for every registration, and returns what was recorded.
+ * Whatever the program returns becomes the stack outputs.
  */
-export async function recordProgram(programPath: string, options: RecordOptions): Promise<Recording> {
+export async function record(program: () => unknown, options: RecordOptions): Promise<Recording> {
     const recording = await startRecording(options);
-    await pulumi.runtime.runInPulumiStack(async () => require(programPath));
+    await pulumi.runtime.runInPulumiStack(async () => program());
     await pulumi.runtime.disconnect();
     return recording;
 }

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { KubernetesObject, kubernetesObjects, RenderedObject } from "./manifests";
 import { buildPlan, Plan } from "./output";
-import { recordProgram, Recording } from "./recorder";
+import { record, Recording } from "./recorder";
 import { loadStackFiles } from "./stack-files";
 
 export interface StackRender {
@@ -23,7 +23,8 @@ function defaultProviderUsers(recording: Recording): string[] {
 export async function renderStack(projectDir: string, stack: string): Promise<StackRender> {
     const files = loadStackFiles(projectDir, stack);
     pulumi.runtime.setAllConfig(files.config, files.secretKeys);
-    const recording = await recordProgram(path.join(projectDir, "index.ts"), { project: files.project, stack });
+    const program = path.join(projectDir, "index.ts");
+    const recording = await record(() => require(program), { project: files.project, stack });
     const strays = defaultProviderUsers(recording);
     if (strays.length > 0) {
         // Pulumi.yaml disables the default Kubernetes provider; `pulumi up` would fail on these.
