@@ -1,43 +1,53 @@
 /**
- * `npm run render -- <stack> [--out DIR]`
+ * `npm run render -- <stack> [--out DIR] [--config-file FILE]`
  *
  * Runs the real program for a stack under the Pulumi SDK's mocks and writes what `pulumi up`
  * would create (nothing is deployed): every Kubernetes object as YAML and plan.json, then
  * runs the policy pack over the objects. Exit 0 on success; 1 on a config error, an unknown
- * stack or a mandatory policy violation.
+ * stack or a mandatory policy violation; 2 on bad arguments.
  */
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { writeRender, summarize } from "./render/output";
-import { objectsOf, renderStack } from "./render/render-stack";
 import { checkObjects } from "../policies/evaluate";
+import { summarize, writeRender } from "./render/output";
+import { objectsOf, renderStack } from "./render/render-stack";
+import { StackFileError } from "./render/stack-files";
 
-const USAGE = "usage: npm run render -- <stack> [--out DIR]";
+const USAGE = "usage: npm run render -- <stack> [--out DIR] [--config-file FILE]";
 
-function parseArgs(argv: string[]): { stack: string; outDir?: string } {
+class UsageError extends Error {}
+
+interface Args {
+    stack: string;
+    outDir?: string;
+    configFile?: string;
+}
+
+function parseArgs(argv: string[]): Args {
     const positional: string[] = [];
-    let outDir: string | undefined;
+    const options: Record<string, string | undefined> = {};
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i]!;
-        if (arg === "--out") {
-            outDir = argv[++i];
-            if (!outDir) throw new Error(`--out needs a directory\n${USAGE}`);
-        } else if (arg.startsWith("--out=")) {
-            outDir = arg.slice("--out=".length);
+        const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+        if (flag === "--out" || flag === "--config-file") {
+            const value = inline ?? argv[++i];
+            if (!value) throw new UsageError(`${flag} needs a value\n${USAGE}`);
+            options[flag] = value;
         } else if (arg.startsWith("-")) {
-            throw new Error(`unknown option ${arg}\n${USAGE}`);
+            throw new UsageError(`unknown option ${arg}\n${USAGE}`);
         } else {
             positional.push(arg);
         }
     }
-    if (positional.length !== 1) throw new Error(USAGE);
-    return { stack: positional[0]!, outDir };
+    if (positional.length !== 1) throw new UsageError(USAGE);
+    return { stack: positional[0]!, outDir: options["--out"], configFile: options["--config-file"] };
 }
 
 async function main(): Promise<number> {
     const projectDir = path.resolve(__dirname, "..");
-    const { stack, outDir } = parseArgs(process.argv.slice(2));
-    const out = path.resolve(outDir ?? path.join(projectDir, "rendered", stack));
-    const render = await renderStack(projectDir, stack);
+    const args = parseArgs(process.argv.slice(2));
+    const out = path.resolve(args.outDir ?? path.join(projectDir, "rendered", args.stack));
+    const render = await renderStack(projectDir, args.stack, args.configFile && path.resolve(args.configFile));
     const files = writeRender(out, render.plan, render.objects);
     console.log(summarize(render.plan, render.objects));
     console.log(`\nWrote ${files.length} object files and plan.json to ${path.relative(process.cwd(), out) || "."}`);
@@ -54,8 +64,13 @@ async function main(): Promise<number> {
 main().then(
     (code) => process.exit(code),
     (err: Error) => {
-        // Config and input errors are for the user: the message, never a stack trace.
-        console.error(`render failed: ${err.message}`);
+        if (err instanceof UsageError) {
+            console.error(err.message);
+            process.exit(2);
+        }
+        // Config and stack-file errors are the user's to fix: the message, never a stack trace.
+        const userError = pulumi.RunError.isInstance(err) || err instanceof StackFileError;
+        console.error(`render failed: ${userError ? err.message : err.stack}`);
         process.exit(1);
     },
 );

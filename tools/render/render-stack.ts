@@ -20,8 +20,9 @@ function defaultProviderUsers(recording: Recording): string[] {
     return recording.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.provider).map((r) => r.urn);
 }
 
-export async function renderStack(projectDir: string, stack: string): Promise<StackRender> {
-    const files = loadStackFiles(projectDir, stack);
+/** Renders `stack`; `configFile` replaces Pulumi.<stack>.yaml (to try a variant). */
+export async function renderStack(projectDir: string, stack: string, configFile?: string): Promise<StackRender> {
+    const files = loadStackFiles(projectDir, stack, configFile);
     pulumi.runtime.setAllConfig(files.config, files.secretKeys);
     const program = path.join(projectDir, "index.ts");
     const recording = await record(() => require(program), { project: files.project, stack });

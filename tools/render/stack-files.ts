@@ -1,13 +1,13 @@
 /**
  * Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the Pulumi CLI does for a program: project
  * defaults first, stack values over them, every value as the string the engine would pass.
- * A `secure:` value cannot be decrypted offline, so it becomes the redaction placeholder and
- * its top-level key is marked secret, as the engine marks it.
+ * A `secure:` value cannot be decrypted offline, so it becomes a placeholder and its top-level
+ * key is marked secret, as the engine marks it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { REDACTED } from "./wire";
+import { SECURE_CONFIG_PLACEHOLDER } from "./wire";
 
 export interface StackFiles {
     project: string;
@@ -44,7 +44,7 @@ function redactSecure(value: unknown): { value: unknown; secret: boolean } {
     }
     if (value !== null && typeof value === "object") {
         const record = value as Record<string, unknown>;
-        if (Object.keys(record).length === 1 && typeof record["secure"] === "string") return { value: REDACTED, secret: true };
+        if (Object.keys(record).length === 1 && typeof record["secure"] === "string") return { value: SECURE_CONFIG_PLACEHOLDER, secret: true };
         let secret = false;
         const out: Record<string, unknown> = {};
         for (const [key, child] of Object.entries(record)) {
@@ -66,13 +66,14 @@ function fullKey(project: string, key: string): string {
     return key.includes(":") ? key : `${project}:${key}`;
 }
 
-export function loadStackFiles(projectDir: string, stack: string): StackFiles {
-    const projectFile = path.join(projectDir, "Pulumi.yaml");
-    const project = readYaml(projectFile);
+/** Loads the config of `stack`, from Pulumi.<stack>.yaml or from `stackFile` when given. */
+export function loadStackFiles(projectDir: string, stack: string, stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`)): StackFiles {
+    const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
     const projectName = String(project["name"] ?? "");
-    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
-        throw new StackFileError(`unknown stack '${stack}': there is no Pulumi.${stack}.yaml (known stacks: ${knownStacks(projectDir).join(", ")})`);
+        throw new StackFileError(
+            `unknown stack '${stack}': there is no ${path.basename(stackFile)} (known stacks: ${knownStacks(projectDir).join(", ")})`,
+        );
     }
     const config: Record<string, string> = {};
     const secretKeys = new Set<string>();

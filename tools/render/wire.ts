@@ -6,6 +6,12 @@
 
 /** What every secret value becomes in rendered files, plan.json and stdout. */
 export const REDACTED = "[secret: redacted]";
+/**
+ * What the program sees for a `secure:` stack value, which cannot be decrypted offline. It
+ * differs from REDACTED on purpose: if it shows up in a render, a secret config value flowed
+ * somewhere without being marked secret.
+ */
+export const SECURE_CONFIG_PLACEHOLDER = "[secure config value: not decrypted offline]";
 /** A value the engine would only know after deployment (an output of another resource). */
 export const UNKNOWN = "[unknown until deployed]";
 

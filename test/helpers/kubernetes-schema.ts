@@ -1,0 +1,34 @@
+/**
+ * Validates rendered objects against the real Kubernetes API schemas shipped by the
+ * `kubernetes-models` packages. Every kind a render can produce must have a schema here:
+ * an object of an unknown kind fails, so a new kind is never silently unchecked.
+ */
+
+type Model = new (data: unknown) => { validate(): void };
+
+/** Packages holding the models of custom resources, by API group. */
+const CRD_PACKAGES: Record<string, string> = {};
+
+function modulePath(apiVersion: string): string {
+    const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+    if (!group) return `kubernetes-models/${version}`;
+    const crdPackage = CRD_PACKAGES[group!];
+    return crdPackage ? `${crdPackage}/${group}/${version}` : `kubernetes-models/${group}/${version}`;
+}
+
+/** Throws with every schema error of `object`, or returns quietly. */
+export async function validateAgainstSchema(object: { apiVersion: string; kind: string; metadata?: { name?: string } }): Promise<void> {
+    let models: Record<string, Model>;
+    try {
+        models = await import(modulePath(object.apiVersion));
+    } catch {
+        throw new Error(`no schema for apiVersion ${object.apiVersion}`);
+    }
+    const model = models[object.kind];
+    if (!model) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
+    try {
+        new model(object).validate();
+    } catch (err) {
+        throw new Error(`${object.kind}/${object.metadata?.name}: ${(err as Error).message}`);
+    }
+}
