@@ -170,6 +170,10 @@ export interface ReferenceRow {
     description: string;
 }
 
+function isEmptyObject(value: unknown): boolean {
+    return value !== null && typeof value === "object" && Object.keys(value).length === 0;
+}
+
 function formatDefault(u: Unwrapped): string {
     if (!u.hasDefault) return u.optional ? "unset" : "required";
     const value = typeof u.defaultValue === "function" ? (u.defaultValue as () => unknown)() : u.defaultValue;
@@ -192,7 +196,8 @@ export function referenceRows(schema: Schema, prefix = ""): ReferenceRow[] {
         rows.push({
             key: path,
             type: isBlock ? "object" : typeName(child),
-            default: isBlock ? "" : formatDefault(u),
+            // A block whose default is `{}` takes its fields' defaults; show only real block defaults.
+            default: isBlock && !(u.hasDefault && !isEmptyObject(u.defaultValue)) ? "" : formatDefault(u),
             description: allowed && typeName(child) === "enum" ? `${description} One of: ${allowed}.` : description,
         });
         if (isBlock) rows.push(...referenceRows(child, path));

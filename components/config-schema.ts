@@ -82,7 +82,7 @@ const clusterBlock = z
             .enum(["kubeconfig"])
             .default("kubeconfig")
             .meta({ description: "Where to deploy: `kubeconfig` reaches any existing cluster." }),
-        kubeconfig: sensitiveString("Kubeconfig file contents (set with `pulumi config set --secret`).").optional(),
+        kubeconfig: sensitiveString("Kubeconfig file contents.").optional(),
         kubeconfigPath: z
             .string()
             .min(1)
@@ -94,7 +94,7 @@ const clusterBlock = z
             .min(1)
             .meta({
                 description:
-                    "Stable identity of the cluster for the provider, so that editing or moving the kubeconfig does not replace every object. Defaults to `<context or 'default'>`.",
+                    "Stable identity of the cluster for the provider, so that editing or moving the kubeconfig does not replace every object. Defaults to `kubeconfig/<context>` (or `kubeconfig/current-context`).",
             })
             .optional(),
     })
@@ -156,7 +156,7 @@ const agentRuntimeBlock = z
             .meta({ description: "Runtime image." }),
         replicas: z.number().int().min(0).max(100).default(2).meta({ description: "Number of pods." }),
         resources: resources({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "2Gi" } }).meta({
-            description: "Container resources.",
+            description: "Container resources; a stack that sets this block replaces the default as a whole.",
         }),
         python: z
             .strictObject({

@@ -20,7 +20,7 @@ interface CliRun {
 }
 
 function render(...args: string[]): CliRun {
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/render.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

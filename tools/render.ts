@@ -63,14 +63,15 @@ async function main(): Promise<number> {
 
 main().then(
     (code) => process.exit(code),
-    (err: Error) => {
+    (err: unknown) => {
         if (err instanceof UsageError) {
             console.error(err.message);
             process.exit(2);
         }
         // Config and stack-file errors are the user's to fix: the message, never a stack trace.
         const userError = pulumi.RunError.isInstance(err) || err instanceof StackFileError;
-        console.error(`render failed: ${userError ? err.message : err.stack}`);
+        const error = err as Error;
+        console.error(`render failed: ${userError ? error.message : (error.stack ?? String(err))}`);
         process.exit(1);
     },
 );

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: how long an offline render takes next to the floor every Pulumi program
+ * pays (a Node process that only loads @pulumi/pulumi and @pulumi/kubernetes), then the
+ * policy checker's throughput. A benchmark, not a test: it prints numbers, it asserts nothing.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { runPolicyBench } from "./bench-policy";
+
+const ROOT = path.resolve(__dirname, "..");
+const RUNS = 5;
+const TS_REGISTER = path.join(ROOT, "tools/ts-register.js");
+const MAX_RSS_PRELOAD = path.join(ROOT, "tools/policy-check/print-max-rss.ts");
+
+interface Sample {
+    ms: number;
+    maxRssMb: number;
+}
+
+/** Runs `node <args>` once; wall time from spawn to exit, peak RSS reported by the child. */
+function runOnce(args: string[]): Sample {
+    const start = performance.now();
+    const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+    const ms = performance.now() - start;
+    if (result.status !== 0) throw new Error(`node ${args.join(" ")} failed:\n${result.stderr}`);
+    const rssKb = Number(/max-rss-kb=(\d+)/.exec(result.stderr)?.[1] ?? NaN);
+    return { ms, maxRssMb: rssKb / 1024 };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function measure(args: string[]): Sample {
+    runOnce(args); // warm the file system cache; not counted
+    const samples = Array.from({ length: RUNS }, () => runOnce(args));
+    return { ms: median(samples.map((s) => s.ms)), maxRssMb: Math.max(...samples.map((s) => s.maxRssMb)) };
+}
+
+async function main(): Promise<void> {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-"));
+    try {
+        // The floor runs without tsx: it is what any Pulumi program pays, ours or not.
+        const floor = measure([
+            "-e",
+            "require('@pulumi/pulumi'); require('@pulumi/kubernetes'); process.on('exit', () => process.stderr.write('max-rss-kb=' + process.resourceUsage().maxRSS + '\\n'))",
+        ]);
+        console.log(`Offline render, median of ${RUNS} runs (node ${process.version}, ${os.cpus().length} cores):`);
+        console.log("| stack | render (ms) | floor (ms) | ratio | peak RSS render / floor (MB) |");
+        console.log("| --- | --- | --- | --- | --- |");
+        for (const stack of ["dev", "staging", "prod"]) {
+            const render = measure(["--require", TS_REGISTER, "--require", MAX_RSS_PRELOAD, "tools/render.ts", stack, "--out", path.join(out, stack)]);
+            console.log(
+                `| ${stack} | ${render.ms.toFixed(0)} | ${floor.ms.toFixed(0)} | ${(render.ms / floor.ms).toFixed(2)}x | ${render.maxRssMb.toFixed(0)} / ${floor.maxRssMb.toFixed(0)} |`,
+            );
+        }
+        console.log("\nFloor: a plain Node process that only loads @pulumi/pulumi and @pulumi/kubernetes. The render also loads tools/ts-register.js.\n");
+    } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+    }
+    console.log(await runPolicyBench());
+}
+
+main().catch((err: Error) => {
+    console.error(`bench failed: ${err.message}`);
+    process.exit(1);
+});
