@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, parseStackConfig } from "../components/config";
 import { stackConfigSchema } from "../components/config-schema";
+import { README, readmeWithReference } from "../tools/config-reference";
 import { knownStacks, loadStackFiles } from "../tools/render/stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -144,6 +145,12 @@ describe("stack config", () => {
         it("are exactly dev, staging and prod", () => {
             expect(knownStacks(ROOT)).to.deep.equal(["dev", "prod", "staging"]);
         });
+    });
+
+    it("is documented in the README exactly as the schema says (run `npm run docs:config`)", () => {
+        const readme = fs.readFileSync(README, "utf8");
+        expect(readmeWithReference(readme) === readme, "README config reference is stale").to.equal(true);
+        expect(readme).to.contain("| `agentRuntime.runtime` | enum | `\"python\"` |");
     });
 
     describe("Pulumi.yaml", () => {
