@@ -4,6 +4,12 @@
  */
 import { runPolicyCheck } from "./policy-check/run";
 
+// npm runs scripts from the package root; resolve the user's relative paths from where
+// they typed `npm run policy:check` instead.
+if (process.env["npm_lifecycle_event"] === "policy:check" && process.env["INIT_CWD"]) {
+    process.chdir(process.env["INIT_CWD"]);
+}
+
 // exitCode rather than exit(): let stdout drain when it is a pipe.
 process.exitCode = runPolicyCheck(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),

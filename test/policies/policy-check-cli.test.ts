@@ -1,0 +1,162 @@
+/** policy:check end to end: the real CLI process on temporary manifest files. */
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import jsyaml from "js-yaml";
+import { workloadWith, type Json } from "./support/fixtures";
+
+const cli = join(__dirname, "../../tools/policy-check.ts");
+// By URL, so the loader resolves from any working directory.
+const tsxLoader = pathToFileURL(require.resolve("tsx")).href;
+
+interface CliResult { code: number | null; stdout: string; stderr: string }
+
+function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
+    const result = spawnSync(process.execPath, ["--import", tsxLoader, cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, npm_lifecycle_event: "", ...env } });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function write(root: string, relative: string, content: string): string {
+    const path = join(root, relative);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    return path;
+}
+
+function yamlStream(...documents: unknown[]): string {
+    return documents.map((document) => jsyaml.dump(document)).join("---\n");
+}
+
+/** Breaks exactly one mandatory policy. */
+function privilegedPod(): Json {
+    const pod = workloadWith("Pod", (spec) => { spec.containers[0].securityContext.privileged = true; });
+    delete pod.metadata.namespace;
+    pod.metadata.name = "priv";
+    return pod;
+}
+
+/** Breaks exactly one advisory policy. */
+function latestImageDeployment(): Json {
+    return workloadWith("Deployment", (spec) => { spec.containers[0].image = "nginx:latest"; });
+}
+
+const service = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "team-a" }, spec: { ports: [{ port: 80 }] } };
+
+function expectOneLineError(result: CliResult, pattern: RegExp): void {
+    expect(result.code).to.equal(2);
+    expect(result.stdout).to.equal("");
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines, result.stderr).to.have.length(1);
+    expect(lines[0]).to.match(pattern);
+    expect(result.stderr).to.not.match(/\n\s+at /);
+}
+
+describe("policy:check CLI (end to end)", function () {
+    this.timeout(60_000);
+    const root = mkdtempSync(join(tmpdir(), "policy-check-cli-"));
+
+    it("exits 0 with no output lines on a clean multi-document file, skipping empty documents and non-workload kinds", () => {
+        write(root, "clean/all.yaml", `${yamlStream(workloadWith("Deployment"), service, workloadWith("CronJob"))}---\n# only a comment\n---\n`);
+        const result = runCli(["clean/all.yaml"], root);
+        expect(result.code).to.equal(0);
+        expect(result.stdout).to.equal("");
+        expect(result.stderr).to.contain("3 objects in 1 files: 0 mandatory, 0 advisory violations");
+    });
+
+    it("exits 1 on a mandatory violation inside a kind: List and prints one line per violation", () => {
+        write(root, "list/list.yaml", jsyaml.dump({ apiVersion: "v1", kind: "List", items: [service, privilegedPod()] }));
+        const result = runCli(["list/list.yaml"], root);
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.equal(
+            'list/list.yaml: Pod/-/priv: no-privileged-containers [mandatory]: Pod "priv", container "app": spec.containers[0].securityContext.privileged is true; remove it or set it to false\n',
+        );
+    });
+
+    it("exits 0 when only advisory violations are found, still printing them", () => {
+        write(root, "advisory/deploy.json", JSON.stringify(latestImageDeployment()));
+        const result = runCli(["advisory"], root);
+        expect(result.code).to.equal(0);
+        expect(result.stdout).to.match(/^advisory\/deploy\.json: Deployment\/team-a\/demo: pinned-image \[advisory\]: .*containers\[0\]\.image "nginx:latest" uses the latest tag/);
+        expect(result.stdout.trimEnd().split("\n")).to.have.length(1);
+    });
+
+    it("--json prints an array of {file, kind, namespace, name, policy, enforcementLevel, message}", () => {
+        write(root, "json/both.yaml", yamlStream(privilegedPod(), latestImageDeployment()));
+        const result = runCli(["--json", "json/both.yaml"], root);
+        expect(result.code).to.equal(1);
+        const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+        expect(rows.map((row) => Object.keys(row))).to.deep.equal([
+            ["file", "kind", "namespace", "name", "policy", "enforcementLevel", "message"],
+            ["file", "kind", "namespace", "name", "policy", "enforcementLevel", "message"],
+        ]);
+        expect(rows.map(({ message: _message, ...rest }) => rest)).to.deep.equal([
+            { file: "json/both.yaml", kind: "Pod", namespace: null, name: "priv", policy: "no-privileged-containers", enforcementLevel: "mandatory" },
+            { file: "json/both.yaml", kind: "Deployment", namespace: "team-a", name: "demo", policy: "pinned-image", enforcementLevel: "advisory" },
+        ]);
+    });
+
+    it("--config {\"all\": \"mandatory\"} turns an advisory violation into exit 1", () => {
+        const config = write(root, "config/all-mandatory.json", JSON.stringify({ all: "mandatory" }));
+        const result = runCli(["--config", config, "advisory"], root);
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.contain("pinned-image [mandatory]");
+    });
+
+    it("--config can disable a mandatory policy (exit 0, nothing printed)", () => {
+        write(root, "config/relaxed.json", JSON.stringify({ "no-privileged-containers": { enforcementLevel: "disabled" } }));
+        const result = runCli(["--config=config/relaxed.json", "list/list.yaml"], root);
+        expect(result.code).to.equal(0);
+        expect(result.stdout).to.equal("");
+    });
+
+    it("exits 2 with a one-line reason on an invalid policy config", () => {
+        write(root, "config/typo.json", JSON.stringify({ "no-priviliged-containers": "disabled" }));
+        expectOneLineError(runCli(["--config", "config/typo.json", "list"], root), /^policy:check: config\/typo\.json: policy config "no-priviliged-containers": unknown policy; allowed keys are "all", /);
+    });
+
+    it("exits 2 on bad YAML with the file and line, never a stack trace", () => {
+        write(root, "bad/broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\nspec: {}\n");
+        expectOneLineError(runCli(["bad/broken.yaml"], root), /^policy:check: bad\/broken\.yaml: invalid YAML at line \d+, column \d+: /);
+    });
+
+    it("exits 2 on bad JSON", () => {
+        write(root, "badjson/x.json", "{\"apiVersion\": \"v1\",");
+        expectOneLineError(runCli(["badjson"], root), /^policy:check: badjson\/x\.json: invalid JSON: /);
+    });
+
+    it("exits 2 when a named file is not a Kubernetes manifest", () => {
+        write(root, "notk8s/values.yaml", "replicas: 3\nimage: nginx\n");
+        expectOneLineError(runCli(["notk8s/values.yaml"], root), /^policy:check: notk8s\/values\.yaml: document 1 is not a Kubernetes object \(it needs apiVersion and kind\)$/);
+    });
+
+    it("exits 2 on a missing path and on no arguments", () => {
+        expectOneLineError(runCli(["does/not/exist.yaml"], root), /^policy:check: cannot read does\/not\/exist\.yaml: no such file or directory$/);
+        expectOneLineError(runCli([], root), /^policy:check: no files or directories given; usage: npm run policy:check -- /);
+    });
+
+    it("walks directories recursively for *.yaml, *.yml and *.json, skipping other files, node_modules and non-manifests", () => {
+        write(root, "tree/a/deep/pod.yml", yamlStream(privilegedPod()));
+        write(root, "tree/b/deploy.JSON", JSON.stringify(latestImageDeployment()));
+        write(root, "tree/b/notes.txt", "apiVersion: v1\nkind: Pod\n");
+        write(root, "tree/b/package.json", JSON.stringify({ name: "x", version: "1.0.0" }));
+        write(root, "tree/node_modules/dep/pod.yaml", yamlStream(privilegedPod()));
+        const result = runCli(["tree"], root);
+        expect(result.code).to.equal(1);
+        expect(result.stdout.trimEnd().split("\n").map((line) => line.split(":")[0])).to.deep.equal(["tree/a/deep/pod.yml", "tree/b/deploy.JSON"]);
+        expect(result.stderr).to.contain("tree/b/package.json: skipped, not a Kubernetes manifest");
+    });
+
+    it("under `npm run policy:check`, resolves relative paths from where npm was invoked (INIT_CWD), not the package root", () => {
+        const result = runCli(["list/list.yaml"], tmpdir(), { npm_lifecycle_event: "policy:check", INIT_CWD: root });
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.match(/^list\/list\.yaml: Pod\/-\/priv: /);
+    });
+
+    it("exits 2 on a directory without manifests", () => {
+        write(root, "empty/readme.txt", "nothing here");
+        expectOneLineError(runCli(["empty"], root), /^policy:check: no \*\.yaml, \*\.yml or \*\.json files under empty$/);
+    });
+});
