@@ -7,7 +7,12 @@
 type Model = new (data: unknown) => { validate(): void };
 
 /** Packages holding the models of custom resources, by API group. */
-const CRD_PACKAGES: Record<string, string> = {};
+const CRD_PACKAGES: Record<string, string> = {
+    "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+    "external-secrets.io": "@kubernetes-models/external-secrets",
+    "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
+    "cert-manager.io": "@kubernetes-models/cert-manager",
+};
 
 function modulePath(apiVersion: string): string {
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
