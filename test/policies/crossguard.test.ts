@@ -19,8 +19,15 @@ function policyNamed(name: string) {
     return toResourcePolicy(definition);
 }
 
+/** A resource class of the SDK; its type token is a static the typings keep internal. */
+type ResourceClass = abstract new (...args: never[]) => unknown;
+
+function typeTokenOf(resourceClass: ResourceClass): string {
+    return (resourceClass as unknown as { __pulumiType: string }).__pulumiType;
+}
+
 /** Every workload class of @pulumi/kubernetes, old API versions included. */
-const sdkWorkloadClasses: Array<[{ __pulumiType: string }, WorkloadKind]> = [
+const sdkWorkloadClasses: Array<[ResourceClass, WorkloadKind]> = [
     [k8s.core.v1.Pod, "Pod"],
     [k8s.core.v1.PodTemplate, "PodTemplate"],
     [k8s.core.v1.ReplicationController, "ReplicationController"],
@@ -43,7 +50,7 @@ const sdkWorkloadClasses: Array<[{ __pulumiType: string }, WorkloadKind]> = [
     [k8s.batch.v2alpha1.CronJob, "CronJob"],
 ];
 
-const notWorkloadClasses: Array<{ __pulumiType: string }> = [
+const notWorkloadClasses: ResourceClass[] = [
     k8s.core.v1.Service, k8s.core.v1.ConfigMap, k8s.core.v1.Secret, k8s.core.v1.Namespace,
     k8s.apps.v1.DeploymentPatch, k8s.core.v1.PodPatch, k8s.batch.v1.CronJobPatch, k8s.apps.v1.DeploymentList,
     k8s.yaml.v2.ConfigGroup, k8s.yaml.v2.ConfigFile, k8s.helm.v4.Chart,
@@ -57,8 +64,8 @@ describe("CrossGuard adapters", () => {
     });
 
     for (const [resourceClass, kind] of sdkWorkloadClasses) {
-        it(`recognise ${resourceClass.__pulumiType} as a ${kind}`, () => {
-            const args = resourceArgs(resourceClass.__pulumiType, {});
+        it(`recognise ${typeTokenOf(resourceClass)} as a ${kind}`, () => {
+            const args = resourceArgs(typeTokenOf(resourceClass), {});
             expect(args.isType(resourceClass as never)).to.equal(true);
             expect(workloadKindOfResource(args)).to.equal(kind);
         });
@@ -71,8 +78,8 @@ describe("CrossGuard adapters", () => {
     }
 
     for (const resourceClass of notWorkloadClasses) {
-        it(`report ${resourceClass.__pulumiType} as not applicable, with a reason`, async () => {
-            const args = resourceArgs(resourceClass.__pulumiType, propsOf(resourceClass.__pulumiType));
+        it(`report ${typeTokenOf(resourceClass)} as not applicable, with a reason`, async () => {
+            const args = resourceArgs(typeTokenOf(resourceClass), propsOf(typeTokenOf(resourceClass)));
             const result = await runValidation(policyNamed("run-as-non-root"), args);
             expect(result.violations).to.deep.equal([]);
             expect(result.notApplicable).to.match(/^run-as-non-root applies only to Kubernetes workloads \(Pod, PodTemplate,/);

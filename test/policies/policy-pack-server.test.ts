@@ -12,7 +12,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { AnalyzeRequest, AnalyzerResourceOptions, ConfigureAnalyzerRequest, EnforcementLevel, PolicyConfig, type AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
+import { AnalyzeRequest, AnalyzerResourceOptions, ConfigureAnalyzerRequest, EnforcementLevel, PolicyConfig, type AnalyzeResponse, type AnalyzerInfo } from "@pulumi/pulumi/proto/analyzer_pb";
 import { policyCatalog } from "../../policies/catalog";
 import { workloadWith } from "./support/fixtures";
 
@@ -37,9 +37,10 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
     });
 }
 
-function call<Request, Response>(method: (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => unknown, request: Request): Promise<Response> {
+/** Adapts a callback-style unary call to a promise. */
+function unary<Response>(invoke: (callback: (error: grpc.ServiceError | null, response: Response) => void) => unknown): Promise<Response> {
     return new Promise((resolve, reject) => {
-        method(request, (error, response) => (error ? reject(error) : resolve(response)));
+        invoke((error, response) => (error ? reject(error) : resolve(response)));
     });
 }
 
@@ -67,6 +68,8 @@ describe("the policy pack process over the analyzer protocol", function () {
     let child: ChildProcess | undefined;
     let client: AnalyzerClient;
 
+    const analyze = (request: AnalyzeRequest) => unary<AnalyzeResponse>((done) => client.analyze(request, done));
+
     before(async () => {
         const started = await startPack();
         child = started.child;
@@ -79,7 +82,7 @@ describe("the policy pack process over the analyzer protocol", function () {
     });
 
     it("announces the agent-platform pack, its version and every policy at its default level", async () => {
-        const info = await call(client.getAnalyzerInfo.bind(client), new Empty());
+        const info = await unary<AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
         expect(info.getName()).to.equal("agent-platform");
         expect(info.getVersion()).to.equal("0.1.0");
         expect(info.getPoliciesList().map((policy) => [policy.getName(), policy.getEnforcementlevel()])).to.deep.equal(
@@ -88,13 +91,13 @@ describe("the policy pack process over the analyzer protocol", function () {
     });
 
     it("reports a Deployment's violations at their default levels, with the offline checker's message", async () => {
-        const response = await call(client.analyze.bind(client), analyzeRequest("kubernetes:apps/v1:Deployment", deployment));
+        const response = await analyze(analyzeRequest("kubernetes:apps/v1:Deployment", deployment));
         expect(diagnosticsOf(response)).to.deep.equal([["no-privileged-containers", EnforcementLevel.MANDATORY], ["pinned-image", EnforcementLevel.ADVISORY]]);
         expect(response.getDiagnosticsList()[0]!.getMessage()).to.contain('Deployment "team-a/demo", container "app": spec.template.spec.containers[0].securityContext.privileged is true');
     });
 
     it("marks every policy not applicable to a Service", async () => {
-        const response = await call(client.analyze.bind(client), analyzeRequest("kubernetes:core/v1:Service", { apiVersion: "v1", kind: "Service", metadata: { name: "api" } }));
+        const response = await analyze(analyzeRequest("kubernetes:core/v1:Service", { apiVersion: "v1", kind: "Service", metadata: { name: "api" } }));
         expect(response.getDiagnosticsList()).to.deep.equal([]);
         expect(response.getNotApplicableList().map((entry) => entry.getPolicyName())).to.deep.equal(policyCatalog.map((policy) => policy.name));
     });
@@ -104,8 +107,8 @@ describe("the policy pack process over the analyzer protocol", function () {
         const request = new ConfigureAnalyzerRequest();
         request.getPolicyconfigMap().set("pinned-image", level(EnforcementLevel.MANDATORY));
         request.getPolicyconfigMap().set("no-privileged-containers", level(EnforcementLevel.DISABLED));
-        await call(client.configure.bind(client), request);
-        const response = await call(client.analyze.bind(client), analyzeRequest("kubernetes:apps/v1:Deployment", deployment));
+        await unary<Empty>((done) => client.configure(request, done));
+        const response = await analyze(analyzeRequest("kubernetes:apps/v1:Deployment", deployment));
         expect(diagnosticsOf(response)).to.deep.equal([["pinned-image", EnforcementLevel.MANDATORY]]);
     });
 });
