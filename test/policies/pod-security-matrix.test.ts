@@ -168,6 +168,11 @@ const inheritanceCases: readonly InheritanceCase[] = [
         expected: [["run-as-non-root", "securityContext.runAsNonRoot"]],
     },
     {
+        title: "readOnlyRootFilesystem outside the container's securityContext satisfies nothing",
+        change: (spec, position) => { const container = containerAt(spec, position); delete container.securityContext.readOnlyRootFilesystem; container.readOnlyRootFilesystem = true; },
+        expected: [["read-only-root-filesystem", "securityContext.readOnlyRootFilesystem"]],
+    },
+    {
         title: "hostNetwork inside a container is not a field and changes nothing",
         change: (spec, position) => { containerAt(spec, position).hostNetwork = true; },
         expected: [],
