@@ -2,6 +2,7 @@
  * agent-platform: wiring only. Stack config -> cluster target -> namespace -> components.
  * Config is validated as a whole before any resource is registered.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { AgentRuntime } from "./components/agent-runtime";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
@@ -9,7 +10,7 @@ import { PlatformNamespace } from "./components/namespace";
 
 const config = loadStackConfig();
 
-const cluster = new ClusterTarget("cluster", config.cluster);
+const cluster = new ClusterTarget("cluster", { config: config.cluster, stack: pulumi.getStack() });
 const providers = { providers: [cluster.provider] };
 
 const platformNamespace = new PlatformNamespace("platform", config.namespace, providers);
@@ -19,4 +20,8 @@ const agentRuntime = config.agentRuntime.enabled
     : undefined;
 
 export const namespace = platformNamespace.name;
+export const clusterName = cluster.aks?.clusterName;
+export const resourceGroupName = cluster.aks?.resourceGroupName;
+/** For `pulumi stack output --show-secrets kubeconfig > kubeconfig` (AKS; needs kubelogin). */
+export const kubeconfig = cluster.aks?.kubeconfig;
 export const agentRuntimeUrl = agentRuntime?.url;

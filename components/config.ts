@@ -12,7 +12,7 @@ import { z } from "zod";
 import { describeAllowed, objectKeys, schemaAtPath, sensitivePathsIn } from "./config-introspect";
 import { StackConfig, stackConfigSchema } from "./config-schema";
 
-export type { AgentRuntimeConfig, ClusterConfig, ImagesConfig, NamespaceConfig, StackConfig } from "./config-schema";
+export type { AgentRuntimeConfig, AksConfig, ClusterConfig, ImagesConfig, NamespaceConfig, StackConfig } from "./config-schema";
 
 /** The project name, and so the namespace of our config keys. */
 export const CONFIG_NAMESPACE = "agent-platform";

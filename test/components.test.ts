@@ -26,7 +26,7 @@ const SHARED = ["LANGCHAIN_TRACING_V2", "DATABASE_POOL_MIN_SIZE", "DATABASE_POOL
 describe("ClusterTarget", () => {
     it("keeps a secret kubeconfig secret all the way into the provider's inputs", async () => {
         const cluster = parseStackConfig({ "agent-platform:cluster": '{"kubeconfig":"PLAINTEXT-KUBECONFIG-VALUE","context":"ctx"}' }, new Set(["agent-platform:cluster"])).cluster;
-        const { recording } = await recordComponents(() => new ClusterTarget("cluster", cluster));
+        const { recording } = await recordComponents(() => new ClusterTarget("cluster", { config: cluster, stack: "test" }));
         const provider = recording.resources.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "cluster-k8s")!;
         expect(provider.inputs["kubeconfig"]).to.equal(REDACTED);
         expect(provider.inputs["clusterIdentifier"]).to.equal("kubeconfig/ctx");

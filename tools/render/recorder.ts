@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { azureCallResult, azureMockState } from "./azure-mocks";
 import { decodeWire } from "./wire";
 
 export interface RecordedResource {
@@ -45,6 +46,7 @@ function urnOf(parent: string | undefined, type: string, name: string, project: 
 
 /** The state a mocked resource reports back, so dependent resources see realistic values. */
 function mockState(args: pulumi.runtime.MockResourceArgs, urn: string): Record<string, unknown> {
+    if (args.type.startsWith("azure-native:")) return azureMockState(args.type, args.name, args.inputs);
     const state: Record<string, unknown> = { ...args.inputs };
     if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm")) {
         const metadata = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
@@ -72,8 +74,8 @@ interface MonitorRequest {
 export interface RecordOptions {
     project: string;
     stack: string;
-    /** Values returned for provider function calls (invokes), by token. */
-    callResults?: (token: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+    /** Values returned for provider function calls (invokes), by token; Azure's have defaults. */
+    callResults?: (token: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
 
 /**
@@ -86,11 +88,13 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
         {
             newResource: (args) => {
                 const urn = pendingUrns.get(`${args.type}::${args.name}`) ?? "";
-                return { id: args.custom ? `${args.name}-id` : undefined, state: mockState(args, urn) };
+                const state = mockState(args, urn);
+                const id = typeof state["id"] === "string" ? (state["id"] as string) : `${args.name}-id`;
+                return { id: args.custom ? id : undefined, state };
             },
             call: (args) => {
                 recording.calls.push({ token: args.token, provider: args.provider });
-                return options.callResults ? options.callResults(args.token, args.inputs) : {};
+                return options.callResults?.(args.token, args.inputs) ?? azureCallResult(args.token, args.inputs) ?? {};
             },
         },
         options.project,

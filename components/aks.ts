@@ -1,0 +1,172 @@
+/**
+ * AksCluster: an AKS cluster with a secure baseline, created with azure-native submodules.
+ *
+ * Resource group; a user-assigned identity for the control plane; a ManagedCluster with the
+ * OIDC issuer and workload identity, Entra ID integration with Azure RBAC and local accounts
+ * disabled, Azure CNI overlay with Cilium (dataplane and network policy), a system pool that
+ * autoscales across zones and runs critical add-ons only, and auto-upgrade channels; then a
+ * separate user AgentPool for workloads, because a cluster's inline pool profiles cannot be
+ * changed after creation. The kubeconfig is the user credential in exec format for `kubelogin`.
+ */
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as resources from "@pulumi/azure-native/resources";
+import * as pulumi from "@pulumi/pulumi";
+import { parse, stringify } from "yaml";
+import type { AksConfig } from "./config";
+
+export interface AksClusterArgs {
+    config: AksConfig;
+    /** Stack name, for default resource names. */
+    stack: string;
+}
+
+export interface ResolvedAksNames {
+    resourceGroupName: string;
+    clusterName: string;
+}
+
+export function resolveAksNames(args: AksClusterArgs): ResolvedAksNames {
+    return {
+        resourceGroupName: args.config.resourceGroupName ?? `agent-platform-${args.stack}`,
+        clusterName: args.config.clusterName ?? `agent-platform-${args.stack}`,
+    };
+}
+
+/** Inputs of the ManagedCluster, apart from names and the identity id (pure, for tests). */
+export function buildManagedClusterSpec(config: AksConfig, clusterName: string) {
+    return {
+        location: config.location,
+        dnsPrefix: clusterName,
+        kubernetesVersion: config.kubernetesVersion,
+        sku: { name: "Base", tier: config.tier },
+        enableRBAC: true,
+        disableLocalAccounts: true,
+        aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: config.adminGroupObjectIds },
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: { workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 48 } },
+        networkProfile: {
+            networkPlugin: "azure",
+            networkPluginMode: "overlay",
+            networkDataplane: "cilium",
+            networkPolicy: "cilium",
+            podCidr: config.network.podCidr,
+            serviceCidr: config.network.serviceCidr,
+            dnsServiceIP: config.network.dnsServiceIp,
+            loadBalancerSku: "standard",
+        },
+        autoUpgradeProfile: { upgradeChannel: config.upgradeChannel, nodeOSUpgradeChannel: config.nodeOsUpgradeChannel },
+        agentPoolProfiles: [
+            {
+                name: "system",
+                mode: "System",
+                vmSize: config.systemPool.vmSize,
+                enableAutoScaling: true,
+                count: config.systemPool.minCount,
+                minCount: config.systemPool.minCount,
+                maxCount: config.systemPool.maxCount,
+                availabilityZones: config.systemPool.zones,
+                osType: "Linux",
+                osSKU: "AzureLinux",
+                // Keep workloads off the system pool: they go to the user pool.
+                nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
+            },
+        ],
+        tags: config.tags,
+    };
+}
+
+export function buildUserPoolSpec(config: AksConfig) {
+    return {
+        agentPoolName: "workloads",
+        mode: "User",
+        vmSize: config.userPool.vmSize,
+        enableAutoScaling: true,
+        count: config.userPool.minCount,
+        minCount: config.userPool.minCount,
+        maxCount: config.userPool.maxCount,
+        availabilityZones: config.userPool.zones,
+        osType: "Linux",
+        osSKU: "AzureLinux",
+        tags: config.tags,
+    };
+}
+
+/**
+ * Sets how `kubelogin` obtains a token in an exec-format AKS kubeconfig (`--login <mode>`):
+ * AKS hands out `devicecode`, which cannot work in CI or under Pulumi.
+ */
+export function withKubeloginMode(kubeconfig: string, mode: AksConfig["kubeloginMode"]): string {
+    const doc = parse(kubeconfig) as { users?: Array<{ user?: { exec?: { command?: string; args?: string[] } } }> };
+    for (const user of doc.users ?? []) {
+        const exec = user.user?.exec;
+        if (!exec || !exec.command?.endsWith("kubelogin")) continue;
+        const args = [...(exec.args ?? [])];
+        const at = args.indexOf("--login");
+        if (at >= 0) args.splice(at, 2);
+        exec.args = [...args, "--login", mode];
+    }
+    return stringify(doc);
+}
+
+export class AksCluster extends pulumi.ComponentResource {
+    readonly resourceGroupName: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string>;
+    /** Azure resource id: the provider's stable cluster identity. */
+    readonly clusterId: pulumi.Output<string>;
+    readonly oidcIssuerUrl: pulumi.Output<string>;
+    /** User kubeconfig (exec format, needs kubelogin); a secret. */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** Resolves once the user pool exists, so workloads have nodes to run on. */
+    readonly userPool: containerservice.AgentPool;
+
+    constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-platform:aks:AksCluster", name, {}, opts);
+        const names = resolveAksNames(args);
+        const { config } = args;
+
+        const group = new resources.ResourceGroup(
+            `${name}-rg`,
+            { resourceGroupName: names.resourceGroupName, location: config.location, tags: config.tags },
+            { parent: this },
+        );
+        const identity = new managedidentity.UserAssignedIdentity(
+            `${name}-identity`,
+            { resourceGroupName: group.name, location: config.location, resourceName: `${names.clusterName}-control-plane`, tags: config.tags },
+            { parent: this },
+        );
+        const cluster = new containerservice.ManagedCluster(
+            `${name}-cluster`,
+            {
+                resourceGroupName: group.name,
+                resourceName: names.clusterName,
+                identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+                ...buildManagedClusterSpec(config, names.clusterName),
+            },
+            // The inline system pool is fixed at creation; node counts move with the autoscaler.
+            { parent: this, ignoreChanges: ["agentPoolProfiles[0].count", "kubernetesVersion"] },
+        );
+        this.userPool = new containerservice.AgentPool(
+            `${name}-user-pool`,
+            { resourceGroupName: group.name, resourceName: cluster.name, ...buildUserPoolSpec(config) },
+            { parent: this, ignoreChanges: ["count", "orchestratorVersion"] },
+        );
+
+        const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+            { resourceGroupName: group.name, resourceName: cluster.name, format: "exec" },
+            { parent: this },
+        );
+        this.kubeconfig = pulumi.secret(
+            credentials.kubeconfigs.apply((configs) => {
+                const value = configs?.[0]?.value;
+                if (!value) throw new Error(`AKS returned no user kubeconfig for ${names.clusterName}`);
+                return withKubeloginMode(Buffer.from(value, "base64").toString("utf8"), config.kubeloginMode);
+            }),
+        );
+        this.resourceGroupName = group.name;
+        this.clusterName = cluster.name;
+        this.clusterId = cluster.id;
+        this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
+        this.registerOutputs({ clusterName: this.clusterName, clusterId: this.clusterId, oidcIssuerUrl: this.oidcIssuerUrl });
+    }
+}

@@ -1,0 +1,154 @@
+/**
+ * Cluster targets: config rules, the AKS secure baseline under mocks, the kubeconfig it
+ * produces, and the provider every object receives.
+ */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { withKubeloginMode } from "../components/aks";
+import { ClusterTarget } from "../components/cluster";
+import { ClusterConfig, ConfigError, parseStackConfig } from "../components/config";
+import { REDACTED } from "../tools/render/wire";
+import { recordComponents } from "./helpers/record";
+
+function clusterConfig(block: Record<string, unknown>): ClusterConfig {
+    return parseStackConfig({ "agent-platform:cluster": JSON.stringify(block) }, new Set()).cluster;
+}
+
+function clusterProblems(block: Record<string, unknown>, secret = false): readonly string[] {
+    try {
+        parseStackConfig({ "agent-platform:cluster": JSON.stringify(block) }, new Set(secret ? ["agent-platform:cluster"] : []));
+    } catch (err) {
+        return (err as ConfigError).problems;
+    }
+    throw new Error("expected a ConfigError");
+}
+
+describe("cluster config", () => {
+    it("requires a location for the aks target", () => {
+        expect(clusterProblems({ target: "aks", aks: {} })).to.deep.equal(["agent-platform:cluster.aks.location: is required (allowed: a non-empty string)"]);
+    });
+    it("requires the aks block for the aks target", () => {
+        expect(clusterProblems({ target: "aks" })[0]).to.match(/^agent-platform:cluster.aks: the aks target needs `cluster.aks`/);
+    });
+    it("refuses kubeconfig settings with the aks target", () => {
+        expect(clusterProblems({ target: "aks", aks: { location: "westeurope" }, kubeconfigPath: "/k" })).to.deep.equal([
+            "agent-platform:cluster.kubeconfigPath: is only used with `cluster.target: kubeconfig`; the aks target makes its own kubeconfig",
+        ]);
+    });
+    it("refuses an aks block with the kubeconfig target", () => {
+        expect(clusterProblems({ kubeconfigPath: "/k", aks: { location: "westeurope" } })[0]).to.match(/^agent-platform:cluster.aks: is only used with `cluster.target: aks`/);
+    });
+    it("refuses both a kubeconfig file and a kubeconfig value", () => {
+        expect(clusterProblems({ kubeconfigPath: "/k", kubeconfig: "x" }, true)).to.deep.equal([
+            "agent-platform:cluster.kubeconfig: set either `cluster.kubeconfig` or `cluster.kubeconfigPath`, not both",
+        ]);
+    });
+    it("refuses a node pool whose minimum exceeds its maximum", () => {
+        expect(clusterProblems({ target: "aks", aks: { location: "westeurope", userPool: { minCount: 6, maxCount: 3 } } })).to.deep.equal([
+            "agent-platform:cluster.aks.userPool.minCount: must not exceed maxCount (3)",
+        ]);
+    });
+    it("refuses an admin group that is not an object id, and a bad CIDR", () => {
+        const problems = clusterProblems({ target: "aks", aks: { location: "westeurope", adminGroupObjectIds: ["admins"], network: { podCidr: "10.0.0.0" } } });
+        expect(problems.map((p) => p.split(":").slice(0, 2).join(":"))).to.have.members([
+            "agent-platform:cluster.aks.adminGroupObjectIds[0]",
+            "agent-platform:cluster.aks.network.podCidr",
+        ]);
+    });
+});
+
+describe("kubelogin mode", () => {
+    const kubeconfig = [
+        "apiVersion: v1",
+        "kind: Config",
+        "users:",
+        "  - name: clusterUser",
+        "    user:",
+        "      exec:",
+        "        command: kubelogin",
+        "        args: [get-token, --environment, AzurePublicCloud, --login, devicecode]",
+    ].join("\n");
+
+    it("replaces the device-code login AKS hands out", () => {
+        const args = parse(withKubeloginMode(kubeconfig, "azurecli")).users[0].user.exec.args;
+        expect(args).to.deep.equal(["get-token", "--environment", "AzurePublicCloud", "--login", "azurecli"]);
+    });
+    it("leaves users that are not kubelogin alone", () => {
+        const other = "users:\n  - name: u\n    user:\n      token: abc\n";
+        expect(parse(withKubeloginMode(other, "azurecli"))).to.deep.equal(parse(other));
+    });
+});
+
+describe("ClusterTarget with AKS", () => {
+    const config = clusterConfig({
+        target: "aks",
+        aks: { location: "westeurope", adminGroupObjectIds: ["6f1c8e9a-0b1d-4c2e-9f3a-5b6c7d8e9f01"], tags: { team: "platform" } },
+    });
+    let recorded: Awaited<ReturnType<typeof recordComponents>>;
+    const byType = (type: string) => recorded.recording.resources.filter((r) => r.type === type);
+    before(async () => {
+        recorded = await recordComponents(() => new ClusterTarget("cluster", { config, stack: "staging" }));
+    });
+
+    it("creates a resource group, an identity, the cluster and a separate user pool, named after the stack", () => {
+        expect(byType("azure-native:resources:ResourceGroup")[0]!.inputs["resourceGroupName"]).to.equal("agent-platform-staging");
+        expect(byType("azure-native:containerservice:ManagedCluster")[0]!.inputs["resourceName"]).to.equal("agent-platform-staging");
+        expect(byType("azure-native:managedidentity:UserAssignedIdentity")).to.have.length(1);
+        expect(byType("azure-native:containerservice:AgentPool")).to.have.length(1);
+    });
+
+    it("gives the cluster the secure baseline", () => {
+        const inputs = byType("azure-native:containerservice:ManagedCluster")[0]!.inputs as any;
+        const identity = byType("azure-native:managedidentity:UserAssignedIdentity")[0]!;
+        expect(inputs.identity.type).to.equal("UserAssigned");
+        expect(inputs.identity.userAssignedIdentities).to.have.length(1);
+        expect(inputs.identity.userAssignedIdentities[0]).to.match(/UserAssignedIdentity\/agent-platform-staging-control-plane$/);
+        expect(identity.inputs["resourceName"]).to.equal("agent-platform-staging-control-plane");
+        expect(inputs.oidcIssuerProfile).to.deep.equal({ enabled: true });
+        expect(inputs.securityProfile.workloadIdentity).to.deep.equal({ enabled: true });
+        expect(inputs.aadProfile).to.deep.equal({ managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ["6f1c8e9a-0b1d-4c2e-9f3a-5b6c7d8e9f01"] });
+        expect(inputs.disableLocalAccounts).to.equal(true);
+        expect(inputs.networkProfile).to.include({ networkPlugin: "azure", networkPluginMode: "overlay", networkDataplane: "cilium", networkPolicy: "cilium" });
+        expect(inputs.autoUpgradeProfile).to.deep.equal({ upgradeChannel: "stable", nodeOSUpgradeChannel: "NodeImage" });
+        expect(inputs.tags).to.deep.equal({ team: "platform" });
+    });
+
+    it("autoscales the system pool across three zones and keeps workloads off it", () => {
+        const [system] = (byType("azure-native:containerservice:ManagedCluster")[0]!.inputs as any).agentPoolProfiles;
+        expect(system).to.include({ mode: "System", enableAutoScaling: true, minCount: 2, maxCount: 5 });
+        expect(system.availabilityZones).to.deep.equal(["1", "2", "3"]);
+        expect(system.nodeTaints).to.deep.equal(["CriticalAddonsOnly=true:NoSchedule"]);
+    });
+
+    it("runs workloads on a user pool that autoscales across zones", () => {
+        const pool = byType("azure-native:containerservice:AgentPool")[0]!.inputs as any;
+        expect(pool).to.include({ mode: "User", enableAutoScaling: true, minCount: 2, maxCount: 10, resourceName: "agent-platform-staging" });
+        expect(pool.availabilityZones).to.deep.equal(["1", "2", "3"]);
+    });
+
+    it("fetches the exec-format user kubeconfig and keeps it secret in the provider", () => {
+        expect(recorded.recording.calls.map((c) => c.token)).to.include("azure-native:containerservice:listManagedClusterUserCredentials");
+        const provider = byType("pulumi:providers:kubernetes").find((r) => r.name === "cluster-k8s")!;
+        expect(provider.inputs["kubeconfig"]).to.equal(REDACTED);
+    });
+
+    it("identifies the cluster by its Azure resource id and waits for the user pool", () => {
+        const provider = byType("pulumi:providers:kubernetes").find((r) => r.name === "cluster-k8s")!;
+        expect(provider.inputs["clusterIdentifier"]).to.match(/\/ManagedCluster\/agent-platform-staging$/);
+        expect(provider.dependsOn).to.include(byType("azure-native:containerservice:AgentPool")[0]!.urn);
+    });
+});
+
+describe("azure-native imports", () => {
+    it("use submodules only, never the root package", () => {
+        const root = path.resolve(__dirname, "..");
+        const sources = ["index.ts", ...fs.readdirSync(path.join(root, "components"), { recursive: true }).map((f) => path.join("components", String(f)))].filter((f) =>
+            f.endsWith(".ts"),
+        );
+        const offenders = sources.filter((f) => /from "@pulumi\/azure-native"/.test(fs.readFileSync(path.join(root, f), "utf8")));
+        expect(offenders).to.deep.equal([]);
+        expect(sources.some((f) => /from "@pulumi\/azure-native\/containerservice"/.test(fs.readFileSync(path.join(root, f), "utf8")))).to.equal(true);
+    });
+});

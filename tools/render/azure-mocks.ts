@@ -1,0 +1,78 @@
+/**
+ * What Azure would report back for resources and functions the program uses, so an offline
+ * render can wire outputs (ids, client ids, the OIDC issuer, host names) into dependent
+ * resources. Values are deterministic stand-ins under a zero subscription and `.invalid`
+ * hosts: they can never be mistaken for, or reach, real Azure resources.
+ */
+import { createHash } from "node:crypto";
+import { stringify } from "yaml";
+
+const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+const TENANT = "00000000-0000-0000-0000-00000000aaaa";
+
+function fakeUuid(seed: string): string {
+    const hex = createHash("sha256").update(seed).digest("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The Azure name a resource gets: its explicit name input, else the Pulumi name. */
+function azureName(inputs: Record<string, unknown>, fallback: string): string {
+    for (const key of ["resourceName", "serverName", "vaultName", "databaseName", "agentPoolName", "firewallRuleName", "roleAssignmentName", "federatedIdentityCredentialResourceName"]) {
+        if (typeof inputs[key] === "string") return inputs[key] as string;
+    }
+    return fallback;
+}
+
+export function azureMockState(type: string, pulumiName: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const [, module, kind] = type.split(":");
+    const isGroup = kind === "ResourceGroup";
+    const name = isGroup ? ((inputs["resourceGroupName"] as string) ?? pulumiName) : azureName(inputs, pulumiName);
+    const group = isGroup ? name : ((inputs["resourceGroupName"] as string) ?? "rg");
+    const id = isGroup
+        ? `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}`
+        : `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/Microsoft.${module}/${kind}/${name}`;
+    const state: Record<string, unknown> = { ...inputs, name, id };
+    switch (type) {
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            Object.assign(state, { clientId: fakeUuid(`client:${id}`), principalId: fakeUuid(`principal:${id}`), tenantId: TENANT });
+            break;
+        case "azure-native:containerservice:ManagedCluster":
+            Object.assign(state, {
+                fqdn: `${name}.rendered.invalid`,
+                oidcIssuerProfile: { enabled: true, issuerURL: `https://oidc.rendered.invalid/${TENANT}/${fakeUuid(id)}/` },
+            });
+            break;
+        case "azure-native:dbformysql:Server":
+            state["fullyQualifiedDomainName"] = `${name}.mysql.rendered.invalid`;
+            break;
+        case "azure-native:keyvault:Vault":
+            state["properties"] = { ...((inputs["properties"] as object) ?? {}), vaultUri: `https://${name}.vault.rendered.invalid/` };
+            break;
+    }
+    return state;
+}
+
+/** A user kubeconfig in AKS's exec format, pointing nowhere. */
+function renderedKubeconfig(cluster: string): string {
+    return stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: cluster, cluster: { server: `https://${cluster}.rendered.invalid:443` } }],
+        contexts: [{ name: cluster, context: { cluster, user: `clusterUser_${cluster}` } }],
+        "current-context": cluster,
+        users: [
+            {
+                name: `clusterUser_${cluster}`,
+                user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "kubelogin", args: ["get-token", "--login", "devicecode"] } },
+            },
+        ],
+    });
+}
+
+export function azureCallResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (token === "azure-native:containerservice:listManagedClusterUserCredentials") {
+        const kubeconfig = renderedKubeconfig(String(inputs["resourceName"] ?? "cluster"));
+        return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
+    }
+    return undefined;
+}
