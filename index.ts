@@ -1,27 +1,49 @@
 /**
- * agent-platform: wiring only. Stack config -> cluster target -> namespace -> components.
- * Config is validated as a whole before any resource is registered.
+ * agent-platform: wiring only. Stack config -> cluster target -> add-ons, namespace, Azure
+ * services -> components -> outputs. Config is validated as a whole before any resource is
+ * registered.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterAddons } from "./components/addons";
 import { AgentRuntime } from "./components/agent-runtime";
+import { AzureKeyVault } from "./components/azure-keyvault";
+import { AzureMysql } from "./components/azure-mysql";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
 import { PlatformNamespace } from "./components/namespace";
 
 const config = loadStackConfig();
+const stack = pulumi.getStack();
 
-const cluster = new ClusterTarget("cluster", { config: config.cluster, stack: pulumi.getStack() });
+const cluster = new ClusterTarget("cluster", { config: config.cluster, stack });
 const providers = { providers: [cluster.provider] };
 
+const addonsEnabled = Object.values(config.addons).some((addon) => addon.enabled);
+const addons = addonsEnabled ? new ClusterAddons("addons", { config: config.addons }, providers) : undefined;
+
 const platformNamespace = new PlatformNamespace("platform", config.namespace, providers);
+
+// Azure services need the AKS target; the config layer has already enforced that.
+const aks = cluster.aks;
+const azurePlacement = aks && config.cluster.aks && { stack, resourceGroupName: aks.resourceGroupName, location: config.cluster.aks.location, tags: config.cluster.aks.tags };
+const mysql = azurePlacement && config.azure.mysql.enabled ? new AzureMysql("mysql", { config: config.azure.mysql, ...azurePlacement }) : undefined;
+const keyVault =
+    aks && azurePlacement && config.azure.keyVault.enabled
+        ? new AzureKeyVault("keyvault", { config: config.azure.keyVault, ...azurePlacement, oidcIssuerUrl: aks.oidcIssuerUrl, namespace: platformNamespace.name })
+        : undefined;
 
 const agentRuntime = config.agentRuntime.enabled
     ? new AgentRuntime("agent-runtime", { config: config.agentRuntime, images: config.images, namespace: platformNamespace.name }, providers)
     : undefined;
 
 export const namespace = platformNamespace.name;
-export const clusterName = cluster.aks?.clusterName;
-export const resourceGroupName = cluster.aks?.resourceGroupName;
+export const clusterName = aks?.clusterName;
+export const resourceGroupName = aks?.resourceGroupName;
 /** For `pulumi stack output --show-secrets kubeconfig > kubeconfig` (AKS; needs kubelogin). */
-export const kubeconfig = cluster.aks?.kubeconfig;
+export const kubeconfig = aks?.kubeconfig;
+export const addonCharts = addons ? addons.crdsReady.length : undefined;
+export const mysqlHost = mysql?.connection.host;
+export const mysqlDatabase = mysql?.connection.database;
+export const keyVaultUrl = keyVault?.vaultUrl;
+export const keyVaultReaderClientId = keyVault?.readerClientId;
 export const agentRuntimeUrl = agentRuntime?.url;

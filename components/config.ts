@@ -12,7 +12,18 @@ import { z } from "zod";
 import { describeAllowed, objectKeys, schemaAtPath, sensitivePathsIn } from "./config-introspect";
 import { StackConfig, stackConfigSchema } from "./config-schema";
 
-export type { AgentRuntimeConfig, AksConfig, ClusterConfig, ImagesConfig, NamespaceConfig, StackConfig } from "./config-schema";
+export type {
+    AddonsConfig,
+    AgentRuntimeConfig,
+    AksConfig,
+    AzureConfig,
+    ClusterConfig,
+    ImagesConfig,
+    KeyVaultConfig,
+    MysqlConfig,
+    NamespaceConfig,
+    StackConfig,
+} from "./config-schema";
 
 /** The project name, and so the namespace of our config keys. */
 export const CONFIG_NAMESPACE = "agent-platform";

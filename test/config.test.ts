@@ -102,7 +102,7 @@ describe("stack config", () => {
 
     describe("unknown keys are errors at every level", () => {
         it("rejects an unknown top-level key and lists the known ones", () => {
-            expect(problemsOf({ agentRuntme: {} })).to.deep.equal(["agent-platform:agentRuntme: unknown key (allowed: namespace, cluster, images, agentRuntime)"]);
+            expect(problemsOf({ agentRuntme: {} })).to.deep.equal(["agent-platform:agentRuntme: unknown key (allowed: namespace, cluster, azure, addons, images, agentRuntime)"]);
         });
         it("rejects an unknown key in a block", () => {
             expect(problemsOf({ agentRuntime: { replcas: 2 } })[0]).to.match(/^agent-platform:agentRuntime.replcas: unknown key \(allowed: enabled, name, runtime, image, replicas,/);

@@ -76,11 +76,22 @@ describe("offline render", () => {
                 const plan = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
                 const provider = plan.resources.find((r: any) => r.type === "pulumi:providers:kubernetes");
                 expect(provider.inputs.clusterIdentifier).to.be.a("string");
-                const objects = plan.resources.filter((r: any) => r.type.startsWith("kubernetes:"));
+                const objects = plan.resources.filter((r: any) => r.custom && r.type.startsWith("kubernetes:"));
                 expect(objects.length).to.equal(objectsUnder(out).length);
                 for (const r of objects) expect(r.provider, r.urn).to.equal(provider.urn);
                 expect(plan.outputs.namespace).to.be.a("string");
             });
+
+            if (stack !== "dev") {
+                it("creates the AKS cluster, and for prod the MySQL server and Key Vault, visible in plan.json", () => {
+                    const plan = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+                    const types = new Set(plan.resources.map((r: any) => r.type));
+                    expect(types.has("azure-native:containerservice:ManagedCluster")).to.equal(true);
+                    expect(types.has("azure-native:dbformysql:Server")).to.equal(stack === "prod");
+                    expect(types.has("azure-native:keyvault:Vault")).to.equal(stack === "prod");
+                    expect(plan.outputs.kubeconfig).to.equal(REDACTED);
+                });
+            }
         });
     }
 

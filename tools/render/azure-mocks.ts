@@ -15,9 +15,14 @@ function fakeUuid(seed: string): string {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** The Azure name a resource gets: its explicit name input, else the Pulumi name. */
+/**
+ * The Azure name a resource gets: its explicit name input, else the Pulumi name. Child
+ * resources also carry their parent's name (`serverName`, `resourceName`), so their own
+ * name inputs come first.
+ */
 function azureName(inputs: Record<string, unknown>, fallback: string): string {
-    for (const key of ["resourceName", "serverName", "vaultName", "databaseName", "agentPoolName", "firewallRuleName", "roleAssignmentName", "federatedIdentityCredentialResourceName"]) {
+    const ownNameFirst = ["databaseName", "firewallRuleName", "agentPoolName", "federatedIdentityCredentialResourceName", "roleAssignmentName", "vaultName", "serverName", "resourceName"];
+    for (const key of ownNameFirst) {
         if (typeof inputs[key] === "string") return inputs[key] as string;
     }
     return fallback;
@@ -70,6 +75,9 @@ function renderedKubeconfig(cluster: string): string {
 }
 
 export function azureCallResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (token === "azure-native:authorization:getClientConfig") {
+        return { clientId: fakeUuid("client"), objectId: fakeUuid("object"), subscriptionId: SUBSCRIPTION, tenantId: TENANT };
+    }
     if (token === "azure-native:containerservice:listManagedClusterUserCredentials") {
         const kubeconfig = renderedKubeconfig(String(inputs["resourceName"] ?? "cluster"));
         return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };

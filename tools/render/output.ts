@@ -37,7 +37,7 @@ export function buildPlan(project: string, stack: string, recording: Recording):
             ...(r.parent ? { parent: r.parent } : {}),
             ...(r.provider ? { provider: r.provider.split("::").slice(0, -1).join("::") } : {}),
             custom: r.custom,
-            ...(r.custom && Object.keys(r.inputs).length ? { inputs: r.inputs } : {}),
+            ...(Object.keys(r.inputs).length ? { inputs: r.inputs } : {}),
         })),
         outputs: recording.stackOutputs,
     };

@@ -47,6 +47,8 @@ function urnOf(parent: string | undefined, type: string, name: string, project: 
 /** The state a mocked resource reports back, so dependent resources see realistic values. */
 function mockState(args: pulumi.runtime.MockResourceArgs, urn: string): Record<string, unknown> {
     if (args.type.startsWith("azure-native:")) return azureMockState(args.type, args.name, args.inputs);
+    // Random values are generated at deploy time and kept in state; a render shows a stand-in.
+    if (args.type.startsWith("random:")) return { ...args.inputs, result: "rendered-random-value" };
     const state: Record<string, unknown> = { ...args.inputs };
     if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm")) {
         const metadata = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
@@ -87,8 +89,10 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                const urn = pendingUrns.get(`${args.type}::${args.name}`) ?? "";
-                const state = mockState(args, urn);
+                const pending = pendingUrns.get(`${args.type}::${args.name}`);
+                const state = mockState(args, pending?.urn ?? "");
+                // The engine keeps these outputs secret (e.g. RandomPassword.result); so do the mocks.
+                for (const key of pending?.secretOutputs ?? []) if (key in state) state[key] = pulumi.secret(state[key]);
                 const id = typeof state["id"] === "string" ? (state["id"] as string) : `${args.name}-id`;
                 return { id: args.custom ? id : undefined, state };
             },
@@ -101,14 +105,14 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
         options.stack,
         false,
     );
-    const pendingUrns = new Map<string, string>();
+    const pendingUrns = new Map<string, { urn: string; secretOutputs: string[] }>();
     const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, (req: unknown, cb: Callback) => unknown>;
 
     const registerResource = monitor.registerResource!.bind(monitor);
     monitor.registerResource = (req: unknown, callback: Callback) => {
         const r = req as MonitorRequest;
         const urn = urnOf(r.getParent() || undefined, r.getType(), r.getName(), options.project, options.stack);
-        pendingUrns.set(`${r.getType()}::${r.getName()}`, urn);
+        pendingUrns.set(`${r.getType()}::${r.getName()}`, { urn, secretOutputs: r.getAdditionalsecretoutputsList() });
         recording.resources.push({
             urn,
             type: r.getType(),

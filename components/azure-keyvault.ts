@@ -1,0 +1,97 @@
+/**
+ * AzureKeyVault: a Key Vault in RBAC mode plus a user-assigned identity that may read its
+ * secrets, federated with the cluster's OIDC issuer for one Kubernetes ServiceAccount, so the
+ * secrets block's `external` mode (External Secrets Operator) reads the vault with workload
+ * identity and no stored credential.
+ */
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as pulumi from "@pulumi/pulumi";
+import type { KeyVaultConfig } from "./config";
+
+/** Built-in role "Key Vault Secrets User": read secret contents, nothing else. */
+export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
+
+export interface AzureKeyVaultArgs {
+    config: KeyVaultConfig;
+    stack: string;
+    resourceGroupName: pulumi.Input<string>;
+    location: string;
+    tags: Record<string, string>;
+    /** The AKS cluster's OIDC issuer URL. */
+    oidcIssuerUrl: pulumi.Input<string>;
+    /** Namespace of the reader ServiceAccount (the platform namespace). */
+    namespace: pulumi.Input<string>;
+}
+
+export function keyVaultName(args: Pick<AzureKeyVaultArgs, "config" | "stack">): string {
+    return args.config.name ?? `ap-${args.stack}-kv`.slice(0, 24);
+}
+
+/** The `sub` claim of a ServiceAccount token, which the federated credential trusts. */
+export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
+    return `system:serviceaccount:${namespace}:${serviceAccount}`;
+}
+
+export class AzureKeyVault extends pulumi.ComponentResource {
+    readonly vaultUrl: pulumi.Output<string>;
+    /** Client id of the reader identity, for the ServiceAccount's workload identity annotation. */
+    readonly readerClientId: pulumi.Output<string>;
+    readonly readerServiceAccount: string;
+
+    constructor(name: string, args: AzureKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-platform:azure:AzureKeyVault", name, {}, opts);
+        const { config } = args;
+        const client = authorization.getClientConfigOutput({ parent: this });
+        const vault = new keyvault.Vault(
+            `${name}-vault`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                vaultName: keyVaultName(args),
+                location: args.location,
+                tags: args.tags,
+                properties: {
+                    tenantId: client.tenantId,
+                    sku: { family: "A", name: config.sku },
+                    enableRbacAuthorization: true,
+                    enableSoftDelete: true,
+                    softDeleteRetentionInDays: config.softDeleteRetentionDays,
+                    ...(config.purgeProtection ? { enablePurgeProtection: true } : {}),
+                },
+            },
+            { parent: this },
+        );
+        const reader = new managedidentity.UserAssignedIdentity(
+            `${name}-reader`,
+            { resourceGroupName: args.resourceGroupName, location: args.location, resourceName: `${keyVaultName(args)}-reader`, tags: args.tags },
+            { parent: this },
+        );
+        new managedidentity.FederatedIdentityCredential(
+            `${name}-reader-federation`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                resourceName: reader.name,
+                federatedIdentityCredentialResourceName: "kubernetes-service-account",
+                issuer: args.oidcIssuerUrl,
+                subject: pulumi.output(args.namespace).apply((ns) => serviceAccountSubject(ns, config.readerServiceAccount)),
+                audiences: ["api://AzureADTokenExchange"],
+            },
+            { parent: this },
+        );
+        new authorization.RoleAssignment(
+            `${name}-reader-secrets-user`,
+            {
+                principalId: reader.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}`,
+                scope: vault.id,
+            },
+            { parent: this },
+        );
+        this.vaultUrl = vault.properties.apply((p) => p.vaultUri ?? "");
+        this.readerClientId = reader.clientId;
+        this.readerServiceAccount = config.readerServiceAccount;
+        this.registerOutputs({ vaultUrl: this.vaultUrl, readerClientId: this.readerClientId });
+    }
+}
