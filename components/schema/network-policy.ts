@@ -1,0 +1,136 @@
+/**
+ * Config fragments of the network policy, in two parts:
+ * - `networkPolicyClusterSchema`: cluster facts, set once per stack (a top-level
+ *   `networkPolicy` block): where the ingress controller, Prometheus and DNS run, the cluster's
+ *   pod and Service ranges, the API server's addresses;
+ * - `serviceNetworkPolicySchema`: one service's choices (e.g. `agentRuntime.networkPolicy`):
+ *   on/off, internet egress, another ingress controller, extra peers.
+ * Splitting them means the cluster's ranges are written once, not once per service.
+ *
+ * The schemas give structure, types and defaults; value rules (CIDRs, label syntax, ports,
+ * `cidr` xor selectors) come from components/network-policy.ts, which the component runs too.
+ */
+import { z } from "zod";
+import { ALLOWED, clusterConfigProblems, serviceConfigProblems } from "../network-policy";
+
+const labels = (description: string) => z.record(z.string(), z.string()).meta({ description, allowed: ALLOWED.labels });
+
+const cidrs = (description: string, defaults: string[]) =>
+    z
+        .array(z.string().meta({ description: "An IPv4 CIDR.", allowed: ALLOWED.cidr }))
+        .default(defaults)
+        .meta({ description, allowed: `a list of ${ALLOWED.cidr}` });
+
+const portNumbers = (description: string, defaults: number[]) =>
+    z
+        .array(z.number().int().meta({ description: "A port number." }))
+        .default(defaults)
+        .meta({ description, allowed: "a list of port numbers from 1 to 65535" });
+
+const portSpec = z
+    .strictObject({
+        port: z.union([z.number().int(), z.string()]).meta({ description: "Port number, or the name of a container port.", allowed: ALLOWED.port }),
+        protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP").meta({ description: "Protocol." }),
+        endPort: z.number().int().meta({ description: "Last port of a range starting at `port` (numeric `port` only)." }).optional(),
+    })
+    .meta({ description: "A port." });
+
+const ports = z.array(portSpec).meta({ description: "Ports allowed to or from the peer; at least one." });
+
+const namespaceSelector = (what: string) => labels(`Labels of the namespaces ${what}; \`kubernetes.io/metadata.name: <name>\` names one.`);
+const podSelector = (what: string) => labels(`Labels of the pods ${what}; with a namespace selector, only those pods of those namespaces.`);
+
+/** Cluster facts for every service's policy (a top-level `networkPolicy` block). */
+export const networkPolicyClusterSchema = z
+    .strictObject({
+        enabled: z.boolean().default(true).meta({ description: "Create a NetworkPolicy for every service that has one turned on; false creates none." }),
+        ingressController: z
+            .strictObject({
+                namespaceSelector: namespaceSelector("the ingress controller runs in").default({ "kubernetes.io/metadata.name": "ingress-nginx" }),
+                podSelector: podSelector("of the ingress controller").optional(),
+            })
+            .prefault({})
+            .meta({ description: "Where the ingress controller runs: the source of ingress traffic to each service's HTTP ports." }),
+        monitoring: z
+            .strictObject({
+                namespaceSelector: namespaceSelector("Prometheus runs in").default({ "kubernetes.io/metadata.name": "monitoring" }),
+                podSelector: podSelector("of Prometheus").optional(),
+            })
+            .prefault({})
+            .meta({ description: "Where Prometheus runs: allowed to scrape each service's metrics ports." }),
+        dns: z
+            .strictObject({
+                namespaceSelector: namespaceSelector("cluster DNS runs in").default({ "kubernetes.io/metadata.name": "kube-system" }),
+                podSelector: podSelector("of cluster DNS").default({ "k8s-app": "kube-dns" }),
+                cidrs: cidrs("Further DNS addresses, e.g. a NodeLocal DNSCache `169.254.20.10/32`.", []),
+            })
+            .prefault({})
+            .meta({ description: "Cluster DNS, reached on UDP and TCP 53 by every service." }),
+        clusterCidrs: z
+            .strictObject({
+                pods: cidrs("Pod address ranges of the cluster; excluded from internet egress.", ["10.244.0.0/16"]),
+                services: cidrs("Service address ranges of the cluster; excluded from internet egress.", ["10.0.0.0/16"]),
+            })
+            .prefault({})
+            .meta({ description: "The cluster's own ranges (defaults are AKS's); never treated as the internet." }),
+        internet: z
+            .strictObject({
+                ports: portNumbers("TCP ports services may reach on the internet.", [443]),
+                except: cidrs("Further ranges that are not the internet (e.g. your corporate networks); private, link-local and CGNAT ranges are always excluded.", []),
+            })
+            .prefault({})
+            .meta({ description: "Internet egress: 0.0.0.0/0 minus private, link-local (metadata), CGNAT and cluster ranges." }),
+        apiServer: z
+            .strictObject({
+                cidrs: cidrs("Addresses of the API server endpoints (`kubectl get endpoints kubernetes`); required when a service calls the API.", []),
+                ports: portNumbers("Ports of the API server.", [443, 6443]),
+            })
+            .prefault({})
+            .meta({ description: "The Kubernetes API server, reachable only by workloads that call it." }),
+    })
+    .superRefine((cluster, ctx) => {
+        for (const problem of clusterConfigProblems(cluster)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+    })
+    .prefault({})
+    .meta({ description: "Network policy facts of the cluster, shared by every service's NetworkPolicy." });
+
+const peerFields = {
+    namespaceSelector: namespaceSelector("of the peer").optional(),
+    podSelector: podSelector("of the peer").optional(),
+    ports,
+};
+
+/** One service's network policy choices (e.g. `agentRuntime.networkPolicy`). */
+export const serviceNetworkPolicySchema = z
+    .strictObject({
+        enabled: z.boolean().default(true).meta({ description: "Create this service's NetworkPolicy (default deny plus what it needs)." }),
+        ingressController: z
+            .strictObject({
+                namespaceSelector: namespaceSelector("this service's ingress controller runs in"),
+                podSelector: podSelector("of this service's ingress controller").optional(),
+            })
+            .meta({ description: "Another ingress controller for this service, replacing the cluster's `networkPolicy.ingressController`." })
+            .optional(),
+        internet: z.boolean().default(true).meta({ description: "Allow egress to the internet on the cluster's internet ports (LLM and SaaS APIs)." }),
+        extraIngress: z
+            .array(z.strictObject(peerFields).meta({ description: "An in-cluster source: selectors and ports." }))
+            .default([])
+            .meta({ description: "Further in-cluster sources allowed in, each with `namespaceSelector` and/or `podSelector` and `ports`." }),
+        extraEgress: z
+            .array(
+                z
+                    .strictObject({
+                        ...peerFields,
+                        cidr: z.string().meta({ description: "Destination addresses, instead of selectors.", allowed: ALLOWED.cidr }).optional(),
+                        except: z.array(z.string()).meta({ description: "Ranges inside `cidr` to leave out.", allowed: `a list of ${ALLOWED.cidr}` }).optional(),
+                    })
+                    .meta({ description: "A destination: selectors (in-cluster) or `cidr`, and ports." }),
+            )
+            .default([])
+            .meta({ description: "Further destinations allowed out: in-cluster pods by selectors, or addresses by `cidr`, each with `ports`." }),
+    })
+    .superRefine((service, ctx) => {
+        for (const problem of serviceConfigProblems(service)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+    })
+    .prefault({})
+    .meta({ description: "This service's NetworkPolicy; see docs/network-policy.md." });

@@ -1,0 +1,395 @@
+/**
+ * Secrets: the one way a service gets its sensitive values, whatever their source.
+ *
+ * A service declares its logical values (`SecretValueSpec`); the stack picks a mode per service:
+ * - `managed`: values from stack secrets go into a Secret this stack owns;
+ * - `existing`: the user's own Secret (one per service, with key remaps), read in place;
+ * - `external`: an ExternalSecret (external-secrets.io/v1) fed by a SecretStore for Azure Key
+ *   Vault that authenticates with workload identity.
+ * Any value may instead point at a key of any existing Secret (`<id>.existingSecret`). Whatever
+ * the mode, consumers get the same answer: a Secret name and key per value (`refs`), which
+ * `secretEnv` turns into `secretKeyRef` env entries.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AppIdentity, EnvVar, objectLabels } from "./pod";
+
+export const SECRETS_MODES = ["managed", "existing", "external"] as const;
+export type SecretsMode = (typeof SECRETS_MODES)[number];
+
+/** Keys of a secrets block that are not values, so no value may be called that. */
+export const RESERVED_SECRET_IDS: readonly string[] = ["mode", "existingSecret", "external"];
+
+/** Kubernetes Secret data keys. */
+export const SECRET_KEY_PATTERN = /^[-._a-zA-Z0-9]{1,253}$/;
+/** Kubernetes object names (DNS-1123 subdomain). */
+export const OBJECT_NAME_PATTERN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Azure Key Vault secret names. */
+export const KEY_VAULT_SECRET_NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
+/** Logical value ids: camelCase, so they read well as config keys. */
+const VALUE_ID_PATTERN = /^[a-z][a-zA-Z0-9]*$/;
+
+/** One sensitive value a service needs. */
+export interface SecretValueSpec<Id extends string = string> {
+    /** Logical name and the value's key in the config block, camelCase, e.g. `anthropicApiKey`. */
+    id: Id;
+    /**
+     * Key of the value in the Secret this stack creates (managed and external modes), and the
+     * key looked up in an existing Secret unless remapped, e.g. `ANTHROPIC_API_KEY`.
+     */
+    defaultKey: string;
+    /** The workload cannot run without it: a value missing in the chosen mode is an error. */
+    required: boolean;
+    /** What the value is, for the config reference, e.g. "Anthropic API key". */
+    description?: string;
+}
+
+/** Where one value comes from, as configured. Which fields apply depends on the mode. */
+export interface SecretValueConfig {
+    /** The value itself; `managed` mode only. Kept secret whatever is passed. */
+    value?: pulumi.Input<string>;
+    /** A key of any existing Secret in the namespace; any mode. Nothing is copied. */
+    existingSecret?: {
+        name: string;
+        /** @default the value's `defaultKey` */
+        key?: string;
+    };
+    /** Name of the Key Vault secret; `external` mode only. @default the id in kebab-case */
+    remoteKey?: string;
+}
+
+/** The service's own existing Secret (`existing` mode). */
+export interface ExistingSecretConfig<Id extends string = string> {
+    name: string;
+    /** Key per value where it differs from the value's `defaultKey`. @default {} */
+    keys?: Partial<Record<Id, string>>;
+}
+
+/** Azure Key Vault through External Secrets Operator with workload identity (`external` mode). */
+export interface ExternalSecretsConfig {
+    /** The vault, e.g. `https://my-vault.vault.azure.net/`. */
+    vaultUrl: string;
+    /** Client id of the managed identity (or app registration) federated with the ServiceAccount. */
+    clientId: string;
+    /** Tenant of that identity. @default ESO's own `AZURE_TENANT_ID` */
+    tenantId?: string;
+    /** How often ESO re-reads the vault (Go duration; `0` reads once). @default "1h" */
+    refreshInterval?: string;
+    /** Name of the Secret ESO writes. @default `<instance>-secrets` */
+    secretName?: string;
+    /** ServiceAccount the SecretStore authenticates as. @default `<instance>-keyvault` */
+    serviceAccountName?: string;
+}
+
+/** A service's secrets settings (what the `secrets` config fragment produces). */
+export interface SecretsConfig<Id extends string = string> {
+    mode: SecretsMode;
+    existingSecret?: ExistingSecretConfig<Id>;
+    external?: ExternalSecretsConfig;
+    values: Partial<Record<Id, SecretValueConfig>>;
+}
+
+export interface SecretsArgs<Id extends string = string> {
+    /** The service the secrets belong to: labels, and the base of fixed object names. */
+    identity: AppIdentity;
+    /** Namespace of the service (every referenced Secret lives there too). */
+    namespace: pulumi.Input<string>;
+    /** The values the service declares. */
+    values: readonly SecretValueSpec<Id>[];
+    /** The stack's choice of sources. */
+    config: SecretsConfig<Id>;
+    /** Config key path of the block, for error messages. @default "secrets" */
+    configPath?: string;
+}
+
+/** Where a consumer reads one value. */
+export interface SecretRef {
+    secretName: pulumi.Input<string>;
+    key: string;
+    /** Not required by the service: a missing key leaves the variable unset. */
+    optional: boolean;
+}
+
+/** One ref per value that has a source; a required value always has one. */
+export type SecretRefs<Id extends string = string> = { readonly [K in Id]?: SecretRef };
+
+export const DEFAULT_REFRESH_INTERVAL = "1h";
+/** Annotations read by Azure workload identity (and by ESO's azurekv provider). */
+export const WORKLOAD_IDENTITY_CLIENT_ID = "azure.workload.identity/client-id";
+export const WORKLOAD_IDENTITY_TENANT_ID = "azure.workload.identity/tenant-id";
+
+/** `anthropicApiKey` -> `anthropic-api-key`: a valid Key Vault secret name. */
+export function defaultRemoteKey(id: string): string {
+    return id.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+}
+
+/** Throws on a malformed declaration: a programming error, not a config one. */
+export function assertSecretValueSpecs(values: readonly SecretValueSpec[]): void {
+    const seenIds = new Set<string>();
+    const seenKeys = new Set<string>();
+    for (const spec of values) {
+        if (!VALUE_ID_PATTERN.test(spec.id)) throw new Error(`secret value id '${spec.id}' must be camelCase`);
+        if (RESERVED_SECRET_IDS.includes(spec.id)) throw new Error(`secret value id '${spec.id}' is reserved`);
+        if (seenIds.has(spec.id)) throw new Error(`secret value id '${spec.id}' is declared twice`);
+        if (!SECRET_KEY_PATTERN.test(spec.defaultKey)) throw new Error(`secret value '${spec.id}': defaultKey '${spec.defaultKey}' is not a valid Secret key`);
+        if (seenKeys.has(spec.defaultKey)) throw new Error(`secret value '${spec.id}': defaultKey '${spec.defaultKey}' is used twice`);
+        seenIds.add(spec.id);
+        seenKeys.add(spec.defaultKey);
+    }
+}
+
+/** A config problem, with the key path relative to the secrets block. */
+export interface ConfigProblem {
+    path: (string | number)[];
+    message: string;
+}
+
+const code = (text: string) => "`" + text + "`";
+
+/**
+ * Cross-field rules of a secrets block. Shared by the config schema (so `pulumi up` reports
+ * them with every other config error) and by `resolveSecretsArgs` (for args built in code).
+ */
+export function secretsConfigProblems(values: readonly SecretValueSpec[], config: SecretsConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const { mode } = config;
+    const known = values.map((v) => v.id);
+    const onlyIn = (key: string, wanted: SecretsMode) =>
+        `${code(key)} is only used when ${code("mode")} is ${code(wanted)} (mode is ${code(mode)}); remove it or change the mode`;
+
+    if (config.existingSecret && mode !== "existing") problems.push({ path: ["existingSecret"], message: onlyIn("existingSecret", "existing") });
+    if (config.external && mode !== "external") problems.push({ path: ["external"], message: onlyIn("external", "external") });
+    if (!config.external && mode === "external") {
+        problems.push({ path: ["external"], message: `mode ${code("external")} needs ${code("external.vaultUrl")} and ${code("external.clientId")}` });
+    }
+    for (const id of Object.keys(config.existingSecret?.keys ?? {})) {
+        if (!known.includes(id)) problems.push({ path: ["existingSecret", "keys", id], message: `is not a value of this service (allowed: ${known.join(", ")})` });
+    }
+    for (const id of Object.keys(config.values)) {
+        if (!known.includes(id)) problems.push({ path: [id], message: `is not a value of this service (allowed: ${known.join(", ")})` });
+    }
+
+    for (const spec of values) {
+        const id = spec.id;
+        const value = (config.values as Record<string, SecretValueConfig | undefined>)[id] ?? {};
+        const remapped = (config.existingSecret?.keys as Record<string, string | undefined> | undefined)?.[id];
+        const either = (a: string, b: string) => ({ path: [id], message: `set either ${code(a)} or ${code(b)}, not both` });
+        if (value.value !== undefined && value.existingSecret) problems.push(either(`${id}.value`, `${id}.existingSecret`));
+        if (value.remoteKey !== undefined && value.existingSecret) problems.push(either(`${id}.remoteKey`, `${id}.existingSecret`));
+        if (remapped !== undefined && value.existingSecret) problems.push(either(`existingSecret.keys.${id}`, `${id}.existingSecret`));
+        if (value.value !== undefined && mode !== "managed") problems.push({ path: [id, "value"], message: onlyIn(`${id}.value`, "managed") });
+        if (value.remoteKey !== undefined && mode !== "external") problems.push({ path: [id, "remoteKey"], message: onlyIn(`${id}.remoteKey`, "external") });
+        if (!spec.required || value.existingSecret) continue;
+        if (mode === "managed" && value.value === undefined) {
+            problems.push({
+                path: [id],
+                message: `is required: set ${code(`${id}.value`)} (with ${code("pulumi config set --secret")}) or ${code(`${id}.existingSecret`)}`,
+            });
+        }
+        if (mode === "existing" && !config.existingSecret) {
+            problems.push({ path: [id], message: `is required: set ${code("existingSecret.name")} (the service's Secret) or ${code(`${id}.existingSecret`)}` });
+        }
+    }
+    return problems;
+}
+
+/** Where a resolved value lives; managed and external Secrets get their names at deploy time. */
+export type SecretSource = { kind: "managed" } | { kind: "external" } | { kind: "existing"; secretName: string };
+
+export interface ResolvedSecretValue {
+    id: string;
+    key: string;
+    optional: boolean;
+    source: SecretSource;
+}
+
+export interface ResolvedExternalSecrets {
+    secretName: string;
+    storeName: string;
+    serviceAccountName: string;
+    vaultUrl: string;
+    clientId: string;
+    tenantId?: string;
+    refreshInterval: string;
+    data: { secretKey: string; remoteKey: string }[];
+}
+
+export interface ResolvedSecrets {
+    /** Values with a source, in declaration order. */
+    values: ResolvedSecretValue[];
+    /** Data of the managed Secret, every value a secret Output; empty when none is needed. */
+    managedData: Record<string, pulumi.Output<string>>;
+    /** Set when the ExternalSecret has something to fetch. */
+    external?: ResolvedExternalSecrets;
+}
+
+/** Applies defaults, checks the rules and decides each value's source. */
+export function resolveSecretsArgs<Id extends string>(args: SecretsArgs<Id>): ResolvedSecrets {
+    assertSecretValueSpecs(args.values);
+    const { config } = args;
+    const configPath = args.configPath ?? "secrets";
+    const problems = secretsConfigProblems(args.values, config);
+    if (problems.length > 0) {
+        const at = (path: (string | number)[]) => [configPath, ...path].join(".");
+        throw new Error(problems.map((p) => `${at(p.path)}: ${p.message}`).join("\n"));
+    }
+
+    const instance = args.identity.instance;
+    const external = config.mode === "external" ? config.external : undefined;
+    const externalSecretName = external?.secretName ?? `${instance}-secrets`;
+    const resolved: ResolvedSecrets = { values: [], managedData: {} };
+    const fetched: ResolvedExternalSecrets["data"] = [];
+
+    for (const spec of args.values) {
+        const value: SecretValueConfig = config.values[spec.id] ?? {};
+        const optional = !spec.required;
+        const add = (key: string, source: SecretSource) => resolved.values.push({ id: spec.id, key, optional, source });
+        if (value.existingSecret) {
+            add(value.existingSecret.key ?? spec.defaultKey, { kind: "existing", secretName: value.existingSecret.name });
+        } else if (config.mode === "managed") {
+            if (value.value === undefined) continue;
+            // pulumi.secret() again so a plain value passed in code is kept secret too.
+            resolved.managedData[spec.defaultKey] = pulumi.secret(value.value);
+            add(spec.defaultKey, { kind: "managed" });
+        } else if (config.mode === "existing") {
+            if (!config.existingSecret) continue;
+            const key = (config.existingSecret.keys as Record<string, string | undefined> | undefined)?.[spec.id] ?? spec.defaultKey;
+            add(key, { kind: "existing", secretName: config.existingSecret.name });
+        } else {
+            // ESO fails the whole ExternalSecret when one remote secret is missing, so an
+            // optional value is fetched only when its remote key is named explicitly.
+            if (optional && value.remoteKey === undefined) continue;
+            fetched.push({ secretKey: spec.defaultKey, remoteKey: value.remoteKey ?? defaultRemoteKey(spec.id) });
+            add(spec.defaultKey, { kind: "external" });
+        }
+    }
+
+    if (external && fetched.length > 0) {
+        resolved.external = {
+            secretName: externalSecretName,
+            storeName: `${instance}-keyvault`,
+            serviceAccountName: external.serviceAccountName ?? `${instance}-keyvault`,
+            vaultUrl: external.vaultUrl,
+            clientId: external.clientId,
+            tenantId: external.tenantId,
+            refreshInterval: external.refreshInterval ?? DEFAULT_REFRESH_INTERVAL,
+            data: fetched,
+        };
+    }
+    return resolved;
+}
+
+/**
+ * The managed Secret. It has no fixed name on purpose: Pulumi names it `<resource>-<random>`,
+ * and the Secret is replaced (under a new name) whenever its content changes, so every pod
+ * template that references it changes too and the pods roll. A checksum annotation would
+ * instead be derived from the secret values: a secret Output itself, and a plain hash of a
+ * low-entropy value would give the value away.
+ */
+export function buildManagedSecret(resolved: ResolvedSecrets, metadata: { namespace: pulumi.Input<string>; labels: Record<string, string> }) {
+    return {
+        metadata: { namespace: metadata.namespace, labels: metadata.labels },
+        type: "Opaque",
+        // Never edited in place: a change is a new Secret, which is what rolls the pods.
+        immutable: true,
+        stringData: resolved.managedData,
+    };
+}
+
+/** The ServiceAccount the SecretStore exchanges for an Azure token; no pod runs as it. */
+export function buildKeyVaultServiceAccount(external: ResolvedExternalSecrets, metadata: { namespace: pulumi.Input<string>; labels: Record<string, string> }) {
+    return {
+        metadata: {
+            name: external.serviceAccountName,
+            namespace: metadata.namespace,
+            labels: metadata.labels,
+            // The tenant goes here, not into the store: ESO rejects a tenant set in both places.
+            annotations: {
+                [WORKLOAD_IDENTITY_CLIENT_ID]: external.clientId,
+                ...(external.tenantId ? { [WORKLOAD_IDENTITY_TENANT_ID]: external.tenantId } : {}),
+            },
+        },
+        automountServiceAccountToken: false,
+    };
+}
+
+export function buildSecretStoreSpec(external: ResolvedExternalSecrets) {
+    return {
+        provider: {
+            azurekv: {
+                authType: "WorkloadIdentity",
+                vaultUrl: external.vaultUrl,
+                serviceAccountRef: { name: external.serviceAccountName },
+            },
+        },
+    };
+}
+
+export function buildExternalSecretSpec(external: ResolvedExternalSecrets) {
+    return {
+        refreshInterval: external.refreshInterval,
+        secretStoreRef: { kind: "SecretStore", name: external.storeName },
+        target: { name: external.secretName, creationPolicy: "Owner" },
+        data: external.data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.remoteKey } })),
+    };
+}
+
+/**
+ * Container env entries reading values from their Secrets, one per variable whose value has a
+ * source: `{ ANTHROPIC_API_KEY: "anthropicApiKey" }`. Optional values get `optional: true`.
+ */
+export function secretEnv<Id extends string>(refs: SecretRefs<Id>, env: Readonly<Record<string, Id>>): EnvVar[] {
+    return Object.entries(env).flatMap(([name, id]) => {
+        const ref = refs[id as Id];
+        if (!ref) return [];
+        return [{ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, ...(ref.optional ? { optional: true } : {}) } } }];
+    });
+}
+
+export class Secrets<Id extends string = string> extends pulumi.ComponentResource {
+    /** Where each value is read; the same shape in every mode. */
+    readonly refs: SecretRefs<Id>;
+
+    constructor(name: string, args: SecretsArgs<Id>, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-platform:secrets:Secrets", name, {}, opts);
+        const resolved = resolveSecretsArgs(args);
+        const metadata = { namespace: args.namespace, labels: objectLabels(args.identity) };
+
+        let managedName: pulumi.Output<string> | undefined;
+        if (Object.keys(resolved.managedData).length > 0) {
+            const secret = new k8s.core.v1.Secret(`${name}-managed`, buildManagedSecret(resolved, metadata), {
+                parent: this,
+                // Replace on change even if the provider were told Secrets are mutable.
+                replaceOnChanges: ["stringData"],
+            });
+            managedName = secret.metadata.name;
+        }
+
+        let externalName: pulumi.Output<string> | undefined;
+        if (resolved.external) {
+            const external = resolved.external;
+            const account = new k8s.core.v1.ServiceAccount(`${name}-keyvault-identity`, buildKeyVaultServiceAccount(external, metadata), { parent: this });
+            const store = new k8s.apiextensions.CustomResource(
+                `${name}-secretstore`,
+                { apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { ...metadata, name: external.storeName }, spec: buildSecretStoreSpec(external) },
+                { parent: this, dependsOn: [account] },
+            );
+            const externalSecret = new k8s.apiextensions.CustomResource(
+                `${name}-externalsecret`,
+                { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { ...metadata, name: external.secretName }, spec: buildExternalSecretSpec(external) },
+                { parent: this, dependsOn: [store] },
+            );
+            // Through the ExternalSecret's output, so workloads that read it are created after it.
+            externalName = externalSecret.metadata.apply(() => external.secretName);
+        }
+
+        const refs: Partial<Record<Id, SecretRef>> = {};
+        for (const value of resolved.values) {
+            const secretName =
+                value.source.kind === "existing" ? value.source.secretName : value.source.kind === "managed" ? managedName! : externalName!;
+            refs[value.id as Id] = { secretName, key: value.key, optional: value.optional };
+        }
+        this.refs = refs;
+        this.registerOutputs({ refs });
+    }
+}
