@@ -4,7 +4,7 @@
  * child process (pinned to one core when taskset exists). Also compares js-yaml with
  * `yaml` on the same text, since parsing dominates.
  *
- *   node --import tsx tools/bench-policy.ts
+ *   node --require ./tools/ts-register.js tools/bench-policy.ts
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -97,17 +97,18 @@ interface CliRun { seconds: number; maxRssMb: number; exitCode: number | null; p
 
 /**
  * The node arguments of the `policy:check` npm script, so the benchmark measures the
- * loader users get; tsx when the script is not a plain `node ...` command.
+ * loader users get.
  */
 function policyCheckNodeArgs(): string[] {
     const scripts = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
     const words = (scripts["policy:check"] ?? "").trim().split(/\s+/);
-    return words[0] === "node" ? words.slice(1) : ["--import", "tsx", "tools/policy-check.ts"];
+    if (words[0] !== "node") throw new Error(`the policy:check script is not a plain node command: ${scripts["policy:check"]}`);
+    return words.slice(1);
 }
 
 function runCli(directory: string): CliRun {
     const pinned = existsSync("/usr/bin/taskset");
-    const nodeArgs = ["--require", join(repoRoot, "tools/policy-check/print-max-rss.cjs"), ...policyCheckNodeArgs(), directory];
+    const nodeArgs = ["--require", join(repoRoot, "tools/max-rss.cjs"), ...policyCheckNodeArgs(), directory];
     const command = pinned ? "/usr/bin/taskset" : process.execPath;
     const args = pinned ? ["-c", "0", process.execPath, ...nodeArgs] : nodeArgs;
     const started = performance.now();

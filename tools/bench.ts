@@ -13,7 +13,7 @@ import { runPolicyBench } from "./bench-policy";
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = 5;
 const TS_REGISTER = path.join(ROOT, "tools/ts-register.js");
-const MAX_RSS_PRELOAD = path.join(ROOT, "tools/policy-check/print-max-rss.ts");
+const MAX_RSS_PRELOAD = path.join(ROOT, "tools/max-rss.cjs");
 
 interface Sample {
     ms: number;
@@ -41,11 +41,8 @@ function measure(args: string[]): Sample {
 async function main(): Promise<void> {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-"));
     try {
-        // The floor runs without tsx: it is what any Pulumi program pays, ours or not.
-        const floor = measure([
-            "-e",
-            "require('@pulumi/pulumi'); require('@pulumi/kubernetes'); process.on('exit', () => process.stderr.write('max-rss-kb=' + process.resourceUsage().maxRSS + '\\n'))",
-        ]);
+        // The floor has no TypeScript loader: it is what any Pulumi program pays, ours or not.
+        const floor = measure(["--require", MAX_RSS_PRELOAD, "-e", "require('@pulumi/pulumi'); require('@pulumi/kubernetes')"]);
         console.log(`Offline render, median of ${RUNS} runs (node ${process.version}, ${os.cpus().length} cores):`);
         console.log("| stack | render (ms) | floor (ms) | ratio | peak RSS render / floor (MB) |");
         console.log("| --- | --- | --- | --- | --- |");

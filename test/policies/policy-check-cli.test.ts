@@ -4,18 +4,17 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import jsyaml from "js-yaml";
 import { workloadWith, type Json } from "./support/fixtures";
 
 const cli = join(__dirname, "../../tools/policy-check.ts");
-// By URL, so the loader resolves from any working directory.
-const tsxLoader = pathToFileURL(require.resolve("tsx")).href;
+// By absolute path, so the loader resolves from any working directory.
+const tsLoader = join(__dirname, "../../tools/ts-register.js");
 
 interface CliResult { code: number | null; stdout: string; stderr: string }
 
 function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-    const result = spawnSync(process.execPath, ["--import", tsxLoader, cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, npm_lifecycle_event: "", ...env } });
+    const result = spawnSync(process.execPath, ["--require", tsLoader, cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, npm_lifecycle_event: "", ...env } });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

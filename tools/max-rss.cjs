@@ -1,5 +1,5 @@
-// Preloaded (--require) by tools/bench-policy.ts into the policy:check process it
-// measures: reports the process's peak resident memory on stderr when it exits.
+// Preloaded (--require) by the benchmarks (tools/bench.ts, tools/bench-policy.ts) into the process they
+// measure: reports the process's peak resident memory on stderr when it exits.
 // Plain JavaScript so it loads before, and independently of, any TypeScript loader.
 "use strict";
 process.on("exit", () => {
