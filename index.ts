@@ -8,6 +8,7 @@ import { ClusterAddons } from "./components/addons";
 import { AgentRuntime } from "./components/agent-runtime";
 import { AzureKeyVault } from "./components/azure-keyvault";
 import { AzureMysql } from "./components/azure-mysql";
+import type { AzurePlacement } from "./components/azure-placement";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
 import { PlatformNamespace } from "./components/namespace";
@@ -25,7 +26,8 @@ const platformNamespace = new PlatformNamespace("platform", config.namespace, pr
 
 // Azure services need the AKS target; the config layer has already enforced that.
 const aks = cluster.aks;
-const azurePlacement = aks && config.cluster.aks && { stack, resourceGroupName: aks.resourceGroupName, location: config.cluster.aks.location, tags: config.cluster.aks.tags };
+const azurePlacement: AzurePlacement | undefined = aks &&
+    config.cluster.aks && { stack, resourceGroupName: aks.resourceGroupName, location: config.cluster.aks.location, tags: config.cluster.aks.tags };
 const mysql = azurePlacement && config.azure.mysql.enabled ? new AzureMysql("mysql", { config: config.azure.mysql, ...azurePlacement }) : undefined;
 const keyVault =
     aks && azurePlacement && config.azure.keyVault.enabled

@@ -8,17 +8,14 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
+import type { AzurePlacement } from "./azure-placement";
 import type { KeyVaultConfig } from "./config";
 
 /** Built-in role "Key Vault Secrets User": read secret contents, nothing else. */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
 
-export interface AzureKeyVaultArgs {
+export interface AzureKeyVaultArgs extends AzurePlacement {
     config: KeyVaultConfig;
-    stack: string;
-    resourceGroupName: pulumi.Input<string>;
-    location: string;
-    tags: Record<string, string>;
     /** The AKS cluster's OIDC issuer URL. */
     oidcIssuerUrl: pulumi.Input<string>;
     /** Namespace of the reader ServiceAccount (the platform namespace). */

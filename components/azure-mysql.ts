@@ -7,14 +7,11 @@
 import * as dbformysql from "@pulumi/azure-native/dbformysql";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { AzurePlacement } from "./azure-placement";
 import type { MysqlConfig } from "./config";
 
-export interface AzureMysqlArgs {
+export interface AzureMysqlArgs extends AzurePlacement {
     config: MysqlConfig;
-    stack: string;
-    resourceGroupName: pulumi.Input<string>;
-    location: string;
-    tags: Record<string, string>;
 }
 
 /** What a service needs to connect; `password` is a secret. */
