@@ -2,9 +2,10 @@
  * AgentRuntime: the fractal agents runtime (seed chart `fractal-agents-runtime`), Python
  * (Robyn) or TypeScript (Bun) by one `runtime` switch.
  *
- * This first version deploys the Deployment, Service and ServiceAccount with the chart's
- * plain settings; credentials, autoscaling, ingress, network policy and monitoring come with
- * the building blocks they need.
+ * It deploys the Deployment, Service and ServiceAccount with the chart's plain settings, an
+ * optional HPA and PDB, spreading that never leaves pods Pending, and a graceful shutdown for
+ * open SSE streams; credentials, ingress, network policy and monitoring come with the
+ * building blocks they need.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -95,9 +96,35 @@ export function resolveAgentRuntimeArgs(args: AgentRuntimeArgs): ResolvedAgentRu
     };
 }
 
+/**
+ * Preferred (never required) anti-affinity by node, and a zone spread that schedules anyway:
+ * together they spread pods without ever leaving an autoscaler's new pods Pending.
+ */
+export function buildSpreading(config: AgentRuntimeConfig, identity: AppIdentity) {
+    const selector = { matchLabels: selectorLabels(identity) };
+    return {
+        affinity: config.scheduling.preferredAntiAffinity
+            ? { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: "kubernetes.io/hostname" } }] } }
+            : undefined,
+        topologySpreadConstraints: config.scheduling.zoneSpread
+            ? [
+                  {
+                      maxSkew: 1,
+                      topologyKey: "topology.kubernetes.io/zone",
+                      whenUnsatisfiable: "ScheduleAnyway",
+                      labelSelector: selector,
+                      // Count only the pods of the current ReplicaSet, so a rollout is not skewed by old pods.
+                      matchLabelKeys: ["pod-template-hash"],
+                  },
+              ]
+            : undefined,
+    };
+}
+
 export function buildAgentRuntimeDeploymentSpec(args: AgentRuntimeArgs, resolved: ResolvedAgentRuntime): k8s.types.input.apps.v1.DeploymentSpec {
     const { config } = args;
     const labels = { ...podLabels(resolved.identity), "app.kubernetes.io/runtime": config.runtime };
+    const { drainSeconds, gracePeriodSeconds } = config.shutdown;
     const spec = buildPodSpec({
         runAs: { user: RUNTIME_UID, group: RUNTIME_UID, fsGroup: RUNTIME_UID },
         serviceAccountName: config.name,
@@ -116,21 +143,18 @@ export function buildAgentRuntimeDeploymentSpec(args: AgentRuntimeArgs, resolved
                 liveness: httpGetProbe("/health", "http", { initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
                 resources: config.resources,
                 writableDirs: [TMP_DIR],
+                // Keep serving open streams after leaving the endpoints; `sleep` needs no binary in the image.
+                ...(drainSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: drainSeconds } } } } : {}),
             },
         ],
-        affinity: {
-            podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                    {
-                        weight: 100,
-                        podAffinityTerm: { labelSelector: { matchLabels: selectorLabels(resolved.identity) }, topologyKey: "kubernetes.io/hostname" },
-                    },
-                ],
-            },
-        },
+        terminationGracePeriodSeconds: drainSeconds + gracePeriodSeconds,
+        ...buildSpreading(config, resolved.identity),
+        nodeSelector: Object.keys(config.scheduling.nodeSelector).length ? config.scheduling.nodeSelector : undefined,
+        tolerations: config.scheduling.tolerations,
     });
     return {
-        replicas: config.replicas,
+        // An HPA owns the replica count; setting it here would fight the autoscaler on every deploy.
+        ...(config.autoscaling.enabled ? {} : { replicas: config.replicas }),
         selector: { matchLabels: selectorLabels(resolved.identity) },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: buildPodTemplate({
@@ -138,6 +162,39 @@ export function buildAgentRuntimeDeploymentSpec(args: AgentRuntimeArgs, resolved
             annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(resolved.containerPort), "prometheus.io/path": "/metrics" },
             spec,
         }),
+    };
+}
+
+export function buildAgentRuntimeHpaSpec(config: AgentRuntimeConfig, deploymentName: pulumi.Input<string>): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+    const { autoscaling } = config;
+    const utilization = (name: string, averageUtilization: number) => ({ type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } });
+    return {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+        minReplicas: autoscaling.minReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics: [utilization("cpu", autoscaling.targetCpuUtilization), utilization("memory", autoscaling.targetMemoryUtilization)],
+        // The chart's behaviour: double (or +4 pods) every 30 s up; at most half every minute down.
+        behavior: {
+            scaleUp: {
+                stabilizationWindowSeconds: 0,
+                selectPolicy: "Max",
+                policies: [
+                    { type: "Percent", value: 100, periodSeconds: 30 },
+                    { type: "Pods", value: 4, periodSeconds: 30 },
+                ],
+            },
+            scaleDown: { stabilizationWindowSeconds: autoscaling.scaleDownStabilizationSeconds, policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] },
+        },
+    };
+}
+
+export function buildAgentRuntimePdbSpec(config: AgentRuntimeConfig, identity: AppIdentity): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
+    const { minAvailable, maxUnavailable } = config.podDisruptionBudget;
+    return {
+        selector: { matchLabels: selectorLabels(identity) },
+        ...(minAvailable !== undefined ? { minAvailable } : { maxUnavailable: maxUnavailable ?? 1 }),
+        // Evict pods that never became ready, so a broken rollout cannot block a drain.
+        unhealthyPodEvictionPolicy: "AlwaysAllow",
     };
 }
 
@@ -159,7 +216,17 @@ export class AgentRuntime extends pulumi.ComponentResource {
         const metadata = { name: args.config.name, namespace: args.namespace, labels: objectLabels(resolved.identity) };
 
         new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, { metadata, automountServiceAccountToken: false }, { parent: this });
-        new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata, spec: buildAgentRuntimeDeploymentSpec(args, resolved) }, { parent: this });
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata, spec: buildAgentRuntimeDeploymentSpec(args, resolved) }, { parent: this });
+        if (args.config.autoscaling.enabled) {
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                `${name}-hpa`,
+                { metadata, spec: buildAgentRuntimeHpaSpec(args.config, deployment.metadata.name) },
+                { parent: this },
+            );
+        }
+        if (args.config.podDisruptionBudget.enabled) {
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata, spec: buildAgentRuntimePdbSpec(args.config, resolved.identity) }, { parent: this });
+        }
         const service = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: buildAgentRuntimeServiceSpec(resolved) }, { parent: this });
 
         this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;

@@ -333,6 +333,84 @@ const agentRuntimeBlock = z
         resources: resources({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "2Gi" } }).meta({
             description: "Container resources; a stack that sets this block replaces the default as a whole.",
         }),
+        autoscaling: z
+            .strictObject({
+                enabled: z.boolean().default(false).meta({ description: "Scale with a HorizontalPodAutoscaler (autoscaling/v2); `replicas` is then left to it." }),
+                minReplicas: z.number().int().min(1).max(100).default(3).meta({ description: "Fewest pods." }),
+                maxReplicas: z.number().int().min(1).max(500).default(10).meta({ description: "Most pods." }),
+                targetCpuUtilization: z.number().int().min(1).max(100).default(70).meta({ description: "Average CPU, percent of requests, to scale at." }),
+                targetMemoryUtilization: z.number().int().min(1).max(100).default(80).meta({ description: "Average memory, percent of requests, to scale at." }),
+                scaleDownStabilizationSeconds: z
+                    .number()
+                    .int()
+                    .min(0)
+                    .max(3600)
+                    .default(300)
+                    .meta({ description: "How long load must stay low before pods are removed (the chart's 300 s)." }),
+            })
+            .prefault({})
+            .superRefine((hpa, ctx) => {
+                if (hpa.minReplicas > hpa.maxReplicas) ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `must not exceed maxReplicas (${hpa.maxReplicas})` });
+            })
+            .meta({ description: "Horizontal autoscaling on CPU and memory, with the chart's scale-up/down behaviour." }),
+        podDisruptionBudget: z
+            .strictObject({
+                enabled: z.boolean().default(false).meta({ description: "Create a PodDisruptionBudget." }),
+                minAvailable: z.number().int().min(0).meta({ description: "Pods that must stay up during voluntary disruptions." }).optional(),
+                maxUnavailable: z.number().int().min(1).meta({ description: "Pods that may be down at once; default 1 when neither is set." }).optional(),
+            })
+            .prefault({})
+            .superRefine((pdb, ctx) => {
+                if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
+                    ctx.addIssue({ code: "custom", path: ["minAvailable"], message: "set either `minAvailable` or `maxUnavailable`, not both" });
+                }
+            })
+            .meta({ description: "Keeps pods up through node drains; one that would block every drain is refused." }),
+        shutdown: z
+            .strictObject({
+                drainSeconds: z
+                    .number()
+                    .int()
+                    .min(0)
+                    .max(3600)
+                    .default(30)
+                    .meta({ description: "preStop pause: the pod keeps serving open (SSE) streams this long after it leaves the Service endpoints." }),
+                gracePeriodSeconds: z
+                    .number()
+                    .int()
+                    .min(1)
+                    .max(600)
+                    .default(15)
+                    .meta({ description: "Time after SIGTERM for a clean exit; terminationGracePeriodSeconds = drainSeconds + this." }),
+            })
+            .prefault({})
+            .meta({ description: "Graceful shutdown for long-lived streaming responses." }),
+        scheduling: z
+            .strictObject({
+                nodeSelector: z.record(z.string(), z.string()).default({}).meta({ description: "Node labels the pods must run on." }),
+                tolerations: z
+                    .array(
+                        z.strictObject({
+                            key: z.string().min(1).optional(),
+                            operator: z.enum(["Exists", "Equal"]).optional(),
+                            value: z.string().optional(),
+                            effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+                            tolerationSeconds: z.number().int().optional(),
+                        }),
+                    )
+                    .default([])
+                    .meta({ description: "Taints the pods tolerate." }),
+                zoneSpread: z
+                    .boolean()
+                    .default(true)
+                    .meta({ description: "Spread pods across zones (topologySpreadConstraints, ScheduleAnyway: never leaves pods Pending)." }),
+                preferredAntiAffinity: z
+                    .boolean()
+                    .default(true)
+                    .meta({ description: "Prefer one pod per node (preferred, never required, so an HPA can always scale)." }),
+            })
+            .prefault({})
+            .meta({ description: "Where pods run. Lists and maps set in a stack replace the defaults, never merge with them." }),
         python: z
             .strictObject({
                 host: z.string().min(1).default("0.0.0.0").meta({ description: "ROBYN_HOST: bind address." }),
@@ -380,6 +458,19 @@ const agentRuntimeBlock = z
                 }
             })
             .meta({ description: "Plain (non-secret) runtime settings, rendered as environment variables." }),
+    })
+    .superRefine((runtime, ctx) => {
+        const pdb = runtime.podDisruptionBudget;
+        if (!pdb.enabled || pdb.minAvailable === undefined) return;
+        const fewest = runtime.autoscaling.enabled ? runtime.autoscaling.minReplicas : runtime.replicas;
+        const source = runtime.autoscaling.enabled ? "autoscaling.minReplicas" : "replicas";
+        if (pdb.minAvailable >= fewest) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["podDisruptionBudget", "minAvailable"],
+                message: `${pdb.minAvailable} would block every node drain: it must be below ${source} (${fewest}) (allowed: 0 to ${fewest - 1}, or use maxUnavailable)`,
+            });
+        }
     })
     .meta({ description: "The fractal agents runtime (seed chart fractal-agents-runtime)." });
 

@@ -115,3 +115,89 @@ describe("AgentRuntime", () => {
         expect(container.image).to.equal(`acr.example.io/l4b4r4b4b4/fractal-agents-runtime-python:0.0.3@${digest}`);
     });
 });
+
+describe("AgentRuntime scaling and lifecycle", () => {
+    it("leaves replicas to the HPA and scales on CPU and memory with the chart's behaviour", async () => {
+        const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 20 } }), { providers: [provider] }));
+        expect((r.object("Deployment") as any).spec).not.to.have.property("replicas");
+        const hpa: any = r.object("HorizontalPodAutoscaler");
+        expect(hpa.apiVersion).to.equal("autoscaling/v2");
+        expect(hpa.spec).to.deep.include({ minReplicas: 5, maxReplicas: 20, scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "agent-runtime" } });
+        expect(hpa.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization])).to.deep.equal([
+            ["cpu", 70],
+            ["memory", 80],
+        ]);
+        expect(hpa.spec.behavior.scaleUp.policies).to.deep.equal([
+            { type: "Percent", value: 100, periodSeconds: 30 },
+            { type: "Pods", value: 4, periodSeconds: 30 },
+        ]);
+        expect(hpa.spec.behavior.scaleDown).to.deep.equal({ stabilizationWindowSeconds: 300, policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] });
+    });
+
+    it("sets replicas and creates no HPA without autoscaling", async () => {
+        const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs({ replicas: 1 }), { providers: [provider] }));
+        expect((r.object("Deployment") as any).spec.replicas).to.equal(1);
+        expect(r.objects.map((o) => o.kind)).not.to.include("HorizontalPodAutoscaler");
+        expect(r.objects.map((o) => o.kind)).not.to.include("PodDisruptionBudget");
+    });
+
+    it("creates a PDB that allows one pod down by default and evicts unhealthy pods", async () => {
+        const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs({ podDisruptionBudget: { enabled: true } }), { providers: [provider] }));
+        const pdb: any = r.object("PodDisruptionBudget");
+        expect(pdb.spec).to.deep.equal({
+            selector: { matchLabels: { "app.kubernetes.io/name": "fractal-agents-runtime", "app.kubernetes.io/instance": "agent-runtime" } },
+            maxUnavailable: 1,
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+        });
+    });
+
+    it("refuses a PDB that would block node drains, against replicas or the HPA minimum", () => {
+        const problem = (block: Record<string, unknown>) => {
+            try {
+                runtimeConfig(block);
+            } catch (err) {
+                return (err as Error).message;
+            }
+            return "";
+        };
+        expect(problem({ replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 2 } })).to.contain(
+            "agent-platform:agentRuntime.podDisruptionBudget.minAvailable: 2 would block every node drain: it must be below replicas (2)",
+        );
+        expect(problem({ autoscaling: { enabled: true, minReplicas: 3 }, podDisruptionBudget: { enabled: true, minAvailable: 3 } })).to.contain(
+            "it must be below autoscaling.minReplicas (3)",
+        );
+        expect(problem({ autoscaling: { enabled: true, minReplicas: 5 }, podDisruptionBudget: { enabled: true, minAvailable: 3 } })).to.equal("");
+    });
+
+    it("drains open streams with a preStop sleep inside the termination grace period", async () => {
+        const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs({ shutdown: { drainSeconds: 600, gracePeriodSeconds: 20 } }), { providers: [provider] }));
+        const pod: any = (r.object("Deployment") as any).spec.template.spec;
+        expect(pod.containers[0].lifecycle).to.deep.equal({ preStop: { sleep: { seconds: 600 } } });
+        expect(pod.terminationGracePeriodSeconds).to.equal(620);
+    });
+
+    it("spreads pods with preferred rules only, so an HPA's pods never stay Pending", async () => {
+        const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs(), { providers: [provider] }));
+        const pod: any = (r.object("Deployment") as any).spec.template.spec;
+        expect(pod.affinity.podAntiAffinity).to.have.key("preferredDuringSchedulingIgnoredDuringExecution");
+        expect(pod.topologySpreadConstraints).to.deep.equal([
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: { "app.kubernetes.io/name": "fractal-agents-runtime", "app.kubernetes.io/instance": "agent-runtime" } },
+                matchLabelKeys: ["pod-template-hash"],
+            },
+        ]);
+    });
+
+    it("uses a stack's tolerations and node selector as given, and can turn spreading off", async () => {
+        const scheduling = { nodeSelector: { pool: "agents" }, tolerations: [{ key: "dedicated", operator: "Equal", value: "agents", effect: "NoSchedule" }], zoneSpread: false, preferredAntiAffinity: false };
+        const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs({ scheduling }), { providers: [provider] }));
+        const pod: any = (r.object("Deployment") as any).spec.template.spec;
+        expect(pod.nodeSelector).to.deep.equal({ pool: "agents" });
+        expect(pod.tolerations).to.deep.equal(scheduling.tolerations);
+        expect(pod).not.to.have.property("affinity");
+        expect(pod).not.to.have.property("topologySpreadConstraints");
+    });
+});
