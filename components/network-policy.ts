@@ -387,13 +387,12 @@ export function buildNetworkPolicySpec(resolved: ResolvedNetworkPolicy): k8s.typ
 }
 
 export class NetworkPolicy extends pulumi.ComponentResource {
-    /** The policy's name, or undefined when the stack or service turned it off. */
-    readonly policyName: pulumi.Output<string | undefined>;
+    /** The policy's name; undefined when the stack or the service turned policies off. */
+    readonly policyName?: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:network-policy:NetworkPolicy", name, {}, opts);
         const resolved = resolveNetworkPolicyArgs(args);
-        let policyName: pulumi.Output<string | undefined> = pulumi.output(undefined);
         if (resolved.enabled) {
             const policy = new k8s.networking.v1.NetworkPolicy(
                 `${name}-networkpolicy`,
@@ -403,9 +402,8 @@ export class NetworkPolicy extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            policyName = policy.metadata.name;
+            this.policyName = policy.metadata.name;
         }
-        this.policyName = policyName;
-        this.registerOutputs({ policyName });
+        this.registerOutputs(this.policyName ? { policyName: this.policyName } : {});
     }
 }

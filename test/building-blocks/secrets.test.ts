@@ -54,7 +54,7 @@ function args(block: unknown): SecretsArgs<Id> {
 }
 
 async function isSecretOutput(value: pulumi.Input<string>): Promise<boolean> {
-    return pulumi.Output.isInstance(value) && (await pulumi.isSecret(value));
+    return pulumi.Output.isInstance<string>(value) && (await pulumi.isSecret(value as pulumi.Output<string>));
 }
 
 describe("secrets: value declarations", () => {
@@ -281,7 +281,7 @@ describe("Secrets component", () => {
         for (const object of mixed.objects) await validateRendered(object, ["ANTHROPIC_API_KEY"]);
 
         const referencesOnly = await recordComponents(
-            (provider) => new Secrets("rt-secrets", args({ anthropicApiKey: { existingSecret: { name: "llm" } } }), { providers: [provider] }),
+            (provider) => void new Secrets("rt-secrets", args({ anthropicApiKey: { existingSecret: { name: "llm" } } }), { providers: [provider] }),
         );
         expect(referencesOnly.objects).to.deep.equal([]);
     });
