@@ -4,8 +4,10 @@
  * routing) and Gateway API HTTPRoute modes. Every rendered object is schema-validated.
  */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
-import { unwrap } from "../../components/config-introspect";
+import { referenceRows, unwrap } from "../../components/config-introspect";
 import {
     buildControllerAnnotations,
     buildIngressAnnotations,
@@ -117,6 +119,19 @@ describe("ingress config fragment", () => {
 
     it("describes every field, including list elements and map values", () => {
         expect(undescribed(ingressConfigSchema, "")).to.deep.equal([]);
+    });
+
+    it("docs/ingress.md documents every config key, list elements included", () => {
+        const doc = readFileSync(join(__dirname, "..", "..", "docs", "ingress.md"), "utf8");
+        const keys = [
+            ...referenceRows(ingressConfigSchema).filter((row) => row.type !== "object").map((row) => row.key),
+            "paths[].path",
+            "paths[].pathType",
+            "paths[].backend",
+            "extraHosts[].host",
+            "extraHosts[].paths",
+        ];
+        expect(keys.filter((key) => !doc.includes(`| \`${key}\` |`))).to.deep.equal([]);
     });
 });
 

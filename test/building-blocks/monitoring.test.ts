@@ -4,8 +4,10 @@
  * monitoring-promtool.test.ts.
  */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
-import { unwrap } from "../../components/config-introspect";
+import { referenceRows, unwrap } from "../../components/config-introspect";
 import {
     buildMonitoringDashboard,
     buildRuleGroups,
@@ -89,6 +91,22 @@ describe("monitoring config fragment", () => {
 
     it("describes every field, including list elements and map values", () => {
         expect(undescribed(monitoringConfigSchema, "")).to.deep.equal([]);
+    });
+
+    it("docs/monitoring.md documents every config key (alert fields in their alert's row)", () => {
+        const doc = readFileSync(join(__dirname, "..", "..", "docs", "monitoring.md"), "utf8");
+        const lines = doc.split("\n");
+        const COMMON_ALERT_FIELDS = ["enabled", "for", "severity"];
+        const missing = referenceRows(monitoringConfigSchema)
+            .filter((row) => row.type !== "object")
+            .map((row) => row.key)
+            .filter((key) => {
+                const alert = /^(prometheusRule\.alerts\.\w+)\.(\w+)$/.exec(key);
+                if (!alert) return !doc.includes(`\`${key}\``);
+                const row = lines.find((line) => line.startsWith(`| \`${alert[1]}\``));
+                return !row || (!COMMON_ALERT_FIELDS.includes(alert[2]!) && !row.includes(`\`${alert[2]}\``));
+            });
+        expect(missing).to.deep.equal([]);
     });
 
     it("parses Prometheus durations to milliseconds", () => {
