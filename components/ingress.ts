@@ -109,7 +109,7 @@ export function resolveIngressArgs(args: IngressArgs): ResolvedIngress {
             hosts.push({ host, paths: toPaths(extra.paths ?? config.paths), ownPaths: extra.paths !== undefined, slug: slugOf(extra.host) });
         });
     }
-    const controller = config.controller ?? KNOWN_CLASSES[config.className];
+    const controller = config.controller ?? (Object.hasOwn(KNOWN_CLASSES, config.className) ? KNOWN_CLASSES[config.className] : undefined);
     if (config.enabled && config.mode === "ingress" && controller === undefined) {
         throw new Error(`\`${at}.className\` '${config.className}' is not a known class: set \`${at}.controller\``);
     }

@@ -189,7 +189,7 @@ export const ingressConfigSchema = z
             });
         }
         if (ingress.tls.issuer && !ingress.tls.enabled) issue(["tls", "issuer"], "`tls.issuer` needs `tls.enabled: true` (cert-manager only issues certificates for TLS hosts)");
-        if (ingress.mode === "ingress" && ingress.controller === undefined && !(ingress.className in KNOWN_CLASSES)) {
+        if (ingress.mode === "ingress" && ingress.controller === undefined && !Object.hasOwn(KNOWN_CLASSES, ingress.className)) {
             issue(["controller"], `\`className\` '${ingress.className}' is not one of ${Object.keys(KNOWN_CLASSES).join(", ")}: set \`controller\` to nginx, traefik, azureAppRouting or other`);
         }
         if (ingress.mode === "gatewayApi") {

@@ -104,6 +104,7 @@ describe("ingress config fragment", () => {
     it("asks for `controller` when the class is not one it knows", () => {
         expect(problems(ingressConfigSchema, { className: "nginx-internal" })[0]).to.match(/^controller: `className` 'nginx-internal' is not one of nginx, traefik, webapprouting\.kubernetes\.azure\.com/);
         expect(ingressConfigSchema.parse({ className: "nginx-internal", controller: "nginx" }).controller).to.equal("nginx");
+        expect(problems(ingressConfigSchema, { className: "constructor" })[0]).to.match(/^controller: /);
     });
 
     it("gatewayApi: needs a gateway, and refuses what an HTTPRoute cannot express", () => {
