@@ -33,13 +33,14 @@ export function isKubernetesObject(resource: RecordedResource): boolean {
     );
 }
 
-function redactSecretData(object: KubernetesObject): void {
+/** Every value of a Secret's data redacted, its key names kept (known from the recording). */
+function redactSecretData(object: KubernetesObject, keys: Record<string, string[]> = {}): void {
     if (object.kind !== "Secret") return;
     for (const field of ["data", "stringData"]) {
-        const data = object[field] as Record<string, unknown> | undefined;
-        if (data && typeof data === "object") {
-            for (const key of Object.keys(data)) data[key] = REDACTED;
-        }
+        const data = object[field];
+        if (data === undefined) continue;
+        const names = data && typeof data === "object" ? Object.keys(data) : (keys[field] ?? []);
+        object[field] = Object.fromEntries(names.map((name) => [name, REDACTED]));
     }
 }
 
@@ -50,7 +51,7 @@ export function toKubernetesObject(resource: RecordedResource): RenderedObject {
     if (autoNamed) meta.name = autoName(resource.name, resource.urn);
     const object: KubernetesObject = { apiVersion: apiVersion as string, kind: kind as string, metadata: meta };
     for (const key of Object.keys(rest).sort()) object[key] = rest[key];
-    redactSecretData(object);
+    redactSecretData(object, resource.secretDataKeys);
     return { object, urn: resource.urn, autoNamed };
 }
 

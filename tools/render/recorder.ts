@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { azureCallResult, azureMockState } from "./azure-mocks";
-import { decodeWire } from "./wire";
+import { decodeWire, unwrapWireSecret } from "./wire";
 
 export interface RecordedResource {
     urn: string;
@@ -19,7 +19,14 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     /** Properties the program asked the engine to keep secret in state. */
     additionalSecretOutputs: string[];
+    /**
+     * Key names of a Secret's `data`/`stringData`, which the SDK sends as one secret value:
+     * names are not secret and a reader needs them; the values stay redacted.
+     */
+    secretDataKeys?: Record<string, string[]>;
     protect: boolean;
+    /** Properties whose change replaces the resource instead of updating it. */
+    replaceOnChanges: string[];
     dependsOn: string[];
 }
 
@@ -60,6 +67,15 @@ function mockState(args: pulumi.runtime.MockResourceArgs, urn: string): Record<s
     return state;
 }
 
+function secretDataKeys(inputs: Record<string, unknown>): Record<string, string[]> {
+    const keys: Record<string, string[]> = {};
+    for (const field of ["data", "stringData"]) {
+        const value = unwrapWireSecret(inputs[field]);
+        if (value && typeof value === "object") keys[field] = Object.keys(value as object).sort();
+    }
+    return keys;
+}
+
 type Callback = (err: unknown, response?: unknown) => void;
 interface MonitorRequest {
     getType(): string;
@@ -68,6 +84,7 @@ interface MonitorRequest {
     getCustom(): boolean;
     getProvider(): string;
     getProtect(): boolean;
+    getReplaceonchangesList(): string[];
     getDependenciesList(): string[];
     getAdditionalsecretoutputsList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -90,6 +107,10 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
         {
             newResource: (args) => {
                 const pending = pendingUrns.get(`${args.type}::${args.name}`);
+                if (args.type === "kubernetes:core/v1:Secret") {
+                    const recorded = recording.resources.find((r) => r.urn === pending?.urn);
+                    if (recorded) recorded.secretDataKeys = secretDataKeys(args.inputs);
+                }
                 const state = mockState(args, pending?.urn ?? "");
                 // The engine keeps these outputs secret (e.g. RandomPassword.result); so do the mocks.
                 for (const key of pending?.secretOutputs ?? []) if (key in state) state[key] = pulumi.secret(state[key]);
@@ -123,6 +144,7 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
             inputs: (decodeWire(r.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>) ?? {},
             additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
             protect: r.getProtect(),
+            replaceOnChanges: r.getReplaceonchangesList(),
             dependsOn: r.getDependenciesList(),
         });
         return registerResource(req, callback);

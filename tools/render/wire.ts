@@ -24,6 +24,12 @@ const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
 const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
 const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** The plain value inside a wire-format secret (mocks may hand those over as they are). */
+export function unwrapWireSecret(value: unknown): unknown {
+    const record = value as Record<string, unknown> | null;
+    return record && typeof record === "object" && record[SIG_KEY] === SECRET_SIG ? record["value"] : value;
+}
+
 export function decodeWire(value: unknown): unknown {
     if (value === UNKNOWN_VALUE) return UNKNOWN;
     if (Array.isArray(value)) return value.map(decodeWire);

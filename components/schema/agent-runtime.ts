@@ -1,0 +1,173 @@
+/** The `agentRuntime` block: the fractal agents runtime (seed chart fractal-agents-runtime). */
+import { z } from "zod";
+import { dnsLabel, imageDigest, pullPolicy, resources } from "./common";
+
+export const agentRuntimeBlock = z
+    .strictObject({
+        enabled: z.boolean().default(true).meta({ description: "Deploy the agent runtime." }),
+        name: dnsLabel("Instance name; every object of the runtime is named after it.").default("agent-runtime"),
+        runtime: z
+            .enum(["python", "ts"])
+            .default("python")
+            .meta({ description: "Which runtime: `python` (Robyn, port 8081) or `ts` (Bun, port 3000). Selects image, port and env." }),
+        image: z
+            .strictObject({
+                registry: z.string().min(1).meta({ description: "Registry of this image (overrides `images.registry`)." }).optional(),
+                repository: z
+                    .string()
+                    .min(1)
+                    .meta({
+                        description:
+                            "Repository; default `ghcr.io/l4b4r4b4b4/fractal-agents-runtime-python` or `-ts` by `runtime`.",
+                    })
+                    .optional(),
+                tag: z.string().min(1).default("0.0.3").meta({ description: "Image tag." }),
+                digest: imageDigest.optional(),
+                pullPolicy: pullPolicy.default("IfNotPresent"),
+            })
+            .prefault({})
+            .meta({ description: "Runtime image." }),
+        replicas: z.number().int().min(0).max(100).default(2).meta({ description: "Number of pods." }),
+        resources: resources({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "2Gi" } }).meta({
+            description: "Container resources; a stack that sets this block replaces the default as a whole.",
+        }),
+        autoscaling: z
+            .strictObject({
+                enabled: z.boolean().default(false).meta({ description: "Scale with a HorizontalPodAutoscaler (autoscaling/v2); `replicas` is then left to it." }),
+                minReplicas: z.number().int().min(1).max(100).default(3).meta({ description: "Fewest pods." }),
+                maxReplicas: z.number().int().min(1).max(500).default(10).meta({ description: "Most pods." }),
+                targetCpuUtilization: z.number().int().min(1).max(100).default(70).meta({ description: "Average CPU, percent of requests, to scale at." }),
+                targetMemoryUtilization: z.number().int().min(1).max(100).default(80).meta({ description: "Average memory, percent of requests, to scale at." }),
+                scaleDownStabilizationSeconds: z
+                    .number()
+                    .int()
+                    .min(0)
+                    .max(3600)
+                    .default(300)
+                    .meta({ description: "How long load must stay low before pods are removed (the chart's 300 s)." }),
+            })
+            .prefault({})
+            .superRefine((hpa, ctx) => {
+                if (hpa.minReplicas > hpa.maxReplicas) ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `must not exceed maxReplicas (${hpa.maxReplicas})` });
+            })
+            .meta({ description: "Horizontal autoscaling on CPU and memory, with the chart's scale-up/down behaviour." }),
+        podDisruptionBudget: z
+            .strictObject({
+                enabled: z.boolean().default(false).meta({ description: "Create a PodDisruptionBudget." }),
+                minAvailable: z.number().int().min(0).meta({ description: "Pods that must stay up during voluntary disruptions." }).optional(),
+                maxUnavailable: z.number().int().min(1).meta({ description: "Pods that may be down at once; default 1 when neither is set." }).optional(),
+            })
+            .prefault({})
+            .superRefine((pdb, ctx) => {
+                if (pdb.minAvailable !== undefined && pdb.maxUnavailable !== undefined) {
+                    ctx.addIssue({ code: "custom", path: ["minAvailable"], message: "set either `minAvailable` or `maxUnavailable`, not both" });
+                }
+            })
+            .meta({ description: "Keeps pods up through node drains; one that would block every drain is refused." }),
+        shutdown: z
+            .strictObject({
+                drainSeconds: z
+                    .number()
+                    .int()
+                    .min(0)
+                    .max(3600)
+                    .default(30)
+                    .meta({ description: "preStop pause: the pod keeps serving open (SSE) streams this long after it leaves the Service endpoints." }),
+                gracePeriodSeconds: z
+                    .number()
+                    .int()
+                    .min(1)
+                    .max(600)
+                    .default(15)
+                    .meta({ description: "Time after SIGTERM for a clean exit; terminationGracePeriodSeconds = drainSeconds + this." }),
+            })
+            .prefault({})
+            .meta({ description: "Graceful shutdown for long-lived streaming responses." }),
+        scheduling: z
+            .strictObject({
+                nodeSelector: z.record(z.string(), z.string()).default({}).meta({ description: "Node labels the pods must run on." }),
+                tolerations: z
+                    .array(
+                        z.strictObject({
+                            key: z.string().min(1).optional(),
+                            operator: z.enum(["Exists", "Equal"]).optional(),
+                            value: z.string().optional(),
+                            effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+                            tolerationSeconds: z.number().int().optional(),
+                        }),
+                    )
+                    .default([])
+                    .meta({ description: "Taints the pods tolerate." }),
+                zoneSpread: z
+                    .boolean()
+                    .default(true)
+                    .meta({ description: "Spread pods across zones (topologySpreadConstraints, ScheduleAnyway: never leaves pods Pending)." }),
+                preferredAntiAffinity: z
+                    .boolean()
+                    .default(true)
+                    .meta({ description: "Prefer one pod per node (preferred, never required, so an HPA can always scale)." }),
+            })
+            .prefault({})
+            .meta({ description: "Where pods run. Lists and maps set in a stack replace the defaults, never merge with them." }),
+        python: z
+            .strictObject({
+                host: z.string().min(1).default("0.0.0.0").meta({ description: "ROBYN_HOST: bind address." }),
+                port: z.number().int().min(1024).max(65535).default(8081).meta({ description: "ROBYN_PORT and the container port." }),
+                workers: z.number().int().min(1).max(64).default(4).meta({ description: "ROBYN_WORKERS: worker processes." }),
+                devMode: z.boolean().default(false).meta({ description: "ROBYN_DEV: hot reload (never in production)." }),
+            })
+            .prefault({})
+            .meta({ description: "Settings used only when `runtime` is `python`." }),
+        typescript: z
+            .strictObject({
+                port: z.number().int().min(1024).max(65535).default(3000).meta({ description: "PORT and the container port." }),
+                nodeEnv: z.enum(["production", "development", "test"]).default("production").meta({ description: "NODE_ENV." }),
+            })
+            .prefault({})
+            .meta({ description: "Settings used only when `runtime` is `ts`." }),
+        settings: z
+            .strictObject({
+                supabaseUrl: z.url("must be an http(s) URL").meta({ description: "SUPABASE_URL." }).optional(),
+                openaiApiBase: z.url("must be an http(s) URL").meta({ description: "OPENAI_API_BASE: OpenAI-compatible endpoint." }).optional(),
+                modelName: z.string().min(1).meta({ description: "MODEL_NAME: default LLM model." }).optional(),
+                langfuseBaseUrl: z.url("must be an http(s) URL").meta({ description: "LANGFUSE_BASE_URL." }).optional(),
+                langchainTracingV2: z.boolean().default(false).meta({ description: "LANGCHAIN_TRACING_V2." }),
+                langchainProject: z.string().min(1).meta({ description: "LANGCHAIN_PROJECT." }).optional(),
+                databasePoolMinSize: z.number().int().min(0).default(2).meta({ description: "DATABASE_POOL_MIN_SIZE." }),
+                databasePoolMaxSize: z.number().int().min(1).default(10).meta({ description: "DATABASE_POOL_MAX_SIZE." }),
+                databasePoolTimeout: z.number().int().min(1).default(30).meta({ description: "DATABASE_POOL_TIMEOUT (seconds)." }),
+                logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO").meta({ description: "LOG_LEVEL." }),
+                agentSyncScope: z.string().min(1).default("none").meta({ description: "AGENT_SYNC_SCOPE: agents synced at startup (`none`, `all`, ...)." }),
+                langfusePromptCacheTtlSeconds: z
+                    .number()
+                    .int()
+                    .min(0)
+                    .meta({ description: "LANGFUSE_PROMPT_CACHE_TTL_SECONDS." })
+                    .optional(),
+            })
+            .prefault({})
+            .superRefine((s, ctx) => {
+                if (s.databasePoolMinSize > s.databasePoolMaxSize) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["databasePoolMinSize"],
+                        message: `must not exceed databasePoolMaxSize (${s.databasePoolMaxSize})`,
+                    });
+                }
+            })
+            .meta({ description: "Plain (non-secret) runtime settings, rendered as environment variables." }),
+    })
+    .superRefine((runtime, ctx) => {
+        const pdb = runtime.podDisruptionBudget;
+        if (!pdb.enabled || pdb.minAvailable === undefined) return;
+        const fewest = runtime.autoscaling.enabled ? runtime.autoscaling.minReplicas : runtime.replicas;
+        const source = runtime.autoscaling.enabled ? "autoscaling.minReplicas" : "replicas";
+        if (pdb.minAvailable >= fewest) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["podDisruptionBudget", "minAvailable"],
+                message: `${pdb.minAvailable} would block every node drain: it must be below ${source} (${fewest}) (allowed: 0 to ${fewest - 1}, or use maxUnavailable)`,
+            });
+        }
+    })
+    .meta({ description: "The fractal agents runtime (seed chart fractal-agents-runtime)." });

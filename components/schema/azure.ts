@@ -1,0 +1,63 @@
+/** The `azure` block: MySQL Flexible Server and Key Vault next to the AKS cluster. */
+import { z } from "zod";
+import { cidr, dnsLabel } from "./common";
+
+const mysqlBlock = z
+    .strictObject({
+        enabled: z.boolean().default(false).meta({ description: "Create an Azure Database for MySQL Flexible Server (needs `cluster.target: aks`)." }),
+        serverName: z
+            .string()
+            .regex(/^[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$/, "must be a MySQL server name")
+            .meta({ description: "Server name, globally unique (it becomes `<name>.mysql.database.azure.com`); default `agent-platform-<stack>-mysql`." })
+            .optional(),
+        version: z.enum(["8.0.21", "8.4"]).default("8.0.21").meta({ description: "MySQL version." }),
+        skuName: z.string().min(1).default("Standard_D2ads_v5").meta({ description: "Compute size, e.g. Standard_B1ms, Standard_D2ads_v5." }),
+        tier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]).default("GeneralPurpose").meta({ description: "Compute tier of `skuName`." }),
+        storageSizeGb: z.number().int().min(20).max(16384).default(64).meta({ description: "Storage size; it grows automatically when full." }),
+        backupRetentionDays: z.number().int().min(1).max(35).default(7).meta({ description: "Days of automated backups kept." }),
+        geoRedundantBackup: z.boolean().default(false).meta({ description: "Copy backups to the paired region (fixed at creation)." }),
+        highAvailability: z
+            .enum(["Disabled", "ZoneRedundant", "SameZone"])
+            .default("Disabled")
+            .meta({ description: "A standby server; ZoneRedundant survives a zone outage (not on Burstable)." }),
+        databaseName: z.string().regex(/^[a-zA-Z0-9_]{1,64}$/, "must be a MySQL database name").default("agent_backend").meta({ description: "Database created on the server." }),
+        administratorLogin: z
+            .string()
+            .regex(/^[a-z][a-z0-9_]{0,31}$/, "must be a MySQL user name")
+            .default("agentadmin")
+            .meta({ description: "Administrator user; its password is generated once and kept secret in state." }),
+        allowedCidrs: z
+            .array(cidr("A client range allowed through the server's firewall."))
+            .default([])
+            .meta({ description: "Firewall rules: address ranges (e.g. the cluster's egress IPs) allowed to connect." }),
+    })
+    .superRefine((mysql, ctx) => {
+        if (mysql.highAvailability !== "Disabled" && mysql.tier === "Burstable") {
+            ctx.addIssue({ code: "custom", path: ["highAvailability"], message: "is not available on the Burstable tier (allowed: Disabled, or tier GeneralPurpose / MemoryOptimized)" });
+        }
+    })
+    .meta({ description: "Azure Database for MySQL Flexible Server for the agent backend." });
+
+const keyVaultBlock = z
+    .strictObject({
+        enabled: z.boolean().default(false).meta({ description: "Create a Key Vault (RBAC mode) and a workload identity that reads it (needs `cluster.target: aks`)." }),
+        name: z
+            .string()
+            .regex(/^[a-zA-Z][-a-zA-Z0-9]{1,22}[a-zA-Z0-9]$/, "must be a Key Vault name")
+            .meta({ description: "Vault name, globally unique, 3-24 characters; default `ap-<stack>-kv`." })
+            .optional(),
+        sku: z.enum(["standard", "premium"]).default("standard").meta({ description: "Vault SKU (premium adds HSM-backed keys)." }),
+        softDeleteRetentionDays: z.number().int().min(7).max(90).default(90).meta({ description: "Days a deleted secret can be recovered." }),
+        purgeProtection: z.boolean().default(true).meta({ description: "Forbid purging deleted secrets before retention ends (cannot be turned off later)." }),
+        readerServiceAccount: dnsLabel("ServiceAccount in the platform namespace that may read the vault through workload identity (used by the secrets block's `external` mode).").default(
+            "keyvault-reader",
+        ),
+    })
+    .meta({ description: "Azure Key Vault for the secrets block's `external` mode." });
+
+export const azureBlock = z
+    .strictObject({
+        mysql: mysqlBlock.prefault({}),
+        keyVault: keyVaultBlock.prefault({}),
+    })
+    .meta({ description: "Azure resources the services use, created in the AKS cluster's resource group and region." });

@@ -1,0 +1,119 @@
+/** The `cluster` block: an existing cluster through a kubeconfig, or an AKS cluster. */
+import { z } from "zod";
+import { cidr, sensitiveString } from "./common";
+
+const nodePool = (defaults: { vmSize: string; minCount: number; maxCount: number }) =>
+    z
+        .strictObject({
+            vmSize: z.string().min(1).default(defaults.vmSize).meta({ description: "VM size of the nodes." }),
+            minCount: z.number().int().min(1).max(1000).default(defaults.minCount).meta({ description: "Autoscaler minimum node count." }),
+            maxCount: z.number().int().min(1).max(1000).default(defaults.maxCount).meta({ description: "Autoscaler maximum node count." }),
+            zones: z
+                .array(z.enum(["1", "2", "3"]))
+                .min(1)
+                .default(["1", "2", "3"])
+                .meta({ description: "Availability zones the pool spreads across." }),
+        })
+        .prefault({})
+        .superRefine((pool, ctx) => {
+            if (pool.minCount > pool.maxCount) ctx.addIssue({ code: "custom", path: ["minCount"], message: `must not exceed maxCount (${pool.maxCount})` });
+        });
+
+const aksBlock = z
+    .strictObject({
+        location: z.string().min(1).meta({ description: "Azure region, e.g. `westeurope` (required)." }),
+        resourceGroupName: z
+            .string()
+            .regex(/^[-\w._()]{1,90}$/, "must be an Azure resource group name")
+            .meta({ description: "Resource group created for the cluster; default `agent-platform-<stack>`." })
+            .optional(),
+        clusterName: z
+            .string()
+            .regex(/^[a-zA-Z0-9][-_a-zA-Z0-9]{0,62}$/, "must be an AKS cluster name")
+            .meta({ description: "AKS cluster name; default `agent-platform-<stack>`." })
+            .optional(),
+        kubernetesVersion: z
+            .string()
+            .regex(/^\d+\.\d+(\.\d+)?$/, "must be a Kubernetes version")
+            .meta({ description: "Kubernetes version (e.g. 1.33); default: the AKS default, then kept current by the upgrade channel." })
+            .optional(),
+        tier: z.enum(["Free", "Standard", "Premium"]).default("Standard").meta({ description: "AKS pricing tier; Standard adds the uptime SLA." }),
+        adminGroupObjectIds: z
+            .array(z.string().uuid("must be an Entra ID group object id"))
+            .default([])
+            .meta({ description: "Entra ID groups that get cluster-admin (local accounts are disabled, so access is through Entra ID and Azure RBAC)." }),
+        kubeloginMode: z
+            .enum(["azurecli", "workloadidentity", "spn", "devicecode", "msi"])
+            .default("azurecli")
+            .meta({ description: "How `kubelogin` in the stack's kubeconfig gets a token: `azurecli` for engineers and CI after `az login`." }),
+        upgradeChannel: z
+            .enum(["stable", "patch", "rapid", "node-image"])
+            .default("stable")
+            .meta({ description: "Cluster auto-upgrade channel." }),
+        nodeOsUpgradeChannel: z
+            .enum(["NodeImage", "SecurityPatch", "Unmanaged"])
+            .default("NodeImage")
+            .meta({ description: "Node OS auto-upgrade channel." }),
+        network: z
+            .strictObject({
+                podCidr: cidr("Pod CIDR of the Azure CNI overlay.").default("10.244.0.0/16"),
+                serviceCidr: cidr("Service CIDR.").default("10.0.0.0/16"),
+                dnsServiceIp: z
+                    .string()
+                    .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "must be an IPv4 address")
+                    .default("10.0.0.10")
+                    .meta({ description: "kube-dns Service IP, inside serviceCidr." }),
+            })
+            .prefault({})
+            .meta({ description: "Azure CNI overlay with Cilium: address ranges." }),
+        systemPool: nodePool({ vmSize: "Standard_D4ds_v5", minCount: 2, maxCount: 5 }).meta({
+            description: "The system node pool (critical add-ons only).",
+        }),
+        userPool: nodePool({ vmSize: "Standard_D8ds_v5", minCount: 2, maxCount: 10 }).meta({
+            description: "The user node pool the services run on.",
+        }),
+        tags: z.record(z.string(), z.string()).default({}).meta({ description: "Azure tags on every Azure resource." }),
+    })
+    .meta({ description: "AKS cluster created by the stack (target `aks`)." });
+
+export const clusterBlock = z
+    .strictObject({
+        target: z
+            .enum(["kubeconfig", "aks"])
+            .default("kubeconfig")
+            .meta({ description: "Where to deploy: `kubeconfig` reaches any existing cluster; `aks` creates an AKS cluster (see `cluster.aks`)." }),
+        kubeconfig: sensitiveString("Kubeconfig file contents (target `kubeconfig`).").optional(),
+        kubeconfigPath: z
+            .string()
+            .min(1)
+            .meta({ description: "Path to a kubeconfig file, as an alternative to `kubeconfig` (target `kubeconfig`)." })
+            .optional(),
+        context: z.string().min(1).meta({ description: "Kubeconfig context to use; default is the file's current context." }).optional(),
+        clusterIdentifier: z
+            .string()
+            .min(1)
+            .meta({
+                description:
+                    "Stable identity of the cluster for the provider, so that editing or moving the kubeconfig does not replace every object. Defaults to `kubeconfig/<context>` (or `kubeconfig/current-context`); for `aks`, the cluster's Azure resource id.",
+            })
+            .optional(),
+        aks: aksBlock.optional(),
+    })
+    .superRefine((cluster, ctx) => {
+        const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+        if (cluster.target === "kubeconfig") {
+            if (cluster.kubeconfig !== undefined && cluster.kubeconfigPath !== undefined) {
+                issue("kubeconfig", "set either `cluster.kubeconfig` or `cluster.kubeconfigPath`, not both");
+            }
+            if (cluster.kubeconfig === undefined && cluster.kubeconfigPath === undefined) {
+                issue("kubeconfigPath", "the kubeconfig target needs `cluster.kubeconfigPath` or a secret `cluster.kubeconfig` (the ambient KUBECONFIG is never used)");
+            }
+            if (cluster.aks !== undefined) issue("aks", "is only used with `cluster.target: aks` (allowed: remove it, or set the target to aks)");
+        } else {
+            if (cluster.aks === undefined) issue("aks", "the aks target needs `cluster.aks` with at least `location` (allowed: an object with keys location, ...)");
+            for (const key of ["kubeconfig", "kubeconfigPath", "context"] as const) {
+                if (cluster[key] !== undefined) issue(key, "is only used with `cluster.target: kubeconfig`; the aks target makes its own kubeconfig");
+            }
+        }
+    })
+    .meta({ description: "The cluster the stack deploys to; an explicit Kubernetes provider is always used, never the ambient KUBECONFIG." });

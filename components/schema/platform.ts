@@ -1,0 +1,34 @@
+/** The platform-wide blocks: the namespace and the shared image settings. */
+import { z } from "zod";
+import { dnsLabel } from "./common";
+
+export const namespaceBlock = z
+    .strictObject({
+        name: dnsLabel("Namespace every service is deployed into.").default("agent-platform"),
+        create: z
+            .boolean()
+            .default(true)
+            .meta({ description: "Create the namespace (with Pod Security Admission labels); false uses an existing one." }),
+        podSecurity: z
+            .enum(["restricted", "baseline", "privileged"])
+            .default("restricted")
+            .meta({ description: "Pod Security Admission level set as enforce, audit and warn labels on a created namespace." }),
+    })
+    .meta({ description: "The Kubernetes namespace of the platform." });
+
+export const imagesBlock = z
+    .strictObject({
+        registry: z
+            .string()
+            .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry host with optional path")
+            .meta({
+                description: "Registry that replaces the registry of every image without an explicit per-image registry (for vendored images).",
+                allowed: "a registry host[:port][/path], e.g. myregistry.azurecr.io",
+            })
+            .optional(),
+        pullSecrets: z
+            .array(dnsLabel("Name of an existing image pull Secret."))
+            .default([])
+            .meta({ description: "Existing image pull Secrets added to every pod." }),
+    })
+    .meta({ description: "Images: a registry override and the image pull Secrets shared by every workload." });
