@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons } from "./components/addons";
-import { AgentRuntime } from "./components/agent-runtime";
+import { AgentRuntime, externalSecretsServiceAccount } from "./components/agent-runtime";
 import { AzureKeyVault } from "./components/azure-keyvault";
 import { AzureMysql } from "./components/azure-mysql";
 import type { AzurePlacement } from "./components/azure-placement";
@@ -29,14 +29,30 @@ const aks = cluster.aks;
 const azurePlacement: AzurePlacement | undefined = aks &&
     config.cluster.aks && { stack, resourceGroupName: aks.resourceGroupName, location: config.cluster.aks.location, tags: config.cluster.aks.tags };
 const mysql = azurePlacement && config.azure.mysql.enabled ? new AzureMysql("mysql", { config: config.azure.mysql, ...azurePlacement }) : undefined;
+// Every service whose secrets come from Key Vault gets its ServiceAccount federated.
+const keyVaultReaders = [config.agentRuntime.enabled ? externalSecretsServiceAccount(config.agentRuntime) : undefined].filter((sa): sa is string => sa !== undefined);
 const keyVault =
     aks && azurePlacement && config.azure.keyVault.enabled
-        ? new AzureKeyVault("keyvault", { config: config.azure.keyVault, ...azurePlacement, oidcIssuerUrl: aks.oidcIssuerUrl, namespace: platformNamespace.name })
+        ? new AzureKeyVault("keyvault", {
+              config: config.azure.keyVault,
+              ...azurePlacement,
+              oidcIssuerUrl: aks.oidcIssuerUrl,
+              namespace: platformNamespace.name,
+              readerServiceAccounts: keyVaultReaders,
+          })
         : undefined;
 
-const agentRuntime = config.agentRuntime.enabled
-    ? new AgentRuntime("agent-runtime", { config: config.agentRuntime, images: config.images, namespace: platformNamespace.name }, providers)
-    : undefined;
+/** What every service shares: where it runs and what the stack provides. */
+const serviceContext = {
+    images: config.images,
+    namespace: platformNamespace.name,
+    networkPolicy: config.networkPolicy,
+    platformDomain: config.platform.domain,
+    keyVault: keyVault && { vaultUrl: keyVault.vaultUrl, clientId: keyVault.readerClientId, tenantId: keyVault.tenantId },
+    crdsReady: addons?.crdsReady,
+};
+
+const agentRuntime = config.agentRuntime.enabled ? new AgentRuntime("agent-runtime", { config: config.agentRuntime, ...serviceContext }, providers) : undefined;
 
 export const namespace = platformNamespace.name;
 export const clusterName = aks?.clusterName;
@@ -49,3 +65,4 @@ export const mysqlDatabase = mysql?.connection.database;
 export const keyVaultUrl = keyVault?.vaultUrl;
 export const keyVaultReaderClientId = keyVault?.readerClientId;
 export const agentRuntimeUrl = agentRuntime?.url;
+export const agentRuntimeExternalUrls = agentRuntime?.externalUrls;

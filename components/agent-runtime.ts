@@ -2,14 +2,19 @@
  * AgentRuntime: the fractal agents runtime (seed chart `fractal-agents-runtime`), Python
  * (Robyn) or TypeScript (Bun) by one `runtime` switch.
  *
- * It deploys the Deployment, Service and ServiceAccount with the chart's plain settings, an
- * optional HPA and PDB, spreading that never leaves pods Pending, and a graceful shutdown for
- * open SSE streams; credentials, ingress, network policy and monitoring come with the
- * building blocks they need.
+ * Deployment, Service and ServiceAccount with the chart's settings; credentials through the
+ * secrets block (managed, existing or Key Vault); an optional HPA and PDB; spreading that
+ * never leaves pods Pending; a graceful shutdown for open SSE streams; and, from the building
+ * blocks, its NetworkPolicy, SSE-ready Ingress or HTTPRoute, and monitoring.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AgentRuntimeConfig, ImagesConfig } from "./config";
+import type { AgentRuntimeConfig, ImagesConfig, NetworkPolicyConfig } from "./config";
+import { ServiceIngress } from "./ingress";
+import { Monitoring } from "./monitoring";
+import { EgressPeer, NetworkPolicy } from "./network-policy";
+import { RUNTIME_SECRET_VALUES, RuntimeSecretId } from "./schema/agent-runtime";
+import { ExternalSecretsConfig, SecretRefs, Secrets, SecretsConfig, secretEnv } from "./secrets";
 import {
     AppIdentity,
     EnvVar,
@@ -30,6 +35,46 @@ export interface AgentRuntimeArgs {
     images: ImagesConfig;
     /** Namespace to deploy into. */
     namespace: pulumi.Input<string>;
+    /** The cluster's network policy facts; the runtime's own choices are in `config.networkPolicy`. */
+    networkPolicy: NetworkPolicyConfig;
+    /** Replaces `{domain}` in ingress hosts. */
+    platformDomain?: string;
+    /** The stack's own Key Vault: fills `secrets.external` where the stack file leaves it out. */
+    keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
+    /** What installs CRDs (add-on charts); custom resources wait for it. @default [] */
+    crdsReady?: pulumi.Resource[];
+}
+
+/** Environment variable of each sensitive value, as the chart names them. */
+export const RUNTIME_SECRET_ENV: Readonly<Record<string, RuntimeSecretId>> = {
+    SUPABASE_KEY: "supabaseKey",
+    SUPABASE_SECRET: "supabaseSecret",
+    SUPABASE_JWT_SECRET: "supabaseJwtSecret",
+    OPENAI_API_KEY: "openaiApiKey",
+    ANTHROPIC_API_KEY: "anthropicApiKey",
+    LANGCHAIN_API_KEY: "langchainApiKey",
+    LANGFUSE_SECRET_KEY: "langfuseSecretKey",
+    LANGFUSE_PUBLIC_KEY: "langfusePublicKey",
+    DATABASE_URL: "databaseUrl",
+};
+
+/** The secrets block, with the stack's Key Vault filled in for `external` mode. */
+export function secretsWithKeyVault(config: SecretsConfig<RuntimeSecretId>, keyVault: AgentRuntimeArgs["keyVault"]): SecretsConfig<RuntimeSecretId> {
+    if (config.mode !== "external" || !keyVault) return config;
+    return { ...config, external: { ...keyVault, ...(config.external ?? {}) } };
+}
+
+/** The ServiceAccount the runtime's SecretStore uses in `external` mode (to federate with Key Vault). */
+export function externalSecretsServiceAccount(config: AgentRuntimeConfig): string | undefined {
+    return config.secrets.mode === "external" ? (config.secrets.external?.serviceAccountName ?? `${config.name}-keyvault`) : undefined;
+}
+
+/** Postgres, where the stack says it is. */
+export function databaseEgress(config: AgentRuntimeConfig): EgressPeer[] {
+    const db = config.database;
+    if (!db) return [];
+    const ports = [{ port: db.port, protocol: "TCP" as const }];
+    return [db.cidr ? { cidr: db.cidr, ports } : { namespaceSelector: db.namespaceSelector, podSelector: db.podSelector, ports }];
 }
 
 /** The chart's image per runtime, used when `image.repository` is not set. */
@@ -121,7 +166,11 @@ export function buildSpreading(config: AgentRuntimeConfig, identity: AppIdentity
     };
 }
 
-export function buildAgentRuntimeDeploymentSpec(args: AgentRuntimeArgs, resolved: ResolvedAgentRuntime): k8s.types.input.apps.v1.DeploymentSpec {
+export function buildAgentRuntimeDeploymentSpec(
+    args: AgentRuntimeArgs,
+    resolved: ResolvedAgentRuntime,
+    secrets: SecretRefs<RuntimeSecretId> = {},
+): k8s.types.input.apps.v1.DeploymentSpec {
     const { config } = args;
     const labels = { ...podLabels(resolved.identity), "app.kubernetes.io/runtime": config.runtime };
     const { drainSeconds, gracePeriodSeconds } = config.shutdown;
@@ -136,7 +185,7 @@ export function buildAgentRuntimeDeploymentSpec(args: AgentRuntimeArgs, resolved
                 image: resolved.image,
                 imagePullPolicy: config.image.pullPolicy,
                 ports: [{ name: "http", containerPort: resolved.containerPort, protocol: "TCP" }],
-                env: resolved.env,
+                env: [...resolved.env, ...secretEnv(secrets, RUNTIME_SECRET_ENV)],
                 // The chart's timings; the startup probe lets slow starts pass without loosening liveness.
                 startup: httpGetProbe("/health", "http", { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 }),
                 readiness: httpGetProbe("/health", "http", { initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
@@ -209,14 +258,30 @@ export function buildAgentRuntimeServiceSpec(resolved: ResolvedAgentRuntime): k8
 export class AgentRuntime extends pulumi.ComponentResource {
     /** In-cluster URL of the runtime's Service. */
     readonly url: pulumi.Output<string>;
+    /** URLs through the ingress, when it is enabled. */
+    readonly externalUrls?: string[];
 
     constructor(name: string, args: AgentRuntimeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:agent-runtime:AgentRuntime", name, {}, opts);
+        const { config } = args;
         const resolved = resolveAgentRuntimeArgs(args);
-        const metadata = { name: args.config.name, namespace: args.namespace, labels: objectLabels(resolved.identity) };
+        const metadata = { name: config.name, namespace: args.namespace, labels: objectLabels(resolved.identity) };
+        const child = { parent: this };
 
-        new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, { metadata, automountServiceAccountToken: false }, { parent: this });
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata, spec: buildAgentRuntimeDeploymentSpec(args, resolved) }, { parent: this });
+        const secrets = new Secrets(
+            `${name}-secrets`,
+            {
+                identity: resolved.identity,
+                namespace: args.namespace,
+                values: RUNTIME_SECRET_VALUES,
+                config: secretsWithKeyVault(config.secrets, args.keyVault),
+                configPath: "agentRuntime.secrets",
+                crdsReady: args.crdsReady,
+            },
+            child,
+        );
+        new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, { metadata, automountServiceAccountToken: false }, child);
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata, spec: buildAgentRuntimeDeploymentSpec(args, resolved, secrets.refs) }, child);
         if (args.config.autoscaling.enabled) {
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(
                 `${name}-hpa`,
@@ -227,9 +292,61 @@ export class AgentRuntime extends pulumi.ComponentResource {
         if (args.config.podDisruptionBudget.enabled) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata, spec: buildAgentRuntimePdbSpec(args.config, resolved.identity) }, { parent: this });
         }
-        const service = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: buildAgentRuntimeServiceSpec(resolved) }, { parent: this });
+        const service = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: buildAgentRuntimeServiceSpec(resolved) }, child);
+
+        if (args.networkPolicy.enabled && config.networkPolicy.enabled) {
+            const port = [{ port: resolved.containerPort, protocol: "TCP" as const }];
+            new NetworkPolicy(
+                `${name}-network-policy`,
+                {
+                    identity: resolved.identity,
+                    namespace: args.namespace,
+                    cluster: args.networkPolicy,
+                    service: config.networkPolicy,
+                    ingressPorts: port,
+                    metricsPorts: port,
+                    egressTo: databaseEgress(config),
+                    configPaths: { cluster: "networkPolicy", service: "agentRuntime.networkPolicy" },
+                },
+                child,
+            );
+        }
+        let hosts: string[] | undefined;
+        if (config.ingress.enabled) {
+            const ingress = new ServiceIngress(
+                `${name}-ingress`,
+                {
+                    config: config.ingress,
+                    identity: resolved.identity,
+                    namespace: args.namespace,
+                    backend: { serviceName: config.name, port: 80 },
+                    platformDomain: args.platformDomain,
+                    configPath: "agentRuntime.ingress",
+                },
+                child,
+            );
+            hosts = ingress.hosts;
+        }
+        if (config.monitoring.enabled) {
+            new Monitoring(
+                `${name}-monitoring`,
+                {
+                    config: config.monitoring,
+                    identity: resolved.identity,
+                    namespace: args.namespace,
+                    serviceName: config.name,
+                    workload: { kind: "Deployment", name: config.name },
+                    metricPrefix: "agent_runtime",
+                    profile: "http",
+                    configPath: "agentRuntime.monitoring",
+                    crdsReady: args.crdsReady,
+                },
+                child,
+            );
+        }
 
         this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
-        this.registerOutputs({ url: this.url });
+        this.externalUrls = hosts?.map((host) => `${config.ingress.tls.enabled ? "https" : "http"}://${host}`);
+        this.registerOutputs({ url: this.url, externalUrls: this.externalUrls });
     }
 }

@@ -1,8 +1,8 @@
 /**
  * AzureKeyVault: a Key Vault in RBAC mode plus a user-assigned identity that may read its
- * secrets, federated with the cluster's OIDC issuer for one Kubernetes ServiceAccount, so the
- * secrets block's `external` mode (External Secrets Operator) reads the vault with workload
- * identity and no stored credential.
+ * secrets, federated with the cluster's OIDC issuer for the ServiceAccounts of the services
+ * whose secrets block uses `external` mode, so External Secrets Operator reads the vault with
+ * workload identity and no stored credential.
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
@@ -18,8 +18,10 @@ export interface AzureKeyVaultArgs extends AzurePlacement {
     config: KeyVaultConfig;
     /** The AKS cluster's OIDC issuer URL. */
     oidcIssuerUrl: pulumi.Input<string>;
-    /** Namespace of the reader ServiceAccount (the platform namespace). */
+    /** Namespace of the reader ServiceAccounts (the platform namespace). */
     namespace: pulumi.Input<string>;
+    /** ServiceAccounts that may read the vault (one federated credential each; Azure allows 20). */
+    readerServiceAccounts: string[];
 }
 
 export function keyVaultName(args: Pick<AzureKeyVaultArgs, "config" | "stack">): string {
@@ -35,7 +37,7 @@ export class AzureKeyVault extends pulumi.ComponentResource {
     readonly vaultUrl: pulumi.Output<string>;
     /** Client id of the reader identity, for the ServiceAccount's workload identity annotation. */
     readonly readerClientId: pulumi.Output<string>;
-    readonly readerServiceAccount: string;
+    readonly tenantId: pulumi.Output<string>;
 
     constructor(name: string, args: AzureKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:azure:AzureKeyVault", name, {}, opts);
@@ -64,18 +66,23 @@ export class AzureKeyVault extends pulumi.ComponentResource {
             { resourceGroupName: args.resourceGroupName, location: args.location, resourceName: `${keyVaultName(args)}-reader`, tags: args.tags },
             { parent: this },
         );
-        new managedidentity.FederatedIdentityCredential(
-            `${name}-reader-federation`,
-            {
-                resourceGroupName: args.resourceGroupName,
-                resourceName: reader.name,
-                federatedIdentityCredentialResourceName: "kubernetes-service-account",
-                issuer: args.oidcIssuerUrl,
-                subject: pulumi.output(args.namespace).apply((ns) => serviceAccountSubject(ns, config.readerServiceAccount)),
-                audiences: ["api://AzureADTokenExchange"],
-            },
-            { parent: this },
-        );
+        if (args.readerServiceAccounts.length > 20) throw new Error("a Key Vault reader identity can be federated with at most 20 ServiceAccounts");
+        let previous: pulumi.Resource | undefined;
+        for (const serviceAccount of args.readerServiceAccounts) {
+            previous = new managedidentity.FederatedIdentityCredential(
+                `${name}-reader-${serviceAccount}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    resourceName: reader.name,
+                    federatedIdentityCredentialResourceName: serviceAccount,
+                    issuer: args.oidcIssuerUrl,
+                    subject: pulumi.output(args.namespace).apply((ns) => serviceAccountSubject(ns, serviceAccount)),
+                    audiences: ["api://AzureADTokenExchange"],
+                },
+                // Azure rejects concurrent writes of federated credentials on one identity: one at a time.
+                { parent: this, dependsOn: previous ? [previous] : [] },
+            );
+        }
         new authorization.RoleAssignment(
             `${name}-reader-secrets-user`,
             {
@@ -88,7 +95,7 @@ export class AzureKeyVault extends pulumi.ComponentResource {
         );
         this.vaultUrl = vault.properties.apply((p) => p.vaultUri ?? "");
         this.readerClientId = reader.clientId;
-        this.readerServiceAccount = config.readerServiceAccount;
+        this.tenantId = client.tenantId;
         this.registerOutputs({ vaultUrl: this.vaultUrl, readerClientId: this.readerClientId });
     }
 }

@@ -12,7 +12,8 @@ import { addonsBlock } from "./schema/addons";
 import { agentRuntimeBlock } from "./schema/agent-runtime";
 import { azureBlock } from "./schema/azure";
 import { clusterBlock } from "./schema/cluster";
-import { imagesBlock, namespaceBlock } from "./schema/platform";
+import { networkPolicyClusterSchema } from "./schema/network-policy";
+import { imagesBlock, namespaceBlock, platformBlock } from "./schema/platform";
 
 /** Every `agent-platform:*` key. Each is an object block; see Pulumi.yaml for why. */
 export const stackConfigSchema = z
@@ -21,17 +22,37 @@ export const stackConfigSchema = z
         cluster: clusterBlock.prefault({}),
         azure: azureBlock.prefault({}),
         addons: addonsBlock.prefault({}),
+        platform: platformBlock.prefault({}),
         images: imagesBlock.prefault({}),
+        networkPolicy: networkPolicyClusterSchema,
         agentRuntime: agentRuntimeBlock.prefault({}),
     })
     .superRefine((config, ctx) => {
+        const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+        // Zod runs this even when a block failed: only look at what parsed.
+        const secrets = config.agentRuntime?.secrets;
+        const external = secrets?.mode === "external" ? (secrets.external ?? {}) : undefined;
+        if (external && (external.vaultUrl === undefined || external.clientId === undefined) && !config.azure?.keyVault?.enabled) {
+            issue(
+                ["agentRuntime", "secrets", "external"],
+                "mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
+            );
+        }
+        const aks = config.cluster?.target === "aks" ? config.cluster.aks : undefined;
+        if (aks?.network && config.networkPolicy?.enabled) {
+            const ranges = [
+                ["pods", aks.network.podCidr],
+                ["services", aks.network.serviceCidr],
+            ] as const;
+            for (const [kind, range] of ranges) {
+                if (!config.networkPolicy.clusterCidrs[kind].includes(range)) {
+                    issue(["networkPolicy", "clusterCidrs", kind], `must include the AKS ${kind} range ${range} (cluster.aks.network), or it would count as the internet`);
+                }
+            }
+        }
         for (const service of ["mysql", "keyVault"] as const) {
-            if (config.azure[service].enabled && config.cluster.target !== "aks") {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["azure", service, "enabled"],
-                    message: "needs `cluster.target: aks` (its resource group, region and OIDC issuer) (allowed: false with a kubeconfig target)",
-                });
+            if (config.azure?.[service]?.enabled && config.cluster?.target !== "aks") {
+                issue(["azure", service, "enabled"], "needs `cluster.target: aks` (its resource group, region and OIDC issuer) (allowed: false with a kubeconfig target)");
             }
         }
     });
@@ -47,3 +68,5 @@ export type KeyVaultConfig = AzureConfig["keyVault"];
 export type AddonsConfig = StackConfig["addons"];
 export type ImagesConfig = StackConfig["images"];
 export type AgentRuntimeConfig = StackConfig["agentRuntime"];
+export type PlatformConfig = StackConfig["platform"];
+export type NetworkPolicyConfig = StackConfig["networkPolicy"];

@@ -22,6 +22,8 @@ export type {
     KeyVaultConfig,
     MysqlConfig,
     NamespaceConfig,
+    NetworkPolicyConfig,
+    PlatformConfig,
     StackConfig,
 } from "./config-schema";
 

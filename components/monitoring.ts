@@ -52,6 +52,8 @@ export interface MonitoringArgs {
      * @default "monitoring"
      */
     configPath?: string;
+    /** What installs the Prometheus Operator CRDs (e.g. the add-on chart); the custom resources wait for it. @default [] */
+    crdsReady?: pulumi.Resource[];
 }
 
 /** What the builders need, derived once from the args; `namespace` is added when it is known. */
@@ -188,7 +190,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     metadata: { name: resolved.name, namespace: args.namespace, labels: resolved.operatorLabels },
                     spec: buildServiceMonitorSpec(args),
                 },
-                { parent: this },
+                { parent: this, dependsOn: args.crdsReady ?? [] },
             );
             this.serviceMonitorName = monitor.metadata.name;
         }
@@ -202,7 +204,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     metadata: { name: resolved.name, namespace: args.namespace, labels: resolved.operatorLabels },
                     spec: { groups: namespace.apply((ns) => buildRuleGroups(args, resolved, ns)) },
                 },
-                { parent: this },
+                { parent: this, dependsOn: args.crdsReady ?? [] },
             );
             this.prometheusRuleName = rule.metadata.name;
         }

@@ -67,12 +67,12 @@ export interface ExistingSecretConfig<Id extends string = string> {
 
 /** Azure Key Vault through External Secrets Operator with workload identity (`external` mode). */
 export interface ExternalSecretsConfig {
-    /** The vault, e.g. `https://my-vault.vault.azure.net/`. */
-    vaultUrl: string;
-    /** Client id of the managed identity (or app registration) federated with the ServiceAccount. */
-    clientId: string;
+    /** The vault, e.g. `https://my-vault.vault.azure.net/`; filled from the stack's own Key Vault when it has one. */
+    vaultUrl?: pulumi.Input<string>;
+    /** Client id of the managed identity (or app registration) federated with the ServiceAccount; likewise. */
+    clientId?: pulumi.Input<string>;
     /** Tenant of that identity. @default ESO's own `AZURE_TENANT_ID` */
-    tenantId?: string;
+    tenantId?: pulumi.Input<string>;
     /** How often ESO re-reads the vault (Go duration; `0` reads once). @default "1h" */
     refreshInterval?: string;
     /** Name of the Secret ESO writes. @default `<instance>-secrets` */
@@ -100,6 +100,8 @@ export interface SecretsArgs<Id extends string = string> {
     config: SecretsConfig<Id>;
     /** Config key path of the block, for error messages. @default "secrets" */
     configPath?: string;
+    /** What installs the external-secrets CRDs (e.g. the add-on chart); the custom resources wait for it. @default [] */
+    crdsReady?: pulumi.Resource[];
 }
 
 /** Where a consumer reads one value. */
@@ -159,9 +161,6 @@ export function secretsConfigProblems(values: readonly SecretValueSpec[], config
 
     if (config.existingSecret && mode !== "existing") problems.push({ path: ["existingSecret"], message: onlyIn("existingSecret", "existing") });
     if (config.external && mode !== "external") problems.push({ path: ["external"], message: onlyIn("external", "external") });
-    if (!config.external && mode === "external") {
-        problems.push({ path: ["external"], message: `mode ${code("external")} needs ${code("external.vaultUrl")} and ${code("external.clientId")}` });
-    }
     for (const id of Object.keys(config.existingSecret?.keys ?? {})) {
         if (!known.includes(id)) problems.push({ path: ["existingSecret", "keys", id], message: `is not a value of this service (allowed: ${known.join(", ")})` });
     }
@@ -207,9 +206,9 @@ export interface ResolvedExternalSecrets {
     secretName: string;
     storeName: string;
     serviceAccountName: string;
-    vaultUrl: string;
-    clientId: string;
-    tenantId?: string;
+    vaultUrl: pulumi.Input<string>;
+    clientId: pulumi.Input<string>;
+    tenantId?: pulumi.Input<string>;
     refreshInterval: string;
     data: { secretKey: string; remoteKey: string }[];
 }
@@ -264,7 +263,11 @@ export function resolveSecretsArgs<Id extends string>(args: SecretsArgs<Id>): Re
         }
     }
 
-    if (external && fetched.length > 0) {
+    if (config.mode === "external" && fetched.length > 0) {
+        // The schema lets these come from the stack's own Key Vault; by now they must be here.
+        if (external?.vaultUrl === undefined || external.clientId === undefined) {
+            throw new Error(`${configPath}.external: mode \`external\` needs \`external.vaultUrl\` and \`external.clientId\` (or the stack's own Key Vault, \`azure.keyVault.enabled\`)`);
+        }
         resolved.external = {
             secretName: externalSecretName,
             storeName: `${instance}-keyvault`,
@@ -372,7 +375,7 @@ export class Secrets<Id extends string = string> extends pulumi.ComponentResourc
             const store = new k8s.apiextensions.CustomResource(
                 `${name}-secretstore`,
                 { apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { ...metadata, name: external.storeName }, spec: buildSecretStoreSpec(external) },
-                { parent: this, dependsOn: [account] },
+                { parent: this, dependsOn: [account, ...(args.crdsReady ?? [])] },
             );
             const externalSecret = new k8s.apiextensions.CustomResource(
                 `${name}-externalsecret`,

@@ -6,26 +6,14 @@ import { expect } from "chai";
 import { ClusterAddons, enabledAddonCharts } from "../components/addons";
 import { AzureKeyVault, KEY_VAULT_SECRETS_USER_ROLE } from "../components/azure-keyvault";
 import { AzureMysql, cidrRange } from "../components/azure-mysql";
-import { ConfigError, parseStackConfig, StackConfig } from "../components/config";
 import { REDACTED } from "../tools/render/wire";
 import { recordComponents } from "./helpers/record";
+import { configProblems, testConfig } from "./helpers/stack-config";
 
 const AKS = { target: "aks", aks: { location: "westeurope" } };
 
-function stackConfig(blocks: Record<string, unknown>): StackConfig {
-    const raw: Record<string, string> = {};
-    for (const [key, value] of Object.entries(blocks)) raw[`agent-platform:${key}`] = JSON.stringify(value);
-    return parseStackConfig(raw, new Set());
-}
-
-function problems(blocks: Record<string, unknown>): readonly string[] {
-    try {
-        stackConfig(blocks);
-    } catch (err) {
-        return (err as ConfigError).problems;
-    }
-    throw new Error("expected a ConfigError");
-}
+const stackConfig = (blocks: Record<string, unknown>) => testConfig(blocks);
+const problems = configProblems;
 
 const placement = { stack: "prod", resourceGroupName: "agent-platform-prod", location: "westeurope", tags: { env: "prod" } };
 
@@ -97,7 +85,14 @@ describe("AzureKeyVault", () => {
     const byType = (type: string) => recorded.recording.resources.filter((r) => r.type === type);
     before(async () => {
         recorded = await recordComponents(
-            () => new AzureKeyVault("kv", { config: config.azure.keyVault, ...placement, oidcIssuerUrl: "https://issuer.example/abc/", namespace: "agents" }),
+            () =>
+                new AzureKeyVault("kv", {
+                    config: config.azure.keyVault,
+                    ...placement,
+                    oidcIssuerUrl: "https://issuer.example/abc/",
+                    namespace: "agents",
+                    readerServiceAccounts: ["agent-runtime-keyvault", "agent-backend-keyvault"],
+                }),
         );
     });
 
@@ -108,10 +103,17 @@ describe("AzureKeyVault", () => {
         expect(vault.properties.tenantId).to.equal("00000000-0000-0000-0000-00000000aaaa");
     });
 
-    it("federates the reader identity with the cluster's issuer for one ServiceAccount", () => {
-        const federation = byType("azure-native:managedidentity:FederatedIdentityCredential")[0]!.inputs;
-        expect(federation).to.include({ issuer: "https://issuer.example/abc/", subject: "system:serviceaccount:agents:keyvault-reader" });
-        expect(federation["audiences"]).to.deep.equal(["api://AzureADTokenExchange"]);
+    it("federates the reader identity with the cluster's issuer for each reading ServiceAccount, one write at a time", () => {
+        const federations = byType("azure-native:managedidentity:FederatedIdentityCredential");
+        expect(federations.map((f) => f.inputs["subject"])).to.deep.equal([
+            "system:serviceaccount:agents:agent-runtime-keyvault",
+            "system:serviceaccount:agents:agent-backend-keyvault",
+        ]);
+        for (const f of federations) {
+            expect(f.inputs).to.include({ issuer: "https://issuer.example/abc/" });
+            expect(f.inputs["audiences"]).to.deep.equal(["api://AzureADTokenExchange"]);
+        }
+        expect(federations[1]!.dependsOn).to.include(federations[0]!.urn);
     });
 
     it("lets the reader read secrets and nothing else, on this vault only", () => {

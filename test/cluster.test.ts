@@ -8,21 +8,17 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { withKubeloginMode } from "../components/aks";
 import { ClusterTarget } from "../components/cluster";
-import { ClusterConfig, ConfigError, parseStackConfig } from "../components/config";
+import { ClusterConfig } from "../components/config";
 import { REDACTED } from "../tools/render/wire";
 import { recordComponents } from "./helpers/record";
+import { configProblems, testConfig } from "./helpers/stack-config";
 
 function clusterConfig(block: Record<string, unknown>): ClusterConfig {
-    return parseStackConfig({ "agent-platform:cluster": JSON.stringify(block) }, new Set()).cluster;
+    return testConfig({ cluster: block }).cluster;
 }
 
 function clusterProblems(block: Record<string, unknown>, secret = false): readonly string[] {
-    try {
-        parseStackConfig({ "agent-platform:cluster": JSON.stringify(block) }, new Set(secret ? ["agent-platform:cluster"] : []));
-    } catch (err) {
-        return (err as ConfigError).problems;
-    }
-    throw new Error("expected a ConfigError");
+    return configProblems({ cluster: block }, secret ? ["agent-platform:cluster"] : []);
 }
 
 describe("cluster config", () => {
@@ -52,7 +48,7 @@ describe("cluster config", () => {
     });
     it("refuses an admin group that is not an object id, and a bad CIDR", () => {
         const problems = clusterProblems({ target: "aks", aks: { location: "westeurope", adminGroupObjectIds: ["admins"], network: { podCidr: "10.0.0.0" } } });
-        expect(problems.map((p) => p.split(":").slice(0, 2).join(":"))).to.have.members([
+        expect(problems.map((p) => p.split(":").slice(0, 2).join(":"))).to.include.members([
             "agent-platform:cluster.aks.adminGroupObjectIds[0]",
             "agent-platform:cluster.aks.network.podCidr",
         ]);
@@ -79,6 +75,12 @@ describe("kubelogin mode", () => {
         const other = "users:\n  - name: u\n    user:\n      token: abc\n";
         expect(parse(withKubeloginMode(other, "azurecli"))).to.deep.equal(parse(other));
     });
+});
+
+it("refuses network policy cluster ranges that miss the AKS ranges, which would count as the internet", () => {
+    expect(configProblems({ cluster: { target: "aks", aks: { location: "westeurope", network: { podCidr: "10.50.0.0/16" } } } })).to.deep.equal([
+        "agent-platform:networkPolicy.clusterCidrs.pods: must include the AKS pods range 10.50.0.0/16 (cluster.aks.network), or it would count as the internet",
+    ]);
 });
 
 describe("ClusterTarget with AKS", () => {

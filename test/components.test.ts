@@ -1,31 +1,44 @@
 /**
  * Tier 2: components under the SDK's mocks; assertions on what the engine was asked to create.
  */
+import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
 import { AgentRuntime, AgentRuntimeArgs } from "../components/agent-runtime";
 import { ClusterTarget } from "../components/cluster";
-import { AgentRuntimeConfig, parseStackConfig } from "../components/config";
+import { AgentRuntimeConfig } from "../components/config";
+import { testConfig } from "./helpers/stack-config";
 import { PlatformNamespace } from "../components/namespace";
 import { REDACTED } from "../tools/render/wire";
+import { validateAgainstSchema } from "./helpers/kubernetes-schema";
 import { recordComponents } from "./helpers/record";
 
 function runtimeConfig(block: Record<string, unknown> = {}): AgentRuntimeConfig {
-    return parseStackConfig(
-        { "agent-platform:cluster": '{"kubeconfigPath":"/k"}', "agent-platform:agentRuntime": JSON.stringify(block) },
-        new Set(),
-    ).agentRuntime;
+    return testConfig({ agentRuntime: block }).agentRuntime;
 }
 
 function runtimeArgs(block: Record<string, unknown> = {}, registry?: string): AgentRuntimeArgs {
-    return { config: runtimeConfig(block), images: { pullSecrets: ["regcred"], registry }, namespace: "agents" };
+    const config = testConfig({ networkPolicy: { enabled: false }, agentRuntime: block });
+    return { config: config.agentRuntime, images: { pullSecrets: ["regcred"], registry }, namespace: "agents", networkPolicy: config.networkPolicy };
 }
 
 const envNames = (deployment: any): string[] => deployment.spec.template.spec.containers[0].env.map((e: any) => e.name);
 const SHARED = ["LANGCHAIN_TRACING_V2", "DATABASE_POOL_MIN_SIZE", "DATABASE_POOL_MAX_SIZE", "DATABASE_POOL_TIMEOUT", "LOG_LEVEL", "AGENT_SYNC_SCOPE"];
+/** From the runtime's Secret (an existing one in these tests), after the plain variables. */
+const SECRET_ENV = [
+    "SUPABASE_KEY",
+    "SUPABASE_SECRET",
+    "SUPABASE_JWT_SECRET",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "LANGCHAIN_API_KEY",
+    "LANGFUSE_SECRET_KEY",
+    "LANGFUSE_PUBLIC_KEY",
+    "DATABASE_URL",
+];
 
 describe("ClusterTarget", () => {
     it("keeps a secret kubeconfig secret all the way into the provider's inputs", async () => {
-        const cluster = parseStackConfig({ "agent-platform:cluster": '{"kubeconfig":"PLAINTEXT-KUBECONFIG-VALUE","context":"ctx"}' }, new Set(["agent-platform:cluster"])).cluster;
+        const cluster = testConfig({ cluster: { kubeconfig: "PLAINTEXT-KUBECONFIG-VALUE", context: "ctx" } }, ["agent-platform:cluster"]).cluster;
         const { recording } = await recordComponents(() => new ClusterTarget("cluster", { config: cluster, stack: "test" }));
         const provider = recording.resources.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "cluster-k8s")!;
         expect(provider.inputs["kubeconfig"]).to.equal(REDACTED);
@@ -68,7 +81,7 @@ describe("AgentRuntime", () => {
         const container = deployment.spec.template.spec.containers[0];
         expect(container.image).to.equal("ghcr.io/l4b4r4b4b4/fractal-agents-runtime-python:0.0.3");
         expect(container.ports).to.deep.equal([{ name: "http", containerPort: 8081, protocol: "TCP" }]);
-        expect(envNames(deployment)).to.deep.equal([...SHARED, "ROBYN_HOST", "ROBYN_PORT", "ROBYN_WORKERS", "ROBYN_DEV"]);
+        expect(envNames(deployment)).to.deep.equal([...SHARED, "ROBYN_HOST", "ROBYN_PORT", "ROBYN_WORKERS", "ROBYN_DEV", ...SECRET_ENV]);
     });
 
     it("ts: port 3000, the ts image and PORT/NODE_ENV only", async () => {
@@ -77,7 +90,7 @@ describe("AgentRuntime", () => {
         const container = deployment.spec.template.spec.containers[0];
         expect(container.image).to.equal("ghcr.io/l4b4r4b4b4/fractal-agents-runtime-ts:0.0.3");
         expect(container.ports[0].containerPort).to.equal(3000);
-        expect(envNames(deployment)).to.deep.equal([...SHARED, "PORT", "NODE_ENV"]);
+        expect(envNames(deployment)).to.deep.equal([...SHARED, "PORT", "NODE_ENV", ...SECRET_ENV]);
         expect(container.env.find((e: any) => e.name === "PORT").value).to.equal("3000");
     });
 
@@ -199,5 +212,62 @@ describe("AgentRuntime scaling and lifecycle", () => {
         expect(pod.tolerations).to.deep.equal(scheduling.tolerations);
         expect(pod).not.to.have.property("affinity");
         expect(pod).not.to.have.property("topologySpreadConstraints");
+    });
+});
+
+describe("AgentRuntime with the building blocks", () => {
+    const withBlocks = (block: Record<string, unknown>, extra: Partial<AgentRuntimeArgs> = {}, stack: Record<string, unknown> = {}): AgentRuntimeArgs => {
+        const config = testConfig({ ...stack, agentRuntime: block });
+        return { config: config.agentRuntime, images: { pullSecrets: [] }, namespace: "agents", networkPolicy: config.networkPolicy, ...extra };
+    };
+
+    it("gets a default-deny NetworkPolicy that admits the ingress controller and Prometheus on its real port and reaches Postgres", async () => {
+        const args = withBlocks({ runtime: "ts", database: { cidr: "10.20.0.0/24" } });
+        const r = await recordComponents((provider) => new AgentRuntime("rt", args, { providers: [provider] }));
+        const spec: any = r.object("NetworkPolicy").spec;
+        expect(spec.policyTypes).to.deep.equal(["Ingress", "Egress"]);
+        expect(spec.ingress.map((rule: any) => rule.ports[0].port)).to.deep.equal([3000, 3000]);
+        expect(spec.egress.some((rule: any) => rule.to[0].ipBlock?.cidr === "10.20.0.0/24" && rule.ports[0].port === 5432)).to.equal(true);
+        await validateAgainstSchema(r.object("NetworkPolicy"));
+    });
+
+    it("routes an SSE-ready ingress with a host from the platform domain to the Service", async () => {
+        const args = withBlocks({ ingress: { enabled: true, className: "nginx", host: "agent-api.{domain}", tls: { enabled: true } } }, { platformDomain: "example.com" });
+        let runtime: AgentRuntime | undefined;
+        const r = await recordComponents((provider) => (runtime = new AgentRuntime("rt", args, { providers: [provider] })));
+        const ingress: any = r.object("Ingress");
+        expect(ingress.spec.rules[0].host).to.equal("agent-api.example.com");
+        expect(ingress.spec.rules[0].http.paths[0].backend.service).to.deep.equal({ name: "agent-runtime", port: { number: 80 } });
+        expect(ingress.metadata.annotations["nginx.ingress.kubernetes.io/proxy-buffering"]).to.equal("off");
+        expect(runtime!.externalUrls).to.deep.equal(["https://agent-api.example.com"]);
+    });
+
+    it("turns monitoring on only when the stack sets the block, and waits for the CRDs", async () => {
+        const off = await recordComponents((provider) => new AgentRuntime("rt", withBlocks({}), { providers: [provider] }));
+        expect(off.objects.map((o) => o.kind)).not.to.include("ServiceMonitor");
+        let crds: k8s.core.v1.Namespace | undefined;
+        const on = await recordComponents((provider) => {
+            crds = new k8s.core.v1.Namespace("crds", { metadata: { name: "crds" } }, { provider });
+            return new AgentRuntime("rt", withBlocks({ monitoring: {} }, { crdsReady: [crds] }), { providers: [provider] });
+        });
+        const monitor = on.recording.resources.find((x) => x.inputs["kind"] === "ServiceMonitor")!;
+        expect(monitor.dependsOn).to.include(on.recording.resources.find((x) => x.name === "crds")!.urn);
+        const rule: any = on.object("PrometheusRule");
+        const exprs = rule.spec.groups.flatMap((g: any) => g.rules.map((x: any) => x.expr)).join("\n");
+        expect(exprs).to.contain("agent_runtime_requests_total").and.not.to.contain("http_server_");
+    });
+
+    it("reads external secrets from the stack's Key Vault when the stack file names none", async () => {
+        const stackWithVault = { cluster: { target: "aks", aks: { location: "westeurope" } }, azure: { keyVault: { enabled: true } } };
+        const keyVault = { vaultUrl: "https://ap-prod-kv.vault.azure.net/", clientId: "11111111-2222-3333-4444-555555555555" };
+        const args = withBlocks({ secrets: { mode: "external" } }, { keyVault }, stackWithVault);
+        const r = await recordComponents((provider) => new AgentRuntime("rt", args, { providers: [provider] }));
+        const store: any = r.object("SecretStore");
+        expect(store.spec.provider.azurekv.vaultUrl).to.equal("https://ap-prod-kv.vault.azure.net/");
+        expect((r.object("ServiceAccount", "agent-runtime-keyvault") as any).metadata.annotations["azure.workload.identity/client-id"]).to.equal(
+            "11111111-2222-3333-4444-555555555555",
+        );
+        const env = (r.object("Deployment") as any).spec.template.spec.containers[0].env;
+        expect(env.find((e: any) => e.name === "SUPABASE_KEY").valueFrom.secretKeyRef).to.deep.equal({ name: "agent-runtime-secrets", key: "supabase-key" });
     });
 });

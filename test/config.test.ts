@@ -3,30 +3,14 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, parseStackConfig } from "../components/config";
+import { parseStackConfig } from "../components/config";
+import { configProblems, rawConfig, testConfig } from "./helpers/stack-config";
 import { stackConfigSchema } from "../components/config-schema";
 import { README, readmeWithReference } from "../tools/config-reference";
 import { knownStacks, loadStackFiles } from "../tools/render/stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
-const VALID_CLUSTER = { kubeconfigPath: "/etc/kubeconfig" };
-
-/** Engine-style raw config from plain objects. */
-function raw(blocks: Record<string, unknown>): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [key, value] of Object.entries(blocks)) out[`agent-platform:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
-    return out;
-}
-
-function problemsOf(blocks: Record<string, unknown>, secretKeys: string[] = []): readonly string[] {
-    try {
-        parseStackConfig(raw({ cluster: VALID_CLUSTER, ...blocks }), new Set(secretKeys));
-    } catch (err) {
-        expect(err).to.be.instanceOf(ConfigError);
-        return (err as ConfigError).problems;
-    }
-    throw new Error("expected a ConfigError");
-}
+const problemsOf = configProblems;
 
 function secretValue<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
     return new Promise((resolve) => {
@@ -39,8 +23,8 @@ function secretValue<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: b
 
 describe("stack config", () => {
     describe("defaults", () => {
-        it("fills every nested default when only the cluster is set", () => {
-            const config = parseStackConfig(raw({ cluster: VALID_CLUSTER }), new Set());
+        it("fills every nested default of a minimal config", () => {
+            const config = testConfig();
             expect(config.namespace).to.deep.equal({ name: "agent-platform", create: true, podSecurity: "restricted" });
             expect(config.images.pullSecrets).to.deep.equal([]);
             expect(config.agentRuntime.runtime).to.equal("python");
@@ -49,13 +33,13 @@ describe("stack config", () => {
         });
 
         it("keeps defaults of sibling fields when one nested field is overridden", () => {
-            const config = parseStackConfig(raw({ cluster: VALID_CLUSTER, agentRuntime: { python: { workers: 2 } } }), new Set());
+            const config = testConfig({ agentRuntime: { python: { workers: 2 } } });
             expect(config.agentRuntime.python).to.deep.equal({ host: "0.0.0.0", port: 8081, workers: 2, devMode: false });
         });
 
         it("ignores provider and pulumi namespaces", () => {
             const config = parseStackConfig(
-                { ...raw({ cluster: VALID_CLUSTER }), "kubernetes:context": "x", "azure-native:location": "westeurope", "pulumi:disable-default-providers": '["*"]' },
+                { ...rawConfig({}), "kubernetes:context": "x", "azure-native:location": "westeurope", "pulumi:disable-default-providers": '["*"]' },
                 new Set(),
             );
             expect(config.namespace.name).to.equal("agent-platform");
@@ -102,7 +86,7 @@ describe("stack config", () => {
 
     describe("unknown keys are errors at every level", () => {
         it("rejects an unknown top-level key and lists the known ones", () => {
-            expect(problemsOf({ agentRuntme: {} })).to.deep.equal(["agent-platform:agentRuntme: unknown key (allowed: namespace, cluster, azure, addons, images, agentRuntime)"]);
+            expect(problemsOf({ agentRuntme: {} })).to.deep.equal(["agent-platform:agentRuntme: unknown key (allowed: namespace, cluster, azure, addons, platform, images, networkPolicy, agentRuntime)"]);
         });
         it("rejects an unknown key in a block", () => {
             expect(problemsOf({ agentRuntime: { replcas: 2 } })[0]).to.match(/^agent-platform:agentRuntime.replcas: unknown key \(allowed: enabled, name, runtime, image, replicas,/);
@@ -128,7 +112,7 @@ describe("stack config", () => {
         });
 
         it("turns a secret value into a secret Output", async () => {
-            const config = parseStackConfig(raw({ cluster: { kubeconfig: "apiVersion: v1" } }), new Set(["agent-platform:cluster"]));
+            const config = testConfig({ cluster: { kubeconfig: "apiVersion: v1" } }, ["agent-platform:cluster"]);
             const { value, secret } = await secretValue(config.cluster.kubeconfig!);
             expect(value).to.equal("apiVersion: v1");
             expect(secret).to.equal(true);
@@ -174,10 +158,22 @@ describe("stack config", () => {
 });
 
 function parseFailure(blocks: Record<string, unknown>, secretKeys: string[] = []): readonly string[] {
-    try {
-        parseStackConfig(raw(blocks), new Set(secretKeys));
-    } catch (err) {
-        return (err as ConfigError).problems;
-    }
-    throw new Error("expected a ConfigError");
+    return configProblems(blocks, secretKeys);
 }
+
+describe("cross-block rules", () => {
+    it("requires a vault for external secrets unless the stack has its own Key Vault", () => {
+        expect(configProblems({ agentRuntime: { secrets: { mode: "external" } } })).to.deep.equal([
+            "agent-platform:agentRuntime.secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
+        ]);
+        expect(() =>
+            testConfig({ cluster: { target: "aks", aks: { location: "westeurope" } }, azure: { keyVault: { enabled: true } }, agentRuntime: { secrets: { mode: "external" } } }),
+        ).not.to.throw();
+    });
+
+    it("requires the Postgres location when DATABASE_URL is configured and the network policy is on", () => {
+        expect(configProblems({ agentRuntime: { secrets: { mode: "existing", existingSecret: { name: "s" }, databaseUrl: { existingSecret: { name: "db" } } } } })).to.deep.equal([
+            "agent-platform:agentRuntime.database: DATABASE_URL is configured, so the network policy needs to know where Postgres is (allowed: `database.cidr`, or `database.namespaceSelector`/`podSelector`)",
+        ]);
+    });
+});

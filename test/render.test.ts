@@ -49,7 +49,7 @@ describe("offline render", () => {
             it("exits 0 and prints the summary", () => {
                 expect(run.status, run.stderr).to.equal(0);
                 expect(run.stdout).to.contain(`Rendered stack '${stack}'`);
-                expect(run.stdout).to.match(/Objects by kind:\n\s+Deployment\s+1/);
+                expect(run.stdout).to.match(/Objects by kind:\n(\s+\w+\s+\d+\n)*\s+Deployment\s+1\n/);
                 expect(run.stdout).to.contain("Policy check: 0 mandatory");
             });
 
@@ -101,7 +101,24 @@ describe("offline render", () => {
         const out = path.join(tmp, "secure");
         before(() => {
             const stackFile = path.join(tmp, "Pulumi.secure.yaml");
-            fs.writeFileSync(stackFile, `config:\n  agent-platform:cluster:\n    kubeconfig:\n      secure: ${ciphertext}\n`);
+            fs.writeFileSync(
+                stackFile,
+                [
+                    "config:",
+                    "  agent-platform:cluster:",
+                    "    kubeconfig:",
+                    `      secure: ${ciphertext}-kubeconfig`,
+                    "  agent-platform:agentRuntime:",
+                    "    secrets:",
+                    "      supabaseKey:",
+                    "        value:",
+                    `          secure: ${ciphertext}-supabase`,
+                    "      supabaseJwtSecret:",
+                    "        value:",
+                    `          secure: ${ciphertext}-jwt`,
+                    "",
+                ].join("\n"),
+            );
             run = render("dev", "--config-file", stackFile, "--out", out);
         });
 
@@ -112,10 +129,13 @@ describe("offline render", () => {
             expect(run.stdout + run.stderr).not.to.contain("ciphertextNEVER");
             for (const file of filesUnder(out)) expect(fs.readFileSync(file, "utf8"), file).not.to.contain("ciphertextNEVER");
         });
-        it("keeps the value secret on its way to the provider, so only the redaction shows", () => {
+        it("keeps the values secret on their way to the provider and the Secret, so only the redaction shows", async () => {
             const plan = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
             const provider = plan.resources.find((r: any) => r.type === "pulumi:providers:kubernetes");
             expect(provider.inputs.kubeconfig).to.equal(REDACTED);
+            const secret = objectsUnder(out).find((o) => o.kind === "Secret");
+            expect(secret.stringData).to.deep.equal({ "supabase-jwt-secret": REDACTED, "supabase-key": REDACTED });
+            await validateAgainstSchema(secret);
         });
     });
 

@@ -1,6 +1,46 @@
 /** The `agentRuntime` block: the fractal agents runtime (seed chart fractal-agents-runtime). */
 import { z } from "zod";
-import { dnsLabel, imageDigest, pullPolicy, resources } from "./common";
+import type { SecretValueSpec } from "../secrets";
+import { cidr, dnsLabel, imageDigest, pullPolicy, resources } from "./common";
+import { ingressConfigSchema } from "./ingress";
+import { monitoringConfigSchema } from "./monitoring";
+import { serviceNetworkPolicySchema } from "./network-policy";
+import { secretsConfigSchema } from "./secrets";
+
+/**
+ * The runtime's sensitive values with the chart's Secret key names (`existingSecret.keys`
+ * remaps them). Supabase's anon key and JWT secret are required: the runtime authenticates
+ * every request with them; the rest enable optional providers and tracing.
+ */
+export const RUNTIME_SECRET_VALUES = [
+    { id: "supabaseKey", defaultKey: "supabase-key", required: true, description: "SUPABASE_KEY: Supabase anon key" },
+    { id: "supabaseSecret", defaultKey: "supabase-secret", required: false, description: "SUPABASE_SECRET: Supabase service role key" },
+    { id: "supabaseJwtSecret", defaultKey: "supabase-jwt-secret", required: true, description: "SUPABASE_JWT_SECRET: JWT verification secret" },
+    { id: "openaiApiKey", defaultKey: "openai-api-key", required: false, description: "OPENAI_API_KEY" },
+    { id: "anthropicApiKey", defaultKey: "anthropic-api-key", required: false, description: "ANTHROPIC_API_KEY" },
+    { id: "langchainApiKey", defaultKey: "langchain-api-key", required: false, description: "LANGCHAIN_API_KEY: LangSmith" },
+    { id: "langfuseSecretKey", defaultKey: "langfuse-secret-key", required: false, description: "LANGFUSE_SECRET_KEY" },
+    { id: "langfusePublicKey", defaultKey: "langfuse-public-key", required: false, description: "LANGFUSE_PUBLIC_KEY" },
+    { id: "databaseUrl", defaultKey: "database-url", required: false, description: "DATABASE_URL: Postgres connection string" },
+] as const satisfies readonly SecretValueSpec[];
+
+export type RuntimeSecretId = (typeof RUNTIME_SECRET_VALUES)[number]["id"];
+
+const selectorLabels = (description: string) => z.record(z.string(), z.string()).meta({ description });
+
+const databaseBlock = z
+    .strictObject({
+        cidr: cidr("Address range of an external Postgres (e.g. Supabase's); the network policy allows it.").optional(),
+        namespaceSelector: selectorLabels("Namespace labels of an in-cluster Postgres.").optional(),
+        podSelector: selectorLabels("Pod labels of an in-cluster Postgres.").optional(),
+        port: z.number().int().min(1).max(65535).default(5432).meta({ description: "Postgres port." }),
+    })
+    .superRefine((db, ctx) => {
+        if (db.cidr !== undefined && (db.namespaceSelector !== undefined || db.podSelector !== undefined)) {
+            ctx.addIssue({ code: "custom", path: ["cidr"], message: "set either `database.cidr` (external) or selectors (in-cluster), not both" });
+        }
+    })
+    .meta({ description: "Where the Postgres of DATABASE_URL lives, so the network policy lets the runtime reach it (its address is inside the secret URL)." });
 
 export const agentRuntimeBlock = z
     .strictObject({
@@ -109,6 +149,12 @@ export const agentRuntimeBlock = z
             })
             .prefault({})
             .meta({ description: "Where pods run. Lists and maps set in a stack replace the defaults, never merge with them." }),
+        secrets: secretsConfigSchema(RUNTIME_SECRET_VALUES),
+        database: databaseBlock.optional(),
+        networkPolicy: serviceNetworkPolicySchema,
+        ingress: ingressConfigSchema.prefault({}),
+        // Off unless the stack sets the block: the Prometheus Operator CRDs must exist.
+        monitoring: monitoringConfigSchema.prefault({ enabled: false }),
         python: z
             .strictObject({
                 host: z.string().min(1).default("0.0.0.0").meta({ description: "ROBYN_HOST: bind address." }),
@@ -158,8 +204,17 @@ export const agentRuntimeBlock = z
             .meta({ description: "Plain (non-secret) runtime settings, rendered as environment variables." }),
     })
     .superRefine((runtime, ctx) => {
+        // Zod runs this even when a field above failed: only look at what parsed.
+        // With a DATABASE_URL named explicitly, the Postgres egress must not be forgotten.
+        if (runtime.networkPolicy?.enabled && runtime.secrets?.values?.databaseUrl !== undefined && runtime.database === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["database"],
+                message: "DATABASE_URL is configured, so the network policy needs to know where Postgres is (allowed: `database.cidr`, or `database.namespaceSelector`/`podSelector`)",
+            });
+        }
         const pdb = runtime.podDisruptionBudget;
-        if (!pdb.enabled || pdb.minAvailable === undefined) return;
+        if (!pdb?.enabled || pdb.minAvailable === undefined || !runtime.autoscaling) return;
         const fewest = runtime.autoscaling.enabled ? runtime.autoscaling.minReplicas : runtime.replicas;
         const source = runtime.autoscaling.enabled ? "autoscaling.minReplicas" : "replicas";
         if (pdb.minAvailable >= fewest) {

@@ -1,6 +1,6 @@
 /** The `azure` block: MySQL Flexible Server and Key Vault next to the AKS cluster. */
 import { z } from "zod";
-import { cidr, dnsLabel } from "./common";
+import { cidr } from "./common";
 
 const mysqlBlock = z
     .strictObject({
@@ -40,7 +40,13 @@ const mysqlBlock = z
 
 const keyVaultBlock = z
     .strictObject({
-        enabled: z.boolean().default(false).meta({ description: "Create a Key Vault (RBAC mode) and a workload identity that reads it (needs `cluster.target: aks`)." }),
+        enabled: z
+            .boolean()
+            .default(false)
+            .meta({
+                description:
+                    "Create a Key Vault (RBAC mode) and a workload identity that reads it, federated with the ServiceAccount of every service whose secrets use mode `external` (needs `cluster.target: aks`).",
+            }),
         name: z
             .string()
             .regex(/^[a-zA-Z][-a-zA-Z0-9]{1,22}[a-zA-Z0-9]$/, "must be a Key Vault name")
@@ -49,9 +55,6 @@ const keyVaultBlock = z
         sku: z.enum(["standard", "premium"]).default("standard").meta({ description: "Vault SKU (premium adds HSM-backed keys)." }),
         softDeleteRetentionDays: z.number().int().min(7).max(90).default(90).meta({ description: "Days a deleted secret can be recovered." }),
         purgeProtection: z.boolean().default(true).meta({ description: "Forbid purging deleted secrets before retention ends (cannot be turned off later)." }),
-        readerServiceAccount: dnsLabel("ServiceAccount in the platform namespace that may read the vault through workload identity (used by the secrets block's `external` mode).").default(
-            "keyvault-reader",
-        ),
     })
     .meta({ description: "Azure Key Vault for the secrets block's `external` mode." });
 

@@ -1,4 +1,4 @@
-/** The platform-wide blocks: the namespace and the shared image settings. */
+/** The platform-wide blocks: the namespace, the platform domain and the shared image settings. */
 import { z } from "zod";
 import { dnsLabel } from "./common";
 
@@ -32,3 +32,13 @@ export const imagesBlock = z
             .meta({ description: "Existing image pull Secrets added to every pod." }),
     })
     .meta({ description: "Images: a registry override and the image pull Secrets shared by every workload." });
+
+export const platformBlock = z
+    .strictObject({
+        domain: z
+            .string()
+            .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS domain")
+            .meta({ description: "Platform domain: ingress hosts written as `ai.{domain}` resolve against it.", allowed: "a DNS domain such as example.com" })
+            .optional(),
+    })
+    .meta({ description: "Settings shared by every service." });

@@ -49,12 +49,16 @@ const externalBlock = z
     .strictObject({
         vaultUrl: z
             .url({ protocol: /^https$/, error: "must be an https URL" })
-            .meta({ description: "URL of the Azure Key Vault.", allowed: "https://<vault-name>.vault.azure.net/" }),
-        clientId: z.guid("must be a GUID").meta({
-            description:
-                "Client id of the managed identity (or app registration) federated with the ServiceAccount `system:serviceaccount:<namespace>:<serviceAccountName>`; set as its `azure.workload.identity/client-id` annotation.",
-            allowed: "a GUID",
-        }),
+            .meta({ description: "URL of the Azure Key Vault; default: the stack's own vault (`azure.keyVault`).", allowed: "https://<vault-name>.vault.azure.net/" })
+            .optional(),
+        clientId: z
+            .guid("must be a GUID")
+            .meta({
+                description:
+                    "Client id of the managed identity (or app registration) federated with the ServiceAccount `system:serviceaccount:<namespace>:<serviceAccountName>`; set as its `azure.workload.identity/client-id` annotation. Default: the reader identity of the stack's own vault.",
+                allowed: "a GUID",
+            })
+            .optional(),
         tenantId: z
             .guid("must be a GUID")
             .meta({
