@@ -88,6 +88,8 @@ export const RUNTIME_UID = 65532;
 
 export interface ResolvedAgentRuntime {
     identity: AppIdentity;
+    /** Name of every object (the instance name, or a Helm release's names kept for migration). */
+    objectName: string;
     containerPort: number;
     image: string;
     env: EnvVar[];
@@ -129,7 +131,8 @@ export function buildRuntimeEnv(config: AgentRuntimeConfig): EnvVar[] {
 export function resolveAgentRuntimeArgs(args: AgentRuntimeArgs): ResolvedAgentRuntime {
     const { config } = args;
     return {
-        identity: { name: "fractal-agents-runtime", instance: config.name, component: "runtime", version: config.image.tag },
+        identity: { name: config.legacy.appName ?? "fractal-agents-runtime", instance: config.name, component: "runtime", version: config.image.tag },
+        objectName: config.legacy.objectName ?? config.name,
         containerPort: config.runtime === "python" ? config.python.port : config.typescript.port,
         image: imageReference({
             registry: config.image.registry ?? args.images.registry,
@@ -176,7 +179,7 @@ export function buildAgentRuntimeDeploymentSpec(
     const { drainSeconds, gracePeriodSeconds } = config.shutdown;
     const spec = buildPodSpec({
         runAs: { user: RUNTIME_UID, group: RUNTIME_UID, fsGroup: RUNTIME_UID },
-        serviceAccountName: config.name,
+        serviceAccountName: resolved.objectName,
         automountServiceAccountToken: false, // the runtime never calls the Kubernetes API
         imagePullSecrets: args.images.pullSecrets,
         containers: [
@@ -265,7 +268,7 @@ export class AgentRuntime extends pulumi.ComponentResource {
         super("agent-platform:agent-runtime:AgentRuntime", name, {}, opts);
         const { config } = args;
         const resolved = resolveAgentRuntimeArgs(args);
-        const metadata = { name: config.name, namespace: args.namespace, labels: objectLabels(resolved.identity) };
+        const metadata = { name: resolved.objectName, namespace: args.namespace, labels: objectLabels(resolved.identity) };
         const child = { parent: this };
 
         const secrets = new Secrets(
@@ -319,7 +322,7 @@ export class AgentRuntime extends pulumi.ComponentResource {
                     config: config.ingress,
                     identity: resolved.identity,
                     namespace: args.namespace,
-                    backend: { serviceName: config.name, port: 80 },
+                    backend: { serviceName: resolved.objectName, port: 80 },
                     platformDomain: args.platformDomain,
                     configPath: "agentRuntime.ingress",
                 },
@@ -334,8 +337,8 @@ export class AgentRuntime extends pulumi.ComponentResource {
                     config: config.monitoring,
                     identity: resolved.identity,
                     namespace: args.namespace,
-                    serviceName: config.name,
-                    workload: { kind: "Deployment", name: config.name },
+                    serviceName: resolved.objectName,
+                    workload: { kind: "Deployment", name: resolved.objectName },
                     metricPrefix: "agent_runtime",
                     profile: "http",
                     configPath: "agentRuntime.monitoring",

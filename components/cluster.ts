@@ -41,6 +41,7 @@ export class ClusterTarget extends pulumi.ComponentResource {
                     kubeconfig: this.aks.kubeconfig,
                     clusterIdentifier: config.clusterIdentifier ?? this.aks.clusterId,
                     enableServerSideApply: true,
+                    upsertExistingObjects: config.adoptExistingObjects,
                 },
                 // Workloads need the user pool's nodes before they can become ready.
                 { parent: this, dependsOn: [this.aks.userPool] },
@@ -54,6 +55,7 @@ export class ClusterTarget extends pulumi.ComponentResource {
                     context: config.context,
                     clusterIdentifier: kubeconfigClusterIdentifier(config),
                     enableServerSideApply: true,
+                    upsertExistingObjects: config.adoptExistingObjects,
                 },
                 { parent: this },
             );

@@ -271,3 +271,23 @@ describe("AgentRuntime with the building blocks", () => {
         expect(env.find((e: any) => e.name === "SUPABASE_KEY").valueFrom.secretKeyRef).to.deep.equal({ name: "agent-runtime-secrets", key: "supabase-key" });
     });
 });
+
+describe("AgentRuntime migration from a Helm release", () => {
+    it("keeps the release's object names and selector labels, so the Deployment can be adopted in place", async () => {
+        const args = runtimeArgs({ name: "robyn-prod", legacy: { objectName: "robyn-prod-robyn-runtime", appName: "robyn-runtime" } });
+        const r = await recordComponents((provider) => new AgentRuntime("rt", args, { providers: [provider] }));
+        expect([...new Set(r.objects.map((o) => o.metadata.name))]).to.deep.equal(["robyn-prod-robyn-runtime"]);
+        const deployment: any = r.object("Deployment");
+        expect(deployment.spec.selector.matchLabels).to.deep.equal({ "app.kubernetes.io/name": "robyn-runtime", "app.kubernetes.io/instance": "robyn-prod" });
+        expect(deployment.spec.template.spec.serviceAccountName).to.equal("robyn-prod-robyn-runtime");
+        expect((r.object("Service") as any).spec.selector).to.deep.equal(deployment.spec.selector.matchLabels);
+    });
+
+    it("lets the provider adopt existing objects only when asked", async () => {
+        const adopt = testConfig({ cluster: { kubeconfigPath: "/k", adoptExistingObjects: true } }).cluster;
+        const r = await recordComponents(() => new ClusterTarget("cluster", { config: adopt, stack: "test" }));
+        const provider = r.recording.resources.find((x) => x.name === "cluster-k8s")!;
+        expect(provider.inputs["upsertExistingObjects"]).to.equal("true");
+        expect(testConfig().cluster.adoptExistingObjects).to.equal(false);
+    });
+});

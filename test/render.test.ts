@@ -8,6 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { checkObjects, parsePolicyConfig } from "../policies/evaluate";
+import { stringify } from "yaml";
+import { requireTool } from "./helpers/external-tools";
 import { validateAgainstSchema } from "./helpers/kubernetes-schema";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -81,6 +83,20 @@ describe("offline render", () => {
                 for (const r of objects) expect(r.provider, r.urn).to.equal(provider.urn);
                 expect(plan.outputs.namespace).to.be.a("string");
             });
+
+            if (stack === "prod") {
+                it("alerts on the metrics the runtime exports, and promtool accepts every rule", function () {
+                    const promtool = requireTool(this, "promtool", "apt-get install prometheus");
+                    const rule = objectsUnder(out).find((o) => o.kind === "PrometheusRule");
+                    const exprs = rule.spec.groups.flatMap((g: any) => g.rules.map((r: any) => String(r.expr))).join("\n");
+                    expect(exprs).to.contain("agent_runtime_requests_total").and.to.contain("agent_runtime_errors_total");
+                    expect(exprs).not.to.contain("http_server_");
+                    const file = path.join(tmp, "prod-rules.yaml");
+                    fs.writeFileSync(file, stringify({ groups: rule.spec.groups }));
+                    const check = spawnSync(promtool, ["check", "rules", file], { encoding: "utf8" });
+                    expect(check.status, check.stdout + check.stderr).to.equal(0);
+                });
+            }
 
             if (stack !== "dev") {
                 it("creates the AKS cluster, and for prod the MySQL server and Key Vault, visible in plan.json", () => {

@@ -149,6 +149,21 @@ export const agentRuntimeBlock = z
             })
             .prefault({})
             .meta({ description: "Where pods run. Lists and maps set in a stack replace the defaults, never merge with them." }),
+        legacy: z
+            .strictObject({
+                objectName: z
+                    .string()
+                    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS-1123 label")
+                    .meta({
+                        description: "Name of every object, to keep a Helm release's names, e.g. `agent-runtime-fractal-agents-runtime` or `robyn-prod-robyn-runtime`.",
+                    })
+                    .optional(),
+                appName: dnsLabel(
+                    "`app.kubernetes.io/name` the pods and selectors use; `robyn-runtime` to adopt an old robyn-runtime release (a Deployment's selector cannot change).",
+                ).optional(),
+            })
+            .prefault({})
+            .meta({ description: "Migration from a Helm release: keep its object names and selector labels so the move has no downtime (see docs/agent-runtime.md)." }),
         secrets: secretsConfigSchema(RUNTIME_SECRET_VALUES),
         database: databaseBlock.optional(),
         networkPolicy: serviceNetworkPolicySchema,

@@ -98,6 +98,13 @@ export const clusterBlock = z
             })
             .optional(),
         aks: aksBlock.optional(),
+        adoptExistingObjects: z
+            .boolean()
+            .default(false)
+            .meta({
+                description:
+                    "Adopt objects that already exist with the same name instead of failing (the provider's `upsertExistingObjects`, server-side apply): for moving a Helm release to this stack without downtime. Turn it off again afterwards.",
+            }),
     })
     .superRefine((cluster, ctx) => {
         const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
