@@ -12,6 +12,7 @@ import type { AzurePlacement } from "./components/azure-placement";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
 import { PlatformNamespace } from "./components/namespace";
+import { RegistryCredentials, sharedPullSecrets } from "./components/registry-credentials";
 
 const config = loadStackConfig();
 const stack = pulumi.getStack();
@@ -42,9 +43,13 @@ const keyVault =
           })
         : undefined;
 
+if (config.images.credentials.length > 0) {
+    new RegistryCredentials("registry-credentials", { images: config.images, namespace: platformNamespace.name }, providers);
+}
+
 /** What every service shares: where it runs and what the stack provides. */
 const serviceContext = {
-    images: config.images,
+    images: { ...config.images, pullSecrets: sharedPullSecrets(config.images) },
     namespace: platformNamespace.name,
     networkPolicy: config.networkPolicy,
     platformDomain: config.platform.domain,

@@ -9,7 +9,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AgentRuntimeConfig, ImagesConfig, NetworkPolicyConfig } from "./config";
+import type { AgentRuntimeConfig, NetworkPolicyConfig } from "./config";
 import { ServiceIngress } from "./ingress";
 import { Monitoring } from "./monitoring";
 import { EgressPeer, NetworkPolicy } from "./network-policy";
@@ -26,13 +26,14 @@ import {
     objectLabels,
     podLabels,
     selectorLabels,
+    SharedImageSettings,
 } from "./pod";
 
 export interface AgentRuntimeArgs {
     /** The runtime's settings, already validated and defaulted by the config layer. */
     config: AgentRuntimeConfig;
     /** Registry override and shared pull secrets. */
-    images: ImagesConfig;
+    images: SharedImageSettings;
     /** Namespace to deploy into. */
     namespace: pulumi.Input<string>;
     /** The cluster's network policy facts; the runtime's own choices are in `config.networkPolicy`. */

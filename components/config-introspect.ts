@@ -158,7 +158,9 @@ export function sensitivePathsIn(schema: Schema, value: unknown, prefix: string)
     const found: string[] = [];
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
         const childSchemaAtKey = childSchema(schema, Array.isArray(value) ? Number(key) : key);
-        if (childSchemaAtKey) found.push(...sensitivePathsIn(childSchemaAtKey, child, `${prefix}.${key}`));
+        // Pulumi's `--path` syntax: `block.list[0].field`.
+        const childPath = Array.isArray(value) ? `${prefix}[${key}]` : `${prefix}.${key}`;
+        if (childSchemaAtKey) found.push(...sensitivePathsIn(childSchemaAtKey, child, childPath));
     }
     return found;
 }

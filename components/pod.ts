@@ -230,6 +230,13 @@ export function httpGetProbe(path: string, port: string | number, timings: Probe
     return { httpGet: { path, port }, ...timings, successThreshold: 1 };
 }
 
+/** What every service gets from the `images` block: the registry override and the pull secrets of every pod. */
+export interface SharedImageSettings {
+    registry?: string;
+    /** Pull Secret names, the stack's own registry credentials included; per-image ones are added to these. */
+    pullSecrets: string[];
+}
+
 export interface ImageRef {
     /** Registry that replaces the one in `repository` (vendored images), if any. */
     registry?: string;

@@ -1,6 +1,6 @@
 /** The platform-wide blocks: the namespace, the platform domain and the shared image settings. */
 import { z } from "zod";
-import { dnsLabel } from "./common";
+import { dnsLabel, sensitiveString } from "./common";
 
 export const namespaceBlock = z
     .strictObject({
@@ -30,8 +30,30 @@ export const imagesBlock = z
             .array(dnsLabel("Name of an existing image pull Secret."))
             .default([])
             .meta({ description: "Existing image pull Secrets added to every pod." }),
+        credentials: z
+            .array(
+                z.strictObject({
+                    registry: z
+                        .string()
+                        .regex(/^[a-z0-9.-]+(:[0-9]+)?$/, "must be a registry host")
+                        .meta({ description: "Registry host, e.g. cr.seqera.io.", allowed: "a host[:port]" }),
+                    username: z.string().min(1).meta({ description: "User name at the registry." }),
+                    password: sensitiveString("Password or token at the registry."),
+                }),
+            )
+            .default([])
+            .meta({
+                description:
+                    "Registry logins (Seqera's `global.imageCredentials`): the stack creates one dockerconfigjson Secret from them and adds it to every pod's pull secrets.",
+            }),
     })
-    .meta({ description: "Images: a registry override and the image pull Secrets shared by every workload." });
+    .superRefine((images, ctx) => {
+        const registries = (images.credentials ?? []).map((c) => c.registry);
+        registries.forEach((registry, i) => {
+            if (registries.indexOf(registry) !== i) ctx.addIssue({ code: "custom", path: ["credentials", i, "registry"], message: `'${registry}' is listed twice` });
+        });
+    })
+    .meta({ description: "Images: a registry override and the image pull credentials shared by every workload." });
 
 export const platformBlock = z
     .strictObject({
