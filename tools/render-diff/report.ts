@@ -201,13 +201,15 @@ export function formatMarkdown(report: Report, options: MarkdownOptions = {}): s
         "",
     ].join("\n");
     const withChanges = report.stacks.filter((stack) => stack.status !== "failed" && stack.diff && !isEmptyDiff(stack.diff));
-    let remaining = limit - head.length - foot.length;
-    const sections: string[] = [];
-    withChanges.forEach((stack, index) => {
-        // Each stack gets an equal share of what is left, so a small stack frees room for a big one.
-        const section = stackSection(stack, Math.floor(remaining / (withChanges.length - index)), hint);
-        sections.push(section);
-        remaining -= section.length + 1;
+    // Fair shares: smallest sections first take what they need, the rest is split among the larger ones.
+    const needs = withChanges.map((stack) => stackSection(stack, Infinity, hint).length + 1);
+    const budgets = new Array<number>(withChanges.length);
+    let remaining = limit - head.length - foot.length - 2;
+    const bySize = needs.map((need, index) => ({ need, index })).sort((a, b) => a.need - b.need);
+    bySize.forEach(({ need, index }, position) => {
+        budgets[index] = Math.min(need, Math.floor(remaining / (bySize.length - position)));
+        remaining -= budgets[index]!;
     });
+    const sections = withChanges.map((stack, index) => stackSection(stack, budgets[index]! >= needs[index]! ? Infinity : budgets[index]! - 1, hint));
     return [head, ...sections, foot].join("\n");
 }
