@@ -1,0 +1,527 @@
+/**
+ * The `agentBackend` block: the Seqera agent backend (seed chart `agent-backend` 0.1.4). Every
+ * key of the chart's values table has a typed equivalent here or a line in
+ * docs/agent-backend.md saying why Pulumi needs none.
+ *
+ * Rules that need other blocks (the stack's Azure MySQL, the shared image registry, the
+ * platform domain) live in `agentBackendStackProblems`, which the stack schema and the
+ * component both run.
+ */
+import { z } from "zod";
+import { OBJECT_NAME_PATTERN, SecretValueSpec, secretsConfigProblems, SecretsConfig } from "../secrets";
+import { cidr, dnsLabel, imageDigest, pullPolicy, quantity, resources } from "./common";
+import { DOMAIN_PLACEHOLDER, ingressConfigSchema } from "./ingress";
+import { serviceNetworkPolicySchema } from "./network-policy";
+import { secretsConfigSchema } from "./secrets";
+
+/**
+ * The backend's sensitive values, with the chart's Secret keys. The database password is not
+ * required here because the stack's Azure MySQL may provide it; `agentBackendStackProblems`
+ * requires it otherwise.
+ */
+export const BACKEND_SECRET_VALUES = [
+    {
+        id: "databasePassword",
+        defaultKey: "AGENT_BACKEND_DB_PASSWORD",
+        required: false,
+        description: "AGENT_BACKEND_DB_PASSWORD: password of `database.username`; required unless the stack's Azure MySQL (`azure.mysql`) provides the database",
+    },
+    { id: "anthropicApiKey", defaultKey: "ANTHROPIC_API_KEY", required: true, description: "ANTHROPIC_API_KEY: Anthropic API key" },
+    { id: "langchainApiKey", defaultKey: "LANGCHAIN_API_KEY", required: true, description: "LANGCHAIN_API_KEY: LangChain (LangSmith) API key" },
+] as const satisfies readonly SecretValueSpec[];
+
+export type BackendSecretId = (typeof BACKEND_SECRET_VALUES)[number]["id"];
+
+/** The chart's default tag: its appVersion. */
+export const BACKEND_APP_VERSION = "0.1.0";
+export const BACKEND_REPOSITORY = "private/nf-tower-enterprise/agent-backend";
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const REGISTRY = /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** A host name or IPv4 address (a MySQL host). */
+const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
+
+const objectName = (description: string) =>
+    z.string().regex(OBJECT_NAME_PATTERN, "must be a Kubernetes object name").meta({ description, allowed: "a Kubernetes object name (lowercase, digits, '-', '.')" });
+
+const labels = (description: string) =>
+    z
+        .record(z.string().regex(LABEL_KEY, "must be a label key"), z.string().regex(LABEL_VALUE, "must be a label value").meta({ description: "Label value." }))
+        .default({})
+        .meta({ description });
+
+const annotations = (description: string) =>
+    z
+        .record(z.string().regex(LABEL_KEY, "must be an annotation key"), z.string().meta({ description: "Annotation value." }))
+        .default({})
+        .meta({ description });
+
+const seconds = (description: string, min: number, max: number) => z.number().int().min(min).max(max).meta({ description });
+
+/** An image of the chart: registry/repository/tag/digest/pullPolicy, plus pull secrets added to the platform's. */
+function imageBlock(what: string, repository: string, tag: string) {
+    return z
+        .strictObject({
+            registry: z
+                .string()
+                .regex(REGISTRY, "must be a registry host with optional path")
+                .meta({ description: "Registry of this image; default `images.registry`.", allowed: "a registry host[:port][/path], e.g. cr.seqera.io" })
+                .optional(),
+            repository: z.string().min(1).default(repository).meta({ description: "Repository, with or without a registry host." }),
+            tag: z.string().regex(IMAGE_TAG, "must be an image tag").default(tag).meta({ description: "Image tag." }),
+            digest: imageDigest.optional(),
+            pullPolicy: pullPolicy.default("IfNotPresent"),
+            pullSecrets: z
+                .array(dnsLabel("Name of an existing image pull Secret."))
+                .default([])
+                .meta({ description: "Pull Secrets for this image, added to the platform's (`images.pullSecrets`, `images.credentials`), never replacing them." }),
+        })
+        .prefault({})
+        .meta({ description: what });
+}
+
+const probe = (what: string, defaults: { enabled: boolean; initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) =>
+    z
+        .strictObject({
+            enabled: z.boolean().default(defaults.enabled).meta({ description: `Add the ${what} probe.` }),
+            path: z.string().regex(/^\/\S*$/, "must start with '/'").default("/health").meta({ description: "HTTP GET path, on the `http` port." }),
+            initialDelaySeconds: seconds("Seconds before the first probe.", 0, 3600).default(defaults.initialDelaySeconds),
+            periodSeconds: seconds("Seconds between probes.", 1, 3600).default(defaults.periodSeconds),
+            timeoutSeconds: seconds("Seconds before a probe times out.", 1, 3600).default(defaults.timeoutSeconds),
+            failureThreshold: z.number().int().min(1).max(1000).default(defaults.failureThreshold).meta({ description: "Consecutive failures that count as failed." }),
+        })
+        .prefault({})
+        .meta({ description: `The ${what} probe (the chart's timings).` });
+
+const keyRef = (what: string) =>
+    z
+        .strictObject({
+            name: objectName(`Name of the ${what}.`),
+            key: z.string().min(1).meta({ description: `Key in the ${what}.` }),
+            optional: z.boolean().meta({ description: "Leave the variable unset when the key is missing." }).optional(),
+        })
+        .meta({ description: `A key of a ${what} in the namespace.` });
+
+/** A container env entry, in the Kubernetes shape the chart's lists take. */
+export const envVarSchema = z
+    .strictObject({
+        name: z.string().regex(ENV_NAME, "must be an environment variable name").meta({ description: "Variable name." }),
+        value: z.string().meta({ description: "Literal value; never a credential (use `valueFrom.secretKeyRef`)." }).optional(),
+        valueFrom: z
+            .strictObject({
+                secretKeyRef: keyRef("Secret").optional(),
+                configMapKeyRef: keyRef("ConfigMap").optional(),
+                fieldRef: z.strictObject({ fieldPath: z.string().min(1).meta({ description: "Pod field, e.g. `metadata.name`." }) }).meta({ description: "A field of the pod." }).optional(),
+            })
+            .meta({ description: "Where the value comes from: exactly one source." })
+            .optional(),
+    })
+    .superRefine((env, ctx) => {
+        const sources = env.valueFrom ? Object.values(env.valueFrom).filter((s) => s !== undefined).length : 0;
+        if ((env.value !== undefined) === (env.valueFrom !== undefined)) ctx.addIssue({ code: "custom", path: [], message: "set either `value` or `valueFrom`" });
+        else if (env.valueFrom && sources !== 1) ctx.addIssue({ code: "custom", path: ["valueFrom"], message: "set exactly one of `secretKeyRef`, `configMapKeyRef`, `fieldRef`" });
+        if (env.value && looksLikeCredential(env.name)) {
+            ctx.addIssue({ code: "custom", path: ["value"], message: `'${env.name}' looks like a credential: read it from a Secret with \`valueFrom.secretKeyRef\`, never a literal value` });
+        }
+    })
+    .meta({ description: "An environment variable." });
+
+/** The same rule as the policy pack's `no-credentials-in-env-literals`. */
+export function looksLikeCredential(name: string): boolean {
+    const words = name
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .split(/[-_.]/)
+        .filter(Boolean)
+        .map((w) => w.toUpperCase());
+    const last = words[words.length - 1] ?? "";
+    if (["FILE", "PATH", "DIR", "NAME", "URL", "URI", "ID"].includes(last)) return false;
+    return words.some((w) => /(KEY|SECRET|TOKEN|PASSWORD|PASSWD)$/.test(w));
+}
+
+const keyToPath = z
+    .array(z.strictObject({ key: z.string().min(1).meta({ description: "Key." }), path: z.string().min(1).meta({ description: "File path under the mount." }) }).meta({ description: "A key and its file." }))
+    .meta({ description: "Only these keys, as these files; default every key." })
+    .optional();
+
+/** Volumes of the types the policy pack allows (no hostPath, nfs, ...). */
+export const volumeSchema = z
+    .strictObject({
+        name: dnsLabel("Volume name, unique in the pod (`tmp` is taken)."),
+        configMap: z.strictObject({ name: objectName("ConfigMap name."), items: keyToPath }).meta({ description: "A ConfigMap as files." }).optional(),
+        secret: z.strictObject({ secretName: objectName("Secret name."), items: keyToPath }).meta({ description: "A Secret as files." }).optional(),
+        emptyDir: z
+            .strictObject({
+                sizeLimit: quantity("Size limit.").optional(),
+                medium: z.enum(["Memory"]).meta({ description: "`Memory` for a tmpfs." }).optional(),
+            })
+            .meta({ description: "Scratch space for the pod's lifetime." })
+            .optional(),
+        persistentVolumeClaim: z
+            .strictObject({ claimName: objectName("PersistentVolumeClaim name."), readOnly: z.boolean().meta({ description: "Mount read-only." }).optional() })
+            .meta({ description: "A PersistentVolumeClaim." })
+            .optional(),
+        csi: z
+            .strictObject({
+                driver: z.string().min(1).meta({ description: "CSI driver, e.g. `secrets-store.csi.k8s.io`." }),
+                readOnly: z.boolean().meta({ description: "Mount read-only." }).optional(),
+                volumeAttributes: z.record(z.string(), z.string().meta({ description: "Attribute value." })).meta({ description: "Driver attributes." }).optional(),
+            })
+            .meta({ description: "An inline CSI volume (e.g. the Key Vault secrets store driver)." })
+            .optional(),
+    })
+    .superRefine((volume, ctx) => {
+        const sources = ["configMap", "secret", "emptyDir", "persistentVolumeClaim", "csi"] as const;
+        if (sources.filter((s) => volume[s] !== undefined).length !== 1) {
+            ctx.addIssue({ code: "custom", path: [], message: `set exactly one of ${sources.map((s) => `\`${s}\``).join(", ")}` });
+        }
+    })
+    .meta({ description: "A volume." });
+
+export const volumeMountSchema = z
+    .strictObject({
+        name: dnsLabel("Name of a volume in `extraVolumes`."),
+        mountPath: z.string().regex(/^\//, "must be an absolute path").meta({ description: "Where to mount it." }),
+        subPath: z.string().min(1).meta({ description: "Mount only this path of the volume." }).optional(),
+        readOnly: z.boolean().meta({ description: "Mount read-only." }).optional(),
+    })
+    .meta({ description: "A volume mount." });
+
+const userInitContainer = z
+    .strictObject({
+        name: dnsLabel("Container name, unique in the pod."),
+        image: z.string().min(1).meta({ description: "Full image reference, e.g. `busybox:1.37`; pin a tag or digest." }),
+        imagePullPolicy: pullPolicy.optional(),
+        command: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Entrypoint override." }).optional(),
+        args: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Arguments." }).optional(),
+        env: z.array(envVarSchema).default([]).meta({ description: "Environment variables." }),
+        volumeMounts: z.array(volumeMountSchema).default([]).meta({ description: "Mounts of `extraVolumes`." }),
+        resources: resources({ requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "128Mi" } }).meta({ description: "Container resources." }),
+    })
+    .meta({ description: "An init container, run first and hardened like every other (non-root UID, read-only root, writable /tmp)." });
+
+const matchExpression = z
+    .strictObject({
+        key: z.string().regex(LABEL_KEY, "must be a label key").meta({ description: "Node label key." }),
+        operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]).meta({ description: "How the label is matched." }),
+        values: z.array(z.string().meta({ description: "Value." })).default([]).meta({ description: "Values (none for Exists/DoesNotExist)." }),
+    })
+    .meta({ description: "A node label requirement." });
+
+const tolerations = z
+    .array(
+        z
+            .strictObject({
+                key: z.string().min(1).meta({ description: "Taint key; unset with Exists tolerates every taint." }).optional(),
+                operator: z.enum(["Exists", "Equal"]).meta({ description: "Exists or Equal." }).optional(),
+                value: z.string().meta({ description: "Taint value (Equal)." }).optional(),
+                effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).meta({ description: "Taint effect; unset matches all." }).optional(),
+                tolerationSeconds: z.number().int().meta({ description: "How long a NoExecute taint is tolerated." }).optional(),
+            })
+            .meta({ description: "A toleration." }),
+    )
+    .default([])
+    .meta({ description: "Taints the pods tolerate." });
+
+const mysqlIdentifier = (description: string, max: number) =>
+    z.string().regex(new RegExp(`^[A-Za-z0-9_$-]{1,${max}}$`), `must be a MySQL name of at most ${max} characters`).meta({ description, allowed: `letters, digits, '_', '$' and '-', at most ${max} characters` });
+
+/** A URL template: an http(s) URL once `{domain}` is replaced. */
+const urlTemplate = (description: string, fallback: string) =>
+    z
+        .string()
+        .refine((text) => {
+            try {
+                const url = new URL(text.split(DOMAIN_PLACEHOLDER).join("example.com"));
+                return url.protocol === "https:" || url.protocol === "http:";
+            } catch {
+                return false;
+            }
+        }, "must be an http(s) URL, optionally with `{domain}` for the platform domain")
+        .default(fallback)
+        .meta({ description, allowed: "an http(s) URL such as https://mcp.example.com/mcp, or a template such as https://mcp.{domain}/mcp" });
+
+const small = { requests: { cpu: "500m", memory: "50Mi" }, limits: { memory: "100Mi" } };
+
+export const agentBackendBlock = z
+    .strictObject({
+        enabled: z.boolean().default(true).meta({ description: "Deploy the agent backend." }),
+        name: dnsLabel("Instance name; every object of the backend is named after it.").default("agent-backend"),
+        image: imageBlock("The backend image (also runs the migrations).", BACKEND_REPOSITORY, BACKEND_APP_VERSION),
+        command: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Entrypoint override of the backend container; default the image's." }).optional(),
+        args: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Arguments of the backend container; default the image's." }).optional(),
+        containerPort: z.number().int().min(1024).max(65535).default(8002).meta({ description: "Port the backend listens on: AGENT_BACKEND_PORT, the `http` container port and the probes'." }),
+        environment: z.string().min(1).default("production").meta({ description: "ENVIRONMENT, e.g. production or development." }),
+        logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]).default("INFO").meta({ description: "LOG_LEVEL." }),
+        anthropicModel: z.string().min(1).default("claude-sonnet-4-20250514").meta({ description: "ANTHROPIC_MODEL: the Anthropic model to use." }),
+        platformApiUrl: urlTemplate("SEQERA_PLATFORM_API_URL: the Seqera Platform API; `{domain}` is the platform domain.", "https://{domain}/api"),
+        mcpUrl: urlTemplate("SEQERA_MCP_URL: the Seqera MCP endpoint; `{domain}` is the platform domain.", "https://mcp.{domain}/mcp"),
+        database: z
+            .strictObject({
+                host: z.string().regex(HOST, "must be a host name or IPv4 address").meta({ description: "AGENT_BACKEND_DB_HOST: MySQL host; default the stack's Azure MySQL." }).optional(),
+                port: z.number().int().min(1).max(65535).default(3306).meta({ description: "AGENT_BACKEND_DB_PORT: MySQL port (used with `host`)." }),
+                name: mysqlIdentifier("AGENT_BACKEND_DB_NAME: database name; default the stack's Azure MySQL database.", 64).optional(),
+                username: mysqlIdentifier("AGENT_BACKEND_DB_USER: user name; default the stack's Azure MySQL administrator.", 80).optional(),
+                cidr: cidr("Addresses of the MySQL server, for the network policy; an IPv4 `host` implies its /32.").optional(),
+                namespaceSelector: z.record(z.string(), z.string()).meta({ description: "Namespace labels of an in-cluster MySQL, for the network policy." }).optional(),
+                podSelector: z.record(z.string(), z.string()).meta({ description: "Pod labels of an in-cluster MySQL, for the network policy." }).optional(),
+            })
+            .prefault({})
+            .superRefine((db, ctx) => {
+                if (db.cidr !== undefined && (db.namespaceSelector !== undefined || db.podSelector !== undefined)) {
+                    ctx.addIssue({ code: "custom", path: ["cidr"], message: "set either `database.cidr` (outside the cluster) or selectors (in-cluster), not both" });
+                }
+            })
+            .meta({ description: "The MySQL database (the password is `secrets.databasePassword`). Unset fields come from the stack's Azure MySQL when it has one." }),
+        secrets: secretsConfigSchema(BACKEND_SECRET_VALUES),
+        migrations: z
+            .strictObject({
+                mode: z
+                    .enum(["initContainer", "job"])
+                    .default("initContainer")
+                    .meta({ description: "`initContainer`: every pod migrates before it starts (the chart); `job`: one Job per image version that the Deployment waits for." }),
+                command: z.array(z.string().meta({ description: "Argument." })).min(1).default(["./init.sh"]).meta({ description: "Migration command, run in the backend image." }),
+                resources: resources(small).meta({ description: "Resources of the migration container." }),
+                backoffLimit: z.number().int().min(0).max(20).default(2).meta({ description: "Mode `job`: retries before the Job fails." }),
+                activeDeadlineSeconds: seconds("Mode `job`: the longest the Job may run, retries and the MySQL wait included.", 60, 86_400).default(1800),
+            })
+            .prefault({})
+            .meta({ description: "Database migrations (the chart's `dbMigrationInitContainer`)." }),
+        initContainerDependencies: z
+            .strictObject({
+                enabled: z.boolean().default(true).meta({ description: "Run the init containers that wait for dependencies." }),
+                waitForMySQL: z
+                    .strictObject({
+                        enabled: z.boolean().default(true).meta({ description: "Wait until MySQL accepts the configured credentials before migrating and starting." }),
+                        image: imageBlock("Image with the `mysql` client.", "mysql", "9"),
+                        resources: resources(small).meta({ description: "Resources of the wait container." }),
+                        timeoutSeconds: seconds("Give up (and fail the pod, which restarts it) after this long.", 2, 86_400).default(300),
+                        intervalSeconds: seconds("Pause between attempts.", 1, 300).default(5),
+                        connectTimeoutSeconds: seconds("Timeout of one connection attempt.", 1, 300).default(5),
+                    })
+                    .prefault({})
+                    .meta({ description: "The wait-for-MySQL init container." }),
+            })
+            .prefault({})
+            .meta({ description: "Init containers that coordinate startup dependencies." }),
+        initContainers: z.array(userInitContainer).default([]).meta({ description: "Your init containers, run before the MySQL wait and the migration." }),
+        replicas: z.number().int().min(0).max(100).default(1).meta({ description: "Number of pods." }),
+        revisionHistoryLimit: z.number().int().min(0).max(100).meta({ description: "Old ReplicaSets kept for rollback; default Kubernetes' 10." }).optional(),
+        rollingUpdate: z
+            .strictObject({
+                maxSurge: z.union([z.number().int().min(0), z.string().regex(/^[0-9]+%$/)]).default(1).meta({ description: "Extra pods during a rollout (number or percent)." }),
+                maxUnavailable: z.union([z.number().int().min(0), z.string().regex(/^[0-9]+%$/)]).default(0).meta({ description: "Pods that may be unavailable during a rollout (number or percent)." }),
+            })
+            .prefault({})
+            .meta({ description: "Rolling update of the Deployment." }),
+        resources: resources({ requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } }).meta({
+            description: "Resources of the backend container; a stack that sets this block replaces the default as a whole.",
+        }),
+        startupProbe: probe("startup", { enabled: false, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 5 }),
+        readinessProbe: probe("readiness", { enabled: true, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 5 }),
+        livenessProbe: probe("liveness", { enabled: true, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 10 }),
+        securityContext: z
+            .strictObject({
+                runAsUser: z.number().int().min(1).default(101).meta({ description: "UID of every container (non-zero)." }),
+                runAsGroup: z.number().int().min(1).default(101).meta({ description: "GID of every container (non-zero)." }),
+                fsGroup: z.number().int().min(1).default(101).meta({ description: "GID that owns mounted volumes." }),
+            })
+            .prefault({})
+            .meta({ description: "Who the pods run as; the rest of the hardening is fixed." }),
+        extraEnvVars: z.array(envVarSchema).default([]).meta({ description: "More environment variables of the backend container; they override the generated ones of the same name." }),
+        extraEnvVarsCMs: z.array(objectName("ConfigMap name.")).default([]).meta({ description: "ConfigMaps whose keys become environment variables of the backend container." }),
+        extraEnvVarsSecrets: z.array(objectName("Secret name.")).default([]).meta({ description: "Secrets whose keys become environment variables of the backend container." }),
+        extraVolumes: z.array(volumeSchema).default([]).meta({ description: "More volumes of the pod (configMap, secret, emptyDir, persistentVolumeClaim, csi)." }),
+        extraVolumeMounts: z.array(volumeMountSchema).default([]).meta({ description: "Mounts of `extraVolumes` in the backend and migration containers." }),
+        podLabels: labels("More labels on the pods (the app.kubernetes.io labels always win)."),
+        podAnnotations: annotations("Annotations on the pods."),
+        commonLabels: labels("Labels on every object and pod of the backend."),
+        commonAnnotations: annotations("Annotations on every object of the backend."),
+        secretLabels: labels("More labels on the Secrets the backend's stack creates."),
+        secretAnnotations: annotations("Annotations on the Secrets the backend's stack creates."),
+        configMapLabels: labels("More labels on the settings ConfigMap."),
+        configMapAnnotations: annotations("Annotations on the settings ConfigMap."),
+        scheduling: z
+            .strictObject({
+                nodeSelector: z.record(z.string(), z.string()).default({}).meta({ description: "Node labels the pods must run on." }),
+                tolerations,
+                requiredNodeAffinity: z.array(matchExpression).default([]).meta({ description: "Node label requirements, all of which must hold." }),
+                podAntiAffinity: z
+                    .enum(["none", "preferred", "required"])
+                    .default("preferred")
+                    .meta({ description: "Spread the backend's pods over nodes: `preferred` (scheduled anyway), `required` (one per node), or `none`." }),
+                priorityClassName: dnsLabel("PriorityClass of the pods.").optional(),
+            })
+            .prefault({})
+            .meta({ description: "Where the pods run (the chart's `extraOptionsTemplateSpec`)." }),
+        serviceAccount: z
+            .strictObject({
+                name: objectName("Use this existing ServiceAccount instead of creating `<name>`.").optional(),
+                annotations: annotations("Annotations on the created ServiceAccount."),
+                imagePullSecretNames: z.array(dnsLabel("Secret name.")).default([]).meta({ description: "Pull Secrets on the created ServiceAccount." }),
+                automountServiceAccountToken: z
+                    .boolean()
+                    .default(false)
+                    .meta({ description: "Mount an API token into the pods; the backend never calls the Kubernetes API, so off." }),
+            })
+            .prefault({})
+            .superRefine((sa, ctx) => {
+                if (sa.name === undefined) return;
+                for (const key of ["annotations", "imagePullSecretNames"] as const) {
+                    if (Object.keys(sa[key] ?? {}).length > 0) {
+                        ctx.addIssue({ code: "custom", path: [key], message: `is only used for the ServiceAccount the program creates; remove it or unset \`serviceAccount.name\`` });
+                    }
+                }
+            })
+            .meta({ description: "The pods' ServiceAccount." }),
+        service: z
+            .strictObject({
+                type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP").meta({ description: "Service type." }),
+                portName: dnsLabel("Name of the Service port.").default("http"),
+                port: z.number().int().min(1).max(65535).default(80).meta({ description: "Service port, forwarded to the `http` container port." }),
+                nodePort: z.number().int().min(30000).max(32767).meta({ description: "Node port (type NodePort or LoadBalancer)." }).optional(),
+                extraPorts: z
+                    .array(
+                        z
+                            .strictObject({
+                                name: dnsLabel("Port name."),
+                                port: z.number().int().min(1).max(65535).meta({ description: "Service port." }),
+                                targetPort: z.union([z.number().int().min(1).max(65535), z.string().min(1).max(15)]).meta({ description: "Container port number or name." }),
+                                protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP").meta({ description: "Protocol." }),
+                                nodePort: z.number().int().min(30000).max(32767).meta({ description: "Node port (type NodePort or LoadBalancer)." }).optional(),
+                            })
+                            .meta({ description: "A further Service port." }),
+                    )
+                    .default([])
+                    .meta({ description: "Further ports of the Service (the chart's `extraServices`)." }),
+                annotations: annotations("Annotations on the Service, e.g. for a cloud load balancer."),
+                externalTrafficPolicy: z.enum(["Cluster", "Local"]).meta({ description: "Type NodePort or LoadBalancer: keep client source IPs with `Local`." }).optional(),
+                loadBalancerSourceRanges: z.array(cidr("Allowed client range.")).meta({ description: "Type LoadBalancer: client ranges allowed." }).optional(),
+                sessionAffinity: z.enum(["None", "ClientIP"]).meta({ description: "Route a client to the same pod." }).optional(),
+            })
+            .prefault({})
+            .superRefine((service, ctx) => {
+                const external = service.type !== "ClusterIP";
+                if (!external && service.nodePort !== undefined) ctx.addIssue({ code: "custom", path: ["nodePort"], message: "needs `service.type` NodePort or LoadBalancer" });
+                if (!external && service.externalTrafficPolicy !== undefined) ctx.addIssue({ code: "custom", path: ["externalTrafficPolicy"], message: "needs `service.type` NodePort or LoadBalancer" });
+                if (service.type !== "LoadBalancer" && service.loadBalancerSourceRanges !== undefined) {
+                    ctx.addIssue({ code: "custom", path: ["loadBalancerSourceRanges"], message: "needs `service.type` LoadBalancer" });
+                }
+                const names = [service.portName, ...(service.extraPorts ?? []).map((p) => p.name)];
+                const ports = [service.port, ...(service.extraPorts ?? []).map((p) => p.port)];
+                (service.extraPorts ?? []).forEach((p, i) => {
+                    if (names.indexOf(p.name) !== i + 1) ctx.addIssue({ code: "custom", path: ["extraPorts", i, "name"], message: `port name '${p.name}' is used twice` });
+                    if (ports.indexOf(p.port) !== i + 1) ctx.addIssue({ code: "custom", path: ["extraPorts", i, "port"], message: `port ${p.port} is used twice` });
+                    if (!external && p.nodePort !== undefined) ctx.addIssue({ code: "custom", path: ["extraPorts", i, "nodePort"], message: "needs `service.type` NodePort or LoadBalancer" });
+                });
+            })
+            .meta({ description: "The backend's Service." }),
+        ingress: ingressConfigSchema.prefault({}),
+        networkPolicy: serviceNetworkPolicySchema,
+    })
+    .superRefine((backend, ctx) => {
+        // Zod runs this even when a field above failed: only look at what parsed.
+        const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+        const volumes = (backend.extraVolumes ?? []).map((v) => v.name);
+        volumes.forEach((name, i) => {
+            if (name === "tmp") issue(["extraVolumes", i, "name"], "`tmp` is the backend's writable /tmp; choose another name");
+            else if (volumes.indexOf(name) !== i) issue(["extraVolumes", i, "name"], `volume '${name}' is declared twice`);
+        });
+        const mounts: [(string | number)[], { name: string; mountPath: string }[]][] = [
+            [["extraVolumeMounts"], backend.extraVolumeMounts ?? []],
+            ...(backend.initContainers ?? []).map((c, i): [(string | number)[], { name: string; mountPath: string }[]] => [["initContainers", i, "volumeMounts"], c.volumeMounts]),
+        ];
+        for (const [at, list] of mounts) {
+            list.forEach((mount, j) => {
+                if (!volumes.includes(mount.name)) issue([...at, j, "name"], `'${mount.name}' is not a volume of \`extraVolumes\` (allowed: ${volumes.join(", ") || "none declared"})`);
+                if (mount.mountPath === "/tmp") issue([...at, j, "mountPath"], "/tmp is already the writable emptyDir");
+            });
+        }
+        const reserved = ["wait-for-mysql", "db-migration", "agent-backend"];
+        const names = (backend.initContainers ?? []).map((c) => c.name);
+        names.forEach((name, i) => {
+            if (reserved.includes(name)) issue(["initContainers", i, "name"], `'${name}' is the name of a container the program adds (taken: ${reserved.join(", ")})`);
+            else if (names.indexOf(name) !== i) issue(["initContainers", i, "name"], `'${name}' is used twice`);
+        });
+        const fromSecrets = BACKEND_SECRET_VALUES.map((v) => v.defaultKey as string);
+        (backend.extraEnvVars ?? []).forEach((env, i) => {
+            if (fromSecrets.includes(env.name)) issue(["extraEnvVars", i, "name"], `${env.name} comes from \`secrets\`; configure it there`);
+        });
+        const db = backend.database;
+        const located = db && (db.cidr !== undefined || db.namespaceSelector !== undefined || db.podSelector !== undefined || isIpv4(db.host ?? ""));
+        if (backend.networkPolicy?.enabled && db?.host !== undefined && !located) {
+            issue(["database", "cidr"], "the network policy must know where MySQL is (allowed: `database.cidr`, `database.namespaceSelector`/`podSelector`, an IPv4 `database.host`, or `networkPolicy.enabled: false`)");
+        }
+        const timeout = backend.initContainerDependencies?.waitForMySQL;
+        if (timeout && timeout.intervalSeconds >= timeout.timeoutSeconds) {
+            issue(["initContainerDependencies", "waitForMySQL", "intervalSeconds"], `must be below timeoutSeconds (${timeout.timeoutSeconds})`);
+        }
+    })
+    .meta({ description: "The Seqera agent backend (seed chart agent-backend): MySQL wait and migrations, Anthropic/LangChain credentials." });
+
+export type AgentBackendConfig = z.output<typeof agentBackendBlock>;
+export type AgentBackendConfigInput = z.input<typeof agentBackendBlock>;
+
+export function isIpv4(host: string): boolean {
+    return /^(\d{1,3})(\.\d{1,3}){3}$/.test(host) && host.split(".").every((octet) => Number(octet) <= 255);
+}
+
+/** What the rest of the stack provides, for the rules that span blocks. */
+export interface StackFacts {
+    /** The stack creates a MySQL server whose connection fills unset `database` fields (`azure.mysql.enabled`). */
+    stackDatabase: boolean;
+    /** `images.registry`. */
+    imagesRegistry?: string;
+    /** `platform.domain`. */
+    platformDomain?: string;
+}
+
+export interface BlockProblem {
+    /** Relative to the `agentBackend` block. */
+    path: (string | number)[];
+    message: string;
+}
+
+/** True when the repository names a registry host itself (`cr.seqera.io/...`). */
+function hasRegistryHost(repository: string): boolean {
+    const first = repository.split("/")[0]!;
+    return repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+}
+
+/**
+ * The chart's requirement checks, and the other rules that need facts from other blocks.
+ * Run by the stack schema (so `pulumi up` reports them with every other config error) and
+ * by the component.
+ */
+export function agentBackendStackProblems(block: AgentBackendConfig, facts: StackFacts): BlockProblem[] {
+    if (!block.enabled) return [];
+    const problems: BlockProblem[] = [];
+    const orStack = "(or let the stack create Azure MySQL: `azure.mysql.enabled`)";
+    if (!facts.stackDatabase) {
+        if (block.database.host === undefined) problems.push({ path: ["database", "host"], message: `is required: the MySQL host name ${orStack}` });
+        if (block.database.name === undefined) problems.push({ path: ["database", "name"], message: `is required: the MySQL database name ${orStack}` });
+        if (block.database.username === undefined) problems.push({ path: ["database", "username"], message: `is required: the MySQL user name ${orStack}` });
+        // The password, as required: the fragment's own rules name the ways to set it.
+        const required = BACKEND_SECRET_VALUES.map((v) => (v.id === "databasePassword" ? { ...v, required: true } : v));
+        for (const p of secretsConfigProblems(required, block.secrets as SecretsConfig)) {
+            if (p.path[0] === "databasePassword") problems.push({ path: ["secrets", ...p.path], message: p.message });
+        }
+    }
+    const image = block.image;
+    if (image.registry === undefined && facts.imagesRegistry === undefined && !hasRegistryHost(image.repository)) {
+        problems.push({
+            path: ["image", "registry"],
+            message: "is required: the backend image is private (allowed: `cr.seqera.io` or the registry you vendored it to, here or in `images.registry`)",
+        });
+    }
+    if (facts.platformDomain === undefined) {
+        for (const key of ["platformApiUrl", "mcpUrl"] as const) {
+            if (block[key].includes(DOMAIN_PLACEHOLDER)) {
+                problems.push({ path: [key], message: `'${block[key]}' needs the platform domain for ${DOMAIN_PLACEHOLDER} (allowed: set \`platform.domain\`, or a URL without ${DOMAIN_PLACEHOLDER})` });
+            }
+        }
+    }
+    return problems;
+}
