@@ -34,6 +34,8 @@ export interface HyphaWorkerArgs {
     namespace: pulumi.Input<string>;
     /** The cluster's network policy facts; the worker's own choices are in `config.networkPolicy`. */
     networkPolicy: NetworkPolicyConfig;
+    /** Unused: the worker has no ingress. Accepted so the platform's shared service context can be passed whole. */
+    platformDomain?: string;
     /** The stack's own Key Vault: fills `external` secrets where the stack file leaves it out. */
     keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
     /** What installs CRDs (add-on charts); ExternalSecrets wait for it. @default [] */
@@ -86,10 +88,26 @@ export interface StackProblem {
  * Rules between the worker's block and other blocks, for the stack schema's superRefine (the
  * component checks them again at deploy time where it can).
  */
-export function hyphaWorkerStackProblems(stack: { namespace: { name: string }; networkPolicy: NetworkPolicyConfig; hyphaWorker: HyphaWorkerConfig }): StackProblem[] {
+export function hyphaWorkerStackProblems(stack: {
+    namespace: { name: string };
+    networkPolicy: NetworkPolicyConfig;
+    hyphaWorker: HyphaWorkerConfig;
+    /** `azure.keyVault.enabled`: the stack's own vault can fill `external` secrets. @default false */
+    keyVaultEnabled?: boolean;
+}): StackProblem[] {
     const { hyphaWorker: worker, networkPolicy } = stack;
     if (!worker.enabled) return [];
     const problems: StackProblem[] = [];
+    for (const path of [["secrets"], ["claudeAgent", "secrets"]] as const) {
+        const secrets: SecretsConfig = path.length === 1 ? worker.secrets : worker.claudeAgent.secrets;
+        const external = secrets.mode === "external" ? (secrets.external ?? {}) : undefined;
+        if (external && (external.vaultUrl === undefined || external.clientId === undefined) && !stack.keyVaultEnabled) {
+            problems.push({
+                path: ["hyphaWorker", ...path, "external"],
+                message: "mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
+            });
+        }
+    }
     if (networkPolicy.enabled && worker.networkPolicy.enabled && networkPolicy.apiServer.cidrs.length === 0) {
         problems.push({
             path: ["networkPolicy", "apiServer", "cidrs"],
@@ -122,8 +140,13 @@ export function hyphaWorkerStackProblems(stack: { namespace: { name: string }; n
 export function resolveHyphaWorkerArgs(args: HyphaWorkerArgs): ResolvedHyphaWorker {
     const { config } = args;
     if (typeof args.namespace === "string") {
-        const problems = hyphaWorkerStackProblems({ namespace: { name: args.namespace }, networkPolicy: args.networkPolicy, hyphaWorker: { ...config, enabled: true } });
-        // The API server rule is the NetworkPolicy block's to report; the namespace rules are ours.
+        const problems = hyphaWorkerStackProblems({
+            namespace: { name: args.namespace },
+            networkPolicy: args.networkPolicy,
+            hyphaWorker: { ...config, enabled: true },
+            keyVaultEnabled: args.keyVault !== undefined,
+        });
+        // The API server rule is the NetworkPolicy block's to report, a missing vault the secrets block's; the rest are ours.
         const ours = problems.filter((p) => p.path[0] === "hyphaWorker");
         if (ours.length > 0) throw new Error(ours.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
     }

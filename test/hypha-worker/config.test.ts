@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { referenceRows, unwrap } from "../../components/config-introspect";
+import { referenceRows, sensitivePathsIn, unwrap } from "../../components/config-introspect";
 import { hyphaWorkerStackProblems } from "../../components/hypha-worker";
 import { parseQuantity } from "../../components/hypha-worker/quantity";
 import { hyphaWorkerBlock } from "../../components/schema/hypha-worker";
@@ -125,6 +125,19 @@ describe("hyphaWorker config block", () => {
         expect(blockProblems({ hypha: { serverUrl: "http://hypha-server:9520" }, networkPolicy: { enabled: false } })).to.deep.equal([]);
     });
 
+    it("marks both tokens and the Anthropic key sensitive, so a plain-text value is refused once the block is wired", () => {
+        const raw = {
+            secrets: { mode: "managed", hyphaToken: { value: "t" } },
+            claudeAgent: { secrets: { mode: "managed", anthropicApiKey: { value: "a" }, hyphaToken: { value: "t" } } },
+            hypha: { workspace: "lab" },
+        };
+        expect(sensitivePathsIn(hyphaWorkerBlock, raw, "agent-platform:hyphaWorker").sort()).to.deep.equal([
+            "agent-platform:hyphaWorker.claudeAgent.secrets.anthropicApiKey.value",
+            "agent-platform:hyphaWorker.claudeAgent.secrets.hyphaToken.value",
+            "agent-platform:hyphaWorker.secrets.hyphaToken.value",
+        ]);
+    });
+
     it("compares quantities across units", () => {
         expect(parseQuantity("500m")).to.equal(0.5);
         expect(parseQuantity("2Gi")).to.equal(2 * 1024 ** 3);
@@ -157,6 +170,17 @@ describe("hyphaWorker rules across stack blocks", () => {
         expect(inPlatform[0]!.message).to.match(/^'agents' is also the platform namespace \(`namespace.name`\): the jobs' guard rails \(createNamespace, resourceQuota, limitRange\) would bind every pod there/);
         const withServer = hyphaWorkerStackProblems(stack({ jobs: { namespace: "hypha", createNamespace: false } }));
         expect(withServer[0]!.message).to.match(/^'hypha' is also the Hypha server's namespace .*\(resourceQuota, limitRange\)/);
+    });
+
+    it("needs a vault for Key Vault secrets: named in the block or the stack's own", () => {
+        const external = { secrets: { mode: "external" }, claudeAgent: { secrets: { mode: "external" } } };
+        expect(hyphaWorkerStackProblems(stack(external)).map((p) => `${p.path.join(".")}: ${p.message}`)).to.deep.equal([
+            "hyphaWorker.secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
+            "hyphaWorker.claudeAgent.secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
+        ]);
+        expect(hyphaWorkerStackProblems({ ...stack(external), keyVaultEnabled: true })).to.deep.equal([]);
+        const named = { secrets: { mode: "external", external: { vaultUrl: "https://kv.vault.azure.net/", clientId: "11111111-2222-3333-4444-555555555555" } } };
+        expect(hyphaWorkerStackProblems(stack(named))).to.deep.equal([]);
     });
 
     it("allows a shared namespace when the jobs have no guard rails of their own there", () => {
