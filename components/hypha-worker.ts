@@ -139,17 +139,16 @@ export function hyphaWorkerStackProblems(stack: {
 
 export function resolveHyphaWorkerArgs(args: HyphaWorkerArgs): ResolvedHyphaWorker {
     const { config } = args;
-    if (typeof args.namespace === "string") {
-        const problems = hyphaWorkerStackProblems({
-            namespace: { name: args.namespace },
-            networkPolicy: args.networkPolicy,
-            hyphaWorker: { ...config, enabled: true },
-            keyVaultEnabled: args.keyVault !== undefined,
-        });
-        // The API server rule is the NetworkPolicy block's to report, a missing vault the secrets block's; the rest are ours.
-        const ours = problems.filter((p) => p.path[0] === "hyphaWorker");
-        if (ours.length > 0) throw new Error(ours.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
-    }
+    const problems = hyphaWorkerStackProblems({
+        // A namespace known only at deploy time cannot be compared; "" matches no namespace.
+        namespace: { name: typeof args.namespace === "string" ? args.namespace : "" },
+        networkPolicy: args.networkPolicy,
+        hyphaWorker: { ...config, enabled: true },
+        keyVaultEnabled: args.keyVault !== undefined,
+    });
+    // The API server rule is the NetworkPolicy block's to report (with its own wording); the rest are ours.
+    const ours = problems.filter((p) => p.path[0] === "hyphaWorker");
+    if (ours.length > 0) throw new Error(ours.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
     let server: HyphaServer;
     try {
         server = parseHyphaServerUrl(config.hypha.serverUrl);

@@ -3,6 +3,7 @@
  * `renderWorker`, which validates each object against the Kubernetes schema and runs every
  * policy as mandatory.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { HyphaWorker, hyphaWorkerKeyVaultReaders, resolveHyphaWorkerArgs } from "../../components/hypha-worker";
 import { recordComponents } from "../helpers/record";
@@ -239,6 +240,11 @@ describe("HyphaWorker jobs namespace guard rails", () => {
         const r = await renderWorker(workerArgs({ jobs: { namespace: "batch", createNamespace: false, resourceQuota: { enabled: false }, limitRange: { enabled: false } } }));
         expect(r.objects.map((o) => o.kind)).not.to.include.members(["Namespace", "ResourceQuota", "LimitRange"]);
         expect((r.object("Role") as any).metadata.namespace).to.equal("batch");
+    });
+
+    it("refuses guard rails in the Hypha server's namespace, whatever the worker's namespace is", () => {
+        const args = workerArgs({ jobs: { namespace: "hypha", createNamespace: false } }, { namespace: pulumi.output("agents") });
+        expect(() => resolveHyphaWorkerArgs(args)).to.throw(/^hyphaWorker\.jobs\.namespace: 'hypha' is also the Hypha server's namespace/);
     });
 
     it("refuses guard rails in the worker's own namespace", () => {
