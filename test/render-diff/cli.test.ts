@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { parseDocument, stringify } from "yaml";
 import { RENDER_DIFF_MARKER } from "../../tools/render-diff/report";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -99,21 +99,33 @@ describe("render:diff CLI against a git ref (temporary repository of this projec
     const repo = path.join(tmp, "repo");
     const keep = path.join(tmp, "keep");
 
+    /** Sets dev's replicas and log level, whatever the project's own dev stack says. */
+    function setDev(replicas: number, logLevel: string): void {
+        const file = path.join(repo, "Pulumi.dev.yaml");
+        const doc = parseDocument(fs.readFileSync(file, "utf8"));
+        doc.setIn(["config", "agent-platform:agentRuntime", "replicas"], replicas);
+        doc.setIn(["config", "agent-platform:agentRuntime", "settings", "logLevel"], logLevel);
+        fs.writeFileSync(file, doc.toString());
+    }
+
     before(() => {
-        const skip = (src: string) => !src.split(path.sep).includes("node_modules");
-        for (const item of ["Pulumi.yaml", "Pulumi.dev.yaml", "index.ts", "package.json", "package-lock.json", "tsconfig.json", "components", "tools", "policies"]) {
-            fs.cpSync(path.join(ROOT, item), path.join(repo, item), { recursive: true, filter: skip });
-        }
+        // The committed project (consistent even while others edit the working tree), with the
+        // render:diff code under test laid over it.
+        fs.mkdirSync(repo, { recursive: true });
+        const archive = spawnSync("git", ["archive", "--format=tar", "HEAD", "Pulumi.yaml", "Pulumi.dev.yaml", "index.ts", "package.json", "package-lock.json", "tsconfig.json", "components", "tools", "policies"], { cwd: ROOT, maxBuffer: 256 * 1024 * 1024 });
+        expect(archive.status, String(archive.stderr)).to.equal(0);
+        const untar = spawnSync("tar", ["-x", "-C", repo], { input: archive.stdout });
+        expect(untar.status, String(untar.stderr)).to.equal(0);
+        fs.cpSync(path.join(ROOT, "tools/render-diff"), path.join(repo, "tools/render-diff"), { recursive: true });
+        fs.cpSync(path.join(ROOT, "tools/render-diff.ts"), path.join(repo, "tools/render-diff.ts"));
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
         fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\n");
+        setDev(1, "DEBUG");
         git(repo, "init", "--quiet");
         git(repo, "add", "-A");
         git(repo, "commit", "--quiet", "-m", "base");
-        // The change under review, uncommitted: one more replica and another log level for dev.
-        const stackFile = path.join(repo, "Pulumi.dev.yaml");
-        const text = fs.readFileSync(stackFile, "utf8");
-        expect(text).to.match(/replicas: 1\n/).and.match(/logLevel: DEBUG\n/);
-        fs.writeFileSync(stackFile, text.replace("replicas: 1\n", "replicas: 3\n").replace("logLevel: DEBUG\n", "logLevel: INFO\n"));
+        // The change under review, uncommitted: more replicas and another log level for dev.
+        setDev(3, "INFO");
     });
 
     it("renders the base in a temporary worktree sharing node_modules, and reports the changed fields", () => {
@@ -138,7 +150,10 @@ describe("render:diff CLI against a git ref (temporary repository of this projec
         const stackFile = path.join(repo, "Pulumi.dev.yaml");
         const good = fs.readFileSync(stackFile, "utf8");
         try {
-            fs.writeFileSync(stackFile, good.replace("replicas: 3\n", "replicas: many\n"));
+            setDev(3, "INFO");
+            const broken = parseDocument(good);
+            broken.setIn(["config", "agent-platform:agentRuntime", "replicas"], "many");
+            fs.writeFileSync(stackFile, broken.toString());
             const run = renderDiff(repo, "dev", "--base", "HEAD");
             expect(run.status).to.equal(1);
             expect(run.stdout).to.contain("== dev: not compared: head does not render:").and.contain("agentRuntime.replicas");

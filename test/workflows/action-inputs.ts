@@ -49,7 +49,7 @@ export const PINNED_ACTIONS: Readonly<Record<string, ActionInputs>> = {
     "pulumi/auth-actions@141415910c3beb54e03b48e9057c204c97b956f2": {
         tag: "v2.1.0",
         inputs: ["organization", "requested-token-type", "scope", "token-expiration", "export-environment-variables", "cloud-url"],
-        required: ["organization"],
+        required: ["organization", "requested-token-type"],
     },
     "azure/login@f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca": {
         tag: "v3.0.1",
