@@ -1,7 +1,9 @@
 /** Rules every workflow keeps: pinned actions with real inputs, least privilege, no injection. */
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { PINNED_ACTIONS } from "./action-inputs";
-import { allSteps, loadWorkflow, workflowFiles, writePermissions, type Workflow } from "./support";
+import { allSteps, loadWorkflow, ROOT, workflowFiles, writePermissions, type Workflow } from "./support";
 
 /** Write scopes each workflow may hold, and why. */
 const ALLOWED_WRITES: Record<string, string[]> = {
@@ -92,6 +94,14 @@ describe("GitHub workflows: common rules", () => {
                 const ci = job.steps.find((step) => step.run?.includes("npm ci"))!;
                 expect(ci.run).to.contain("npm ci --ignore-scripts");
             }
+        }
+    });
+
+    it("are documented in docs/ci.md: every workflow, repository variable and secret they read", () => {
+        const doc = fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8");
+        for (const workflow of workflows) {
+            expect(doc, workflow.file).to.contain(`\`${workflow.file}\``);
+            for (const [, name] of workflow.text.matchAll(/\b(?:vars|secrets)\.(\w+)/g)) expect(doc, `${workflow.file} reads ${name}`).to.contain(`\`${name}\``);
         }
     });
 });
