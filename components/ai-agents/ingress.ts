@@ -1,0 +1,104 @@
+/**
+ * The seed's split ingress, through the ingress building block:
+ * - public (`<name>-public`, no middleware): /api/jobs/submit, /api/events/ingest,
+ *   /api/webhooks/*, /health, /ready, /metrics -> API. Used by external services and probes.
+ * - protected (`<name>-protected`): /api/* -> API, /* -> App, behind the Traefik forward-auth
+ *   middleware (Authelia) named by `ingress.authMiddleware`.
+ * Both serve the same host; the longer, public paths win over the protected prefixes (Traefik
+ * orders routers by rule length, nginx by path length). TLS: one certificate Secret for the
+ * host, requested from cert-manager by the protected Ingress only, so one Certificate owns it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { IngressConfig, ServiceIngress } from "../ingress";
+import { ingressConfigSchema } from "../schema/ingress";
+import { platformIdentity, ResolvedAiAgents } from "./resolve";
+
+export interface RouteSpec {
+    path: string;
+    serviceName: string;
+    port: number;
+}
+
+/** The public paths, in the seed's order. */
+export function publicRoutes(resolved: ResolvedAiAgents): RouteSpec[] {
+    const api = (path: string): RouteSpec => ({ path, serviceName: resolved.names.api, port: resolved.config.settings.port });
+    return [
+        api("/api/jobs/submit"),
+        api("/api/events/ingest"),
+        api("/api/webhooks"),
+        api("/health"),
+        api("/ready"),
+        ...(resolved.config.ingress.publicMetrics ? [api("/metrics")] : []),
+    ];
+}
+
+export function protectedRoutes(resolved: ResolvedAiAgents): RouteSpec[] {
+    return [
+        { path: "/api", serviceName: resolved.names.api, port: resolved.config.settings.port },
+        { path: "/", serviceName: resolved.names.app, port: resolved.config.app.port },
+    ];
+}
+
+/**
+ * The ingress block's config for one Ingress of the platform: the platform's host, class,
+ * entrypoints, TLS Secret and annotations, with these routes and (protected) the auth middleware.
+ */
+export function platformIngressConfig(resolved: ResolvedAiAgents, routes: RouteSpec[], options: { authenticated: boolean }): IngressConfig {
+    const ingress = resolved.config.ingress;
+    return ingressConfigSchema.parse({
+        enabled: true,
+        mode: "ingress",
+        className: ingress.className,
+        ...(ingress.controller ? { controller: ingress.controller } : {}),
+        host: ingress.host,
+        paths: routes.map((r) => ({ path: r.path, backend: { serviceName: r.serviceName, port: r.port } })),
+        pathType: "Prefix",
+        tls: {
+            enabled: ingress.tls.enabled,
+            ...(ingress.tls.enabled ? { secretName: resolved.names.tlsSecret } : {}),
+            ...(ingress.tls.enabled && options.authenticated && ingress.tls.issuer ? { issuer: ingress.tls.issuer } : {}),
+        },
+        annotations: ingress.annotations,
+        traefik: { entrypoints: ingress.entrypoints, middlewares: options.authenticated ? [ingress.authMiddleware] : [] },
+    });
+}
+
+export interface AiAgentsIngressArgs {
+    resolved: ResolvedAiAgents;
+    /** Replaces `{domain}` in `ingress.host`. */
+    platformDomain?: string;
+}
+
+export class AiAgentsIngress extends pulumi.ComponentResource {
+    /** The platform's hostname (with `{domain}` replaced). */
+    readonly host: string;
+
+    constructor(name: string, args: AiAgentsIngressArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-platform:ai-agents:AiAgentsIngress", name, {}, opts);
+        const { resolved } = args;
+        const identity = platformIdentity(resolved, "ingress");
+        const common = { identity, namespace: resolved.namespace, platformDomain: args.platformDomain, configPath: "aiAgents.ingress" };
+        const publicIngress = new ServiceIngress(
+            `${name}-public`,
+            {
+                ...common,
+                config: platformIngressConfig(resolved, publicRoutes(resolved), { authenticated: false }),
+                backend: { serviceName: resolved.names.api, port: resolved.config.settings.port },
+                objectName: resolved.names.publicIngress,
+            },
+            { parent: this },
+        );
+        new ServiceIngress(
+            `${name}-protected`,
+            {
+                ...common,
+                config: platformIngressConfig(resolved, protectedRoutes(resolved), { authenticated: true }),
+                backend: { serviceName: resolved.names.app, port: resolved.config.app.port },
+                objectName: resolved.names.protectedIngress,
+            },
+            { parent: this },
+        );
+        this.host = publicIngress.hosts[0]!;
+        this.registerOutputs({ host: this.host });
+    }
+}

@@ -1,0 +1,84 @@
+/**
+ * The split ingress: the public paths without auth, the protected ones behind the Traefik
+ * forward-auth middleware, one certificate for the host (tier 1); both Ingresses under mocks,
+ * schema-valid (tier 2).
+ */
+import { expect } from "chai";
+import { AiAgentsIngress, platformIngressConfig, protectedRoutes, publicRoutes } from "../../components/ai-agents/ingress";
+import { recordComponents } from "../helpers/record";
+import { validateAgainstSchema } from "../helpers/kubernetes-schema";
+import { resolvedPlatform } from "./fixtures";
+
+const INGRESS = { ingress: { enabled: true, host: "agents.{domain}", entrypoints: ["websecure"], tls: { enabled: true, issuer: { name: "letsencrypt-prod" } } } };
+const MIDDLEWARE = "traefik.ingress.kubernetes.io/router.middlewares";
+
+async function ingresses(overrides: Record<string, unknown> = {}) {
+    const resolved = resolvedPlatform({ ...INGRESS, ...overrides });
+    const r = await recordComponents((provider) => {
+        new AiAgentsIngress("ingress", { resolved, platformDomain: "example.com" }, { providers: [provider] });
+    });
+    for (const object of r.objects) await validateAgainstSchema(object);
+    return { public: r.object("Ingress", "ai-agents-public") as any, protected: r.object("Ingress", "ai-agents-protected") as any };
+}
+
+const routes = (ingress: any) => ingress.spec.rules[0].http.paths.map((p: any) => `${p.path} -> ${p.backend.service.name}:${p.backend.service.port.number}`);
+
+describe("ai-agents ingress: routes", () => {
+    it("sends the seed's public paths to the API", () => {
+        expect(publicRoutes(resolvedPlatform(INGRESS)).map((r) => `${r.path} -> ${r.serviceName}:${r.port}`)).to.deep.equal([
+            "/api/jobs/submit -> ai-agents-api:3001",
+            "/api/events/ingest -> ai-agents-api:3001",
+            "/api/webhooks -> ai-agents-api:3001",
+            "/health -> ai-agents-api:3001",
+            "/ready -> ai-agents-api:3001",
+            "/metrics -> ai-agents-api:3001",
+        ]);
+    });
+
+    it("keeps /metrics in-cluster when public metrics are off", () => {
+        expect(publicRoutes(resolvedPlatform({ ingress: { ...INGRESS.ingress, publicMetrics: false } })).map((r) => r.path)).not.to.include("/metrics");
+    });
+
+    it("sends /api to the API and everything else to the App behind auth", () => {
+        expect(protectedRoutes(resolvedPlatform(INGRESS)).map((r) => `${r.path} -> ${r.serviceName}:${r.port}`)).to.deep.equal(["/api -> ai-agents-api:3001", "/ -> ai-agents-app:3000"]);
+    });
+
+    it("builds a valid ingress-block config with the middleware only when authenticated", () => {
+        const resolved = resolvedPlatform(INGRESS);
+        const routes = protectedRoutes(resolved);
+        expect(platformIngressConfig(resolved, routes, { authenticated: true }).traefik.middlewares).to.deep.equal(["authelia-authelia@kubernetescrd"]);
+        expect(platformIngressConfig(resolved, routes, { authenticated: false }).traefik.middlewares).to.deep.equal([]);
+    });
+});
+
+describe("AiAgentsIngress component", () => {
+    it("serves both Ingresses on the resolved host with the Traefik class and entrypoints", async () => {
+        const { public: pub, protected: prot } = await ingresses();
+        for (const ingress of [pub, prot]) {
+            expect(ingress.spec.ingressClassName).to.equal("traefik");
+            expect(ingress.spec.rules.map((r: any) => r.host)).to.deep.equal(["agents.example.com"]);
+            expect(ingress.metadata.annotations["traefik.ingress.kubernetes.io/router.entrypoints"]).to.equal("websecure");
+        }
+        expect(routes(pub)).to.have.length(6);
+        expect(routes(prot)).to.deep.equal(["/api -> ai-agents-api:3001", "/ -> ai-agents-app:3000"]);
+    });
+
+    it("puts the Authelia forward-auth middleware on the protected Ingress only", async () => {
+        const { public: pub, protected: prot } = await ingresses();
+        expect(prot.metadata.annotations[MIDDLEWARE]).to.equal("authelia-authelia@kubernetescrd");
+        expect(pub.metadata.annotations).not.to.have.property(MIDDLEWARE);
+    });
+
+    it("takes another middleware reference from the config", async () => {
+        const { protected: prot } = await ingresses({ ingress: { ...INGRESS.ingress, authMiddleware: "auth-forward@kubernetescrd" } });
+        expect(prot.metadata.annotations[MIDDLEWARE]).to.equal("auth-forward@kubernetescrd");
+    });
+
+    it("shares one TLS Secret and lets only the protected Ingress request the certificate", async () => {
+        const { public: pub, protected: prot } = await ingresses();
+        expect(pub.spec.tls).to.deep.equal([{ hosts: ["agents.example.com"], secretName: "ai-agents-tls" }]);
+        expect(prot.spec.tls).to.deep.equal(pub.spec.tls);
+        expect(prot.metadata.annotations["cert-manager.io/cluster-issuer"]).to.equal("letsencrypt-prod");
+        expect(pub.metadata.annotations).not.to.have.property("cert-manager.io/cluster-issuer");
+    });
+});
