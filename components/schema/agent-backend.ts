@@ -265,8 +265,8 @@ export const agentBackendBlock = z
                 name: mysqlIdentifier("AGENT_BACKEND_DB_NAME: database name; default the stack's Azure MySQL database.", 64).optional(),
                 username: mysqlIdentifier("AGENT_BACKEND_DB_USER: user name; default the stack's Azure MySQL administrator.", 80).optional(),
                 cidr: cidr("Addresses of the MySQL server, for the network policy; an IPv4 `host` implies its /32.").optional(),
-                namespaceSelector: z.record(z.string(), z.string()).meta({ description: "Namespace labels of an in-cluster MySQL, for the network policy." }).optional(),
-                podSelector: z.record(z.string(), z.string()).meta({ description: "Pod labels of an in-cluster MySQL, for the network policy." }).optional(),
+                namespaceSelector: z.record(z.string(), z.string().meta({ description: "Label value." })).meta({ description: "Namespace labels of an in-cluster MySQL, for the network policy." }).optional(),
+                podSelector: z.record(z.string(), z.string().meta({ description: "Label value." })).meta({ description: "Pod labels of an in-cluster MySQL, for the network policy." }).optional(),
             })
             .prefault({})
             .superRefine((db, ctx) => {
@@ -339,13 +339,13 @@ export const agentBackendBlock = z
         podAnnotations: annotations("Annotations on the pods."),
         commonLabels: labels("Labels on every object and pod of the backend."),
         commonAnnotations: annotations("Annotations on every object of the backend."),
-        secretLabels: labels("More labels on the Secrets the backend's stack creates."),
-        secretAnnotations: annotations("Annotations on the Secrets the backend's stack creates."),
+        secretLabels: labels("More labels on the Secrets created for the backend."),
+        secretAnnotations: annotations("Annotations on the Secrets created for the backend."),
         configMapLabels: labels("More labels on the settings ConfigMap."),
         configMapAnnotations: annotations("Annotations on the settings ConfigMap."),
         scheduling: z
             .strictObject({
-                nodeSelector: z.record(z.string(), z.string()).default({}).meta({ description: "Node labels the pods must run on." }),
+                nodeSelector: z.record(z.string(), z.string().meta({ description: "Label value." })).default({}).meta({ description: "Node labels the pods must run on." }),
                 tolerations,
                 requiredNodeAffinity: z.array(matchExpression).default([]).meta({ description: "Node label requirements, all of which must hold." }),
                 podAntiAffinity: z

@@ -7,6 +7,7 @@
  */
 import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { KubernetesObject } from "../../tools/render/manifests";
 import { requireTool } from "../helpers/external-tools";
@@ -14,7 +15,9 @@ import { Recorded } from "../helpers/record";
 import { ANTHROPIC_KEY, DB_PASSWORD, LANGCHAIN_KEY, SecretValues, backendArgs, kubeletCommand, kubeletEnv, podSpecOf, recordBackend } from "./fixtures";
 import { MariadbServer, freePort } from "./mysql-server";
 
-const DB = { name: "agent_backend", user: "agent_backend", password: DB_PASSWORD };
+// Unique per run: the command-line scan must not see another test run's processes.
+const PASSWORD = `${DB_PASSWORD}-${randomBytes(6).toString("hex")}`;
+const DB = { name: "agent_backend", user: "agent_backend", password: PASSWORD };
 const WAIT = { timeoutSeconds: 4, intervalSeconds: 1, connectTimeoutSeconds: 1 };
 
 interface Run {
@@ -78,11 +81,13 @@ describe("agent backend against a real MariaDB server", function () {
         server = new MariadbServer({ mariadbd, installDb }, await freePort());
         server.install();
         // The stack file points the backend at the test server; the wait gives up after 4 s.
-        rendered = await recordBackend(backendArgs({ database: { host: "127.0.0.1", port: server.port, cidr: undefined }, initContainerDependencies: { waitForMySQL: WAIT } }));
+        rendered = await recordBackend(
+            backendArgs({ database: { host: "127.0.0.1", port: server.port, cidr: undefined }, secrets: { databasePassword: { value: PASSWORD } }, initContainerDependencies: { waitForMySQL: WAIT } }),
+        );
         deployment = rendered.object("Deployment");
         const secret = rendered.object("Secret");
         // The render redacts Secret data: the values are the ones this test passed in.
-        const values: Record<string, string> = { AGENT_BACKEND_DB_PASSWORD: DB_PASSWORD, ANTHROPIC_API_KEY: ANTHROPIC_KEY, LANGCHAIN_API_KEY: LANGCHAIN_KEY };
+        const values: Record<string, string> = { AGENT_BACKEND_DB_PASSWORD: PASSWORD, ANTHROPIC_API_KEY: ANTHROPIC_KEY, LANGCHAIN_API_KEY: LANGCHAIN_KEY };
         known = (name, key) => (name === secret.metadata.name ? values[key] : undefined);
     });
 
@@ -98,7 +103,7 @@ describe("agent backend against a real MariaDB server", function () {
     };
 
     it("while the server is down: keeps trying, logs each attempt, then gives up after its deadline with a clear message", async () => {
-        const result = await waitRun(known, DB_PASSWORD);
+        const result = await waitRun(known, PASSWORD);
         expect(result.code, result.output).to.equal(1);
         // Whole seconds from `date +%s`: the deadline falls within a second of the timeout.
         expect(result.seconds).to.be.within(WAIT.timeoutSeconds - 1, WAIT.timeoutSeconds + 4);
@@ -110,7 +115,7 @@ describe("agent backend against a real MariaDB server", function () {
     });
 
     it("the command-line scan above would see a password passed as an argument", async () => {
-        const result = await run(["sh", "-c", "sleep 0.3", "sh", `--password=${DB_PASSWORD}`], {}, server!.home, DB_PASSWORD);
+        const result = await run(["sh", "-c", "sleep 0.3", "sh", `--password=${PASSWORD}`], {}, server!.home, PASSWORD);
         expect(result.leaks).not.to.deep.equal([]);
     });
 
@@ -125,9 +130,9 @@ describe("agent backend against a real MariaDB server", function () {
     });
 
     it("with the right credentials: exits 0 within a few seconds, proving an authenticated connection", async () => {
-        const result = await waitRun(known, DB_PASSWORD);
+        const result = await waitRun(known, PASSWORD);
         expect(result.code, result.output).to.equal(0);
-        expect(result.seconds).to.be.below(3);
+        expect(result.seconds).to.be.below(5);
         expect(result.output).to.match(/attempt 1: MySQL accepts agent_backend@127\.0\.0\.1:\d+\/agent_backend/);
         expect(result.leaks).to.deep.equal([]);
     });
