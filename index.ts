@@ -6,11 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons } from "./components/addons";
 import { AgentRuntime, externalSecretsServiceAccount } from "./components/agent-runtime";
-import { AzureKeyVault } from "./components/azure-keyvault";
+import { AzureKeyVault, KeyVaultReader } from "./components/azure-keyvault";
 import { AzureMysql } from "./components/azure-mysql";
 import type { AzurePlacement } from "./components/azure-placement";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
+import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-worker";
 import { PlatformNamespace } from "./components/namespace";
 import { RegistryCredentials, sharedPullSecrets } from "./components/registry-credentials";
 
@@ -31,15 +32,18 @@ const azurePlacement: AzurePlacement | undefined = aks &&
     config.cluster.aks && { stack, resourceGroupName: aks.resourceGroupName, location: config.cluster.aks.location, tags: config.cluster.aks.tags };
 const mysql = azurePlacement && config.azure.mysql.enabled ? new AzureMysql("mysql", { config: config.azure.mysql, ...azurePlacement }) : undefined;
 // Every service whose secrets come from Key Vault gets its ServiceAccount federated.
-const keyVaultReaders = [config.agentRuntime.enabled ? externalSecretsServiceAccount(config.agentRuntime) : undefined].filter((sa): sa is string => sa !== undefined);
+const runtimeReader = config.agentRuntime.enabled ? externalSecretsServiceAccount(config.agentRuntime) : undefined;
+const keyVaultReaders: KeyVaultReader[] = [
+    ...(runtimeReader ? [{ namespace: config.namespace.name, serviceAccount: runtimeReader }] : []),
+    ...hyphaWorkerKeyVaultReaders(config.hyphaWorker, config.namespace.name),
+];
 const keyVault =
     aks && azurePlacement && config.azure.keyVault.enabled
         ? new AzureKeyVault("keyvault", {
               config: config.azure.keyVault,
               ...azurePlacement,
               oidcIssuerUrl: aks.oidcIssuerUrl,
-              namespace: platformNamespace.name,
-              readerServiceAccounts: keyVaultReaders,
+              readers: keyVaultReaders,
           })
         : undefined;
 
@@ -59,15 +63,22 @@ const serviceContext = {
 
 const agentRuntime = config.agentRuntime.enabled ? new AgentRuntime("agent-runtime", { config: config.agentRuntime, ...serviceContext }, providers) : undefined;
 
-export const namespace = platformNamespace.name;
-export const clusterName = aks?.clusterName;
-export const resourceGroupName = aks?.resourceGroupName;
-/** For `pulumi stack output --show-secrets kubeconfig > kubeconfig` (AKS; needs kubelogin). */
-export const kubeconfig = aks?.kubeconfig;
-export const addonCharts = addons ? addons.crdsReady.length : undefined;
-export const mysqlHost = mysql?.connection.host;
-export const mysqlDatabase = mysql?.connection.database;
-export const keyVaultUrl = keyVault?.vaultUrl;
-export const keyVaultReaderClientId = keyVault?.readerClientId;
-export const agentRuntimeUrl = agentRuntime?.url;
-export const agentRuntimeExternalUrls = agentRuntime?.externalUrls;
+const hyphaWorker = config.hyphaWorker.enabled ? new HyphaWorker("hypha-worker", { config: config.hyphaWorker, ...serviceContext }, providers) : undefined;
+
+/** Stack outputs: what an operator needs next. Only the ones this stack has (Pulumi warns on undefined). */
+const outputs: Record<string, unknown> = {
+    namespace: platformNamespace.name,
+    clusterName: aks?.clusterName,
+    resourceGroupName: aks?.resourceGroupName,
+    // `pulumi stack output --show-secrets kubeconfig > kubeconfig` (AKS; needs kubelogin).
+    kubeconfig: aks?.kubeconfig,
+    addonCharts: addons?.crdsReady.length,
+    mysqlHost: mysql?.connection.host,
+    mysqlDatabase: mysql?.connection.database,
+    keyVaultUrl: keyVault?.vaultUrl,
+    keyVaultReaderClientId: keyVault?.readerClientId,
+    agentRuntimeUrl: agentRuntime?.url,
+    agentRuntimeExternalUrls: agentRuntime?.externalUrls,
+    hyphaWorkerJobsNamespace: hyphaWorker?.jobsNamespace,
+};
+export = Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));

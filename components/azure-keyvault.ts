@@ -14,14 +14,18 @@ import type { KeyVaultConfig } from "./config";
 /** Built-in role "Key Vault Secrets User": read secret contents, nothing else. */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
 
+/** A Kubernetes ServiceAccount that reads the vault through workload identity. */
+export interface KeyVaultReader {
+    namespace: pulumi.Input<string>;
+    serviceAccount: string;
+}
+
 export interface AzureKeyVaultArgs extends AzurePlacement {
     config: KeyVaultConfig;
     /** The AKS cluster's OIDC issuer URL. */
     oidcIssuerUrl: pulumi.Input<string>;
-    /** Namespace of the reader ServiceAccounts (the platform namespace). */
-    namespace: pulumi.Input<string>;
     /** ServiceAccounts that may read the vault (one federated credential each; Azure allows 20). */
-    readerServiceAccounts: string[];
+    readers: KeyVaultReader[];
 }
 
 export function keyVaultName(args: Pick<AzureKeyVaultArgs, "config" | "stack">): string {
@@ -66,9 +70,9 @@ export class AzureKeyVault extends pulumi.ComponentResource {
             { resourceGroupName: args.resourceGroupName, location: args.location, resourceName: `${keyVaultName(args)}-reader`, tags: args.tags },
             { parent: this },
         );
-        if (args.readerServiceAccounts.length > 20) throw new Error("a Key Vault reader identity can be federated with at most 20 ServiceAccounts");
+        if (args.readers.length > 20) throw new Error("a Key Vault reader identity can be federated with at most 20 ServiceAccounts");
         let previous: pulumi.Resource | undefined;
-        for (const serviceAccount of args.readerServiceAccounts) {
+        for (const { namespace, serviceAccount } of args.readers) {
             previous = new managedidentity.FederatedIdentityCredential(
                 `${name}-reader-${serviceAccount}`,
                 {
@@ -76,7 +80,7 @@ export class AzureKeyVault extends pulumi.ComponentResource {
                     resourceName: reader.name,
                     federatedIdentityCredentialResourceName: serviceAccount,
                     issuer: args.oidcIssuerUrl,
-                    subject: pulumi.output(args.namespace).apply((ns) => serviceAccountSubject(ns, serviceAccount)),
+                    subject: pulumi.output(namespace).apply((ns) => serviceAccountSubject(ns, serviceAccount)),
                     audiences: ["api://AzureADTokenExchange"],
                 },
                 // Azure rejects concurrent writes of federated credentials on one identity: one at a time.

@@ -10,9 +10,11 @@
 import { z } from "zod";
 import { addonsBlock } from "./schema/addons";
 import { agentRuntimeBlock } from "./schema/agent-runtime";
+import { hyphaWorkerStackProblems } from "./hypha-worker";
 import { azureBlock } from "./schema/azure";
 import { clusterBlock } from "./schema/cluster";
 import { networkPolicyClusterSchema } from "./schema/network-policy";
+import { hyphaWorkerBlock } from "./schema/hypha-worker";
 import { imagesBlock, namespaceBlock, platformBlock } from "./schema/platform";
 
 /** Every `agent-platform:*` key. Each is an object block; see Pulumi.yaml for why. */
@@ -26,6 +28,7 @@ export const stackConfigSchema = z
         images: imagesBlock.prefault({}),
         networkPolicy: networkPolicyClusterSchema,
         agentRuntime: agentRuntimeBlock.prefault({}),
+        hyphaWorker: hyphaWorkerBlock.prefault({}),
     })
     .superRefine((config, ctx) => {
         const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -50,6 +53,15 @@ export const stackConfigSchema = z
                 }
             }
         }
+        if (config.namespace && config.networkPolicy && config.hyphaWorker) {
+            const problems = hyphaWorkerStackProblems({
+                namespace: config.namespace,
+                networkPolicy: config.networkPolicy,
+                hyphaWorker: config.hyphaWorker,
+                keyVaultEnabled: config.azure?.keyVault?.enabled,
+            });
+            for (const problem of problems) issue(problem.path, problem.message);
+        }
         for (const service of ["mysql", "keyVault"] as const) {
             if (config.azure?.[service]?.enabled && config.cluster?.target !== "aks") {
                 issue(["azure", service, "enabled"], "needs `cluster.target: aks` (its resource group, region and OIDC issuer) (allowed: false with a kubeconfig target)");
@@ -69,4 +81,5 @@ export type AddonsConfig = StackConfig["addons"];
 export type ImagesConfig = StackConfig["images"];
 export type AgentRuntimeConfig = StackConfig["agentRuntime"];
 export type PlatformConfig = StackConfig["platform"];
+export type HyphaWorkerStackConfig = StackConfig["hyphaWorker"];
 export type NetworkPolicyConfig = StackConfig["networkPolicy"];

@@ -90,8 +90,10 @@ describe("AzureKeyVault", () => {
                     config: config.azure.keyVault,
                     ...placement,
                     oidcIssuerUrl: "https://issuer.example/abc/",
-                    namespace: "agents",
-                    readerServiceAccounts: ["agent-runtime-keyvault", "agent-backend-keyvault"],
+                    readers: [
+                        { namespace: "agents", serviceAccount: "agent-runtime-keyvault" },
+                        { namespace: "hypha-jobs", serviceAccount: "hypha-worker-claude-agent-keyvault" },
+                    ],
                 }),
         );
     });
@@ -107,7 +109,7 @@ describe("AzureKeyVault", () => {
         const federations = byType("azure-native:managedidentity:FederatedIdentityCredential");
         expect(federations.map((f) => f.inputs["subject"])).to.deep.equal([
             "system:serviceaccount:agents:agent-runtime-keyvault",
-            "system:serviceaccount:agents:agent-backend-keyvault",
+            "system:serviceaccount:hypha-jobs:hypha-worker-claude-agent-keyvault",
         ]);
         for (const f of federations) {
             expect(f.inputs).to.include({ issuer: "https://issuer.example/abc/" });

@@ -51,7 +51,7 @@ describe("offline render", () => {
             it("exits 0 and prints the summary", () => {
                 expect(run.status, run.stderr).to.equal(0);
                 expect(run.stdout).to.contain(`Rendered stack '${stack}'`);
-                expect(run.stdout).to.match(/Objects by kind:\n(\s+\w+\s+\d+\n)*\s+Deployment\s+1\n/);
+                expect(run.stdout).to.match(/Objects by kind:\n(\s+\w+\s+\d+\n)*\s+Deployment\s+\d+\n/);
                 expect(run.stdout).to.contain("Policy check: 0 mandatory");
             });
 
