@@ -3,14 +3,15 @@
  * - public (`<name>-public`, no middleware): /api/jobs/submit, /api/events/ingest,
  *   /api/webhooks/*, /health, /ready, /metrics -> API. Used by external services and probes.
  * - protected (`<name>-protected`): /api/* -> API, /* -> App, behind the Traefik forward-auth
- *   middleware (Authelia) named by `ingress.authMiddleware`.
+ *   middleware (Authelia) named by `ingress.authMiddleware`, or, on ingress-nginx, behind the
+ *   `auth-url` of `ingress.nginxAuth`.
  * Both serve the same host; the longer, public paths win over the protected prefixes (Traefik
  * orders routers by rule length, nginx by path length). TLS: one certificate Secret for the
  * host, requested from cert-manager by the protected Ingress only, so one Certificate owns it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IngressConfig, ServiceIngress } from "../ingress";
-import { ingressConfigSchema } from "../schema/ingress";
+import { ingressConfigSchema, KNOWN_CLASSES } from "../schema/ingress";
 import { platformIdentity, ResolvedAiAgents } from "./resolve";
 
 export interface RouteSpec {
@@ -43,8 +44,27 @@ export function protectedRoutes(resolved: ResolvedAiAgents): RouteSpec[] {
  * The ingress block's config for one Ingress of the platform: the platform's host, class,
  * entrypoints, TLS Secret and annotations, with these routes and (protected) the auth middleware.
  */
+const NGINX = "nginx.ingress.kubernetes.io";
+
+/** Forward auth on ingress-nginx: every request is checked against `auth-url` first. */
+export function nginxAuthAnnotations(auth: NonNullable<ResolvedAiAgents["config"]["ingress"]["nginxAuth"]>): Record<string, string> {
+    return {
+        [`${NGINX}/auth-method`]: "GET",
+        [`${NGINX}/auth-url`]: auth.url,
+        ...(auth.signinUrl ? { [`${NGINX}/auth-signin`]: auth.signinUrl } : {}),
+        ...(auth.responseHeaders.length ? { [`${NGINX}/auth-response-headers`]: auth.responseHeaders.join(",") } : {}),
+    };
+}
+
 export function platformIngressConfig(resolved: ResolvedAiAgents, routes: RouteSpec[], options: { authenticated: boolean }): IngressConfig {
     const ingress = resolved.config.ingress;
+    const controller = ingress.controller ?? (Object.hasOwn(KNOWN_CLASSES, ingress.className) ? KNOWN_CLASSES[ingress.className] : undefined);
+    const traefikAuth = options.authenticated && controller === "traefik";
+    // The schema allows only Traefik or nginx with `nginxAuth`; args built in code are checked here.
+    if (options.authenticated && !traefikAuth && !ingress.nginxAuth) {
+        throw new Error(`aiAgents.ingress: the protected Ingress needs forward auth: class '${ingress.className}' is not Traefik and \`ingress.nginxAuth\` is not set`);
+    }
+    const authAnnotations = options.authenticated && !traefikAuth ? nginxAuthAnnotations(ingress.nginxAuth!) : {};
     return ingressConfigSchema.parse({
         enabled: true,
         mode: "ingress",
@@ -58,8 +78,8 @@ export function platformIngressConfig(resolved: ResolvedAiAgents, routes: RouteS
             ...(ingress.tls.enabled ? { secretName: resolved.names.tlsSecret } : {}),
             ...(ingress.tls.enabled && options.authenticated && ingress.tls.issuer ? { issuer: ingress.tls.issuer } : {}),
         },
-        annotations: ingress.annotations,
-        traefik: { entrypoints: ingress.entrypoints, middlewares: options.authenticated ? [ingress.authMiddleware] : [] },
+        annotations: { ...authAnnotations, ...ingress.annotations },
+        traefik: { entrypoints: ingress.entrypoints, middlewares: traefikAuth ? [ingress.authMiddleware] : [] },
     });
 }
 

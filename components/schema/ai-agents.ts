@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { SecretValueSpec } from "../secrets";
 import { dnsLabel, imageDigest, pullPolicy, quantity, resources } from "./common";
-import { isHostTemplate } from "./ingress";
+import { isHostTemplate, KNOWN_CLASSES } from "./ingress";
 import { monitoringConfigSchema } from "./monitoring";
 import { serviceNetworkPolicySchema } from "./network-policy";
 import { secretsConfigSchema } from "./secrets";
@@ -155,6 +155,22 @@ const ingressBlock = z
                 description:
                     "Traefik forward-auth middleware of the protected Ingress (`traefik.ingress.kubernetes.io/router.middlewares`), `<namespace>-<name>@kubernetescrd`. A middleware in another namespace needs `allowCrossNamespace: true` on Traefik's kubernetesCRD provider.",
             }),
+        nginxAuth: z
+            .strictObject({
+                url: z
+                    .url("must be an http(s) URL")
+                    .meta({ description: "`auth-url`: the forward-auth endpoint, e.g. Authelia's `http://authelia.authelia.svc.cluster.local/api/authz/auth-request`." }),
+                signinUrl: z
+                    .url("must be an http(s) URL")
+                    .meta({ description: "`auth-signin`: where unauthenticated browsers are sent, e.g. `https://auth.example.com/`." })
+                    .optional(),
+                responseHeaders: z
+                    .array(z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name").meta({ description: "Header name." }))
+                    .default(["Remote-User", "Remote-Name", "Remote-Groups", "Remote-Email"])
+                    .meta({ description: "`auth-response-headers`: headers of the auth response passed on to the backend." }),
+            })
+            .meta({ description: "Forward auth of the protected Ingress on ingress-nginx or AKS application routing (instead of the Traefik middleware)." })
+            .optional(),
         publicMetrics: z
             .boolean()
             .default(true)
@@ -421,11 +437,18 @@ export const aiAgentsBlock = z
         if (labels && Object.keys(labels).length === 0) issue(["executor", "podLabels"], "must name at least one label; an empty selector matches every pod (allowed: unset, or the labels of executor pods)");
         const ingress = block.ingress;
         if (ingress?.enabled && ingress.host === undefined) issue(["ingress", "host"], "is required when `ingress.enabled` is true (e.g. `agents.{domain}`)");
-        if (ingress?.enabled && (ingress.controller ?? (ingress.className === "traefik" ? "traefik" : undefined)) !== "traefik") {
-            issue(
-                ["ingress", "className"],
-                `the protected Ingress authenticates through a Traefik forward-auth middleware; '${ingress.className}' is not Traefik (allowed: className traefik, or controller: traefik for another Traefik class)`,
-            );
+        if (ingress?.enabled) {
+            const controller = ingress.controller ?? (Object.hasOwn(KNOWN_CLASSES, ingress.className) ? KNOWN_CLASSES[ingress.className] : undefined);
+            if (controller === "traefik" && ingress.nginxAuth) {
+                issue(["ingress", "nginxAuth"], "is for nginx controllers: with Traefik the protected Ingress authenticates through `authMiddleware` (allowed: remove it)");
+            } else if ((controller === "nginx" || controller === "azureAppRouting") && !ingress.nginxAuth) {
+                issue(["ingress", "nginxAuth"], "is required with an nginx controller: the protected Ingress needs a forward-auth endpoint (allowed: `nginxAuth.url`, e.g. Authelia's auth-request URL)");
+            } else if (controller === undefined || controller === "other") {
+                issue(
+                    ["ingress", "className"],
+                    `the protected Ingress needs forward auth, set up for Traefik (middleware) or nginx (auth-url); '${ingress.className}' is neither (allowed: traefik, nginx, webapprouting.kubernetes.azure.com, or \`controller\` for another class of those)`,
+                );
+            }
         }
         if (block.app?.env && Object.hasOwn(block.app.env, "PORT")) issue(["app", "env", "PORT"], "is set by `app.port` (allowed: other variable names)");
     })

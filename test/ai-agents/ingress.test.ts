@@ -52,6 +52,25 @@ describe("ai-agents ingress: routes", () => {
 });
 
 describe("AiAgentsIngress component", () => {
+    it("protects the App and API on ingress-nginx with the auth-url annotations instead of the middleware", async () => {
+        const nginx = { className: "nginx", nginxAuth: { url: "http://authelia.authelia.svc.cluster.local/api/authz/auth-request", signinUrl: "https://auth.example.com/" } };
+        const { public: pub, protected: prot } = await ingresses({ ingress: { ...INGRESS.ingress, entrypoints: [], ...nginx } });
+        expect(prot.metadata.annotations).to.include({
+            "nginx.ingress.kubernetes.io/auth-method": "GET",
+            "nginx.ingress.kubernetes.io/auth-url": "http://authelia.authelia.svc.cluster.local/api/authz/auth-request",
+            "nginx.ingress.kubernetes.io/auth-signin": "https://auth.example.com/",
+            "nginx.ingress.kubernetes.io/auth-response-headers": "Remote-User,Remote-Name,Remote-Groups,Remote-Email",
+        });
+        expect(prot.metadata.annotations).not.to.have.property(MIDDLEWARE);
+        expect(Object.keys(pub.metadata.annotations).filter((key) => key.includes("/auth-"))).to.deep.equal([]);
+    });
+
+    it("refuses, in code, a protected Ingress it cannot protect", () => {
+        const resolved = resolvedPlatform(INGRESS);
+        const unprotected = { ...resolved, config: { ...resolved.config, ingress: { ...resolved.config.ingress, className: "nginx" } } };
+        expect(() => platformIngressConfig(unprotected, protectedRoutes(unprotected), { authenticated: true })).to.throw(/needs forward auth: class 'nginx' is not Traefik/);
+    });
+
     it("serves both Ingresses on the resolved host with the Traefik class and entrypoints", async () => {
         const { public: pub, protected: prot } = await ingresses();
         for (const ingress of [pub, prot]) {

@@ -147,10 +147,15 @@ describe("ai-agents config: cross-field rules", () => {
         ]);
     });
 
-    it("needs a host for the ingress, and Traefik for the forward-auth middleware", () => {
+    it("needs a host for the ingress, and forward auth its controller can do", () => {
+        const ingress = (over: Record<string, unknown>) => enabled({ ingress: { enabled: true, host: "agents.example.com", ...over } });
         expect(issues(enabled({ ingress: { enabled: true } }))).to.deep.equal(["ingress.host: is required when `ingress.enabled` is true (e.g. `agents.{domain}`)"]);
-        expect(issues(enabled({ ingress: { enabled: true, host: "agents.example.com", className: "nginx" } }))[0]).to.match(/^ingress\.className: .*'nginx' is not Traefik/);
-        expect(aiAgentsBlock.safeParse(enabled({ ingress: { enabled: true, host: "a.example.com", className: "traefik-internal", controller: "traefik" } })).success).to.equal(true);
+        expect(issues(ingress({ className: "nginx" }))[0]).to.match(/^ingress\.nginxAuth: is required with an nginx controller/);
+        expect(issues(ingress({ nginxAuth: { url: "http://authelia.authelia.svc/api/authz/auth-request" } }))[0]).to.match(/^ingress\.nginxAuth: is for nginx controllers/);
+        expect(issues(ingress({ className: "haproxy" }))[0]).to.match(/^ingress\.className: the protected Ingress needs forward auth.*'haproxy' is neither/);
+        for (const ok of [{ className: "traefik-internal", controller: "traefik" }, { className: "nginx", nginxAuth: { url: "http://authelia.authelia.svc/api/authz/auth-request" } }]) {
+            expect(aiAgentsBlock.safeParse(ingress(ok)).success, JSON.stringify(ok)).to.equal(true);
+        }
     });
 
     it("refuses an empty executor pod selector and a PORT in the App's extra env", () => {
