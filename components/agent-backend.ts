@@ -19,7 +19,8 @@ import { WorkloadInputs, buildBackendDeploymentSpec, buildMigrationJobSpec, merg
 import { ServiceIngress } from "./ingress";
 import { NetworkPolicy, NetworkPolicyClusterConfig } from "./network-policy";
 import { AppIdentity, imageReference, objectLabels } from "./pod";
-import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId, agentBackendStackProblems } from "./schema/agent-backend";
+import { agentBackendStackProblems } from "./agent-backend/stack-problems";
+import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId } from "./schema/agent-backend";
 import { ExternalSecretsConfig, SecretRefs, SecretValueSpec, Secrets, SecretsConfig } from "./secrets";
 
 export type { StackDatabase } from "./agent-backend/settings";
@@ -101,7 +102,12 @@ const formatPath = (path: (string | number)[]) => path.reduce<string>((at, part)
 
 export function resolveAgentBackendArgs(args: AgentBackendArgs): ResolvedAgentBackend {
     const { config } = args;
-    const problems = agentBackendStackProblems(config, { stackDatabase: args.database !== undefined, imagesRegistry: args.images.registry, platformDomain: args.platformDomain });
+    const problems = agentBackendStackProblems(config, {
+        stackDatabase: args.database !== undefined,
+        imagesRegistry: args.images.registry,
+        platformDomain: args.platformDomain,
+        stackKeyVault: args.keyVault !== undefined,
+    });
     if (problems.length > 0) throw new Error(problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join("\n"));
 
     const identity: AppIdentity = { name: BACKEND_NAME, instance: config.name, component: "backend", version: config.image.tag };

@@ -4,12 +4,22 @@
  * docs/agent-backend.md saying why Pulumi needs none.
  *
  * Rules that need other blocks (the stack's Azure MySQL, the shared image registry, the
- * platform domain) live in `agentBackendStackProblems`, which the stack schema and the
- * component both run.
+ * platform domain, the stack's Key Vault) live in components/agent-backend/stack-problems.ts.
  */
 import { z } from "zod";
-import { OBJECT_NAME_PATTERN, SecretValueSpec, secretsConfigProblems, SecretsConfig } from "../secrets";
-import { cidr, dnsLabel, imageDigest, pullPolicy, quantity, resources } from "./common";
+import {
+    LABEL_KEY,
+    LABEL_VALUE,
+    envVarSchema,
+    matchExpressionSchema,
+    objectName,
+    tolerationsSchema,
+    userInitContainerSchema,
+    volumeMountSchema,
+    volumeSchema,
+} from "../agent-backend/pod-extras-schema";
+import type { SecretValueSpec } from "../secrets";
+import { cidr, dnsLabel, imageDigest, pullPolicy, resources } from "./common";
 import { DOMAIN_PLACEHOLDER, ingressConfigSchema } from "./ingress";
 import { serviceNetworkPolicySchema } from "./network-policy";
 import { secretsConfigSchema } from "./secrets";
@@ -36,16 +46,10 @@ export type BackendSecretId = (typeof BACKEND_SECRET_VALUES)[number]["id"];
 export const BACKEND_APP_VERSION = "0.1.0";
 export const BACKEND_REPOSITORY = "private/nf-tower-enterprise/agent-backend";
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const REGISTRY = /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** A host name or IPv4 address (a MySQL host). */
 const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
-
-const objectName = (description: string) =>
-    z.string().regex(OBJECT_NAME_PATTERN, "must be a Kubernetes object name").meta({ description, allowed: "a Kubernetes object name (lowercase, digits, '-', '.')" });
 
 const labels = (description: string) =>
     z
@@ -95,135 +99,6 @@ const probe = (what: string, defaults: { enabled: boolean; initialDelaySeconds: 
         })
         .prefault({})
         .meta({ description: `The ${what} probe (the chart's timings).` });
-
-const keyRef = (what: string) =>
-    z
-        .strictObject({
-            name: objectName(`Name of the ${what}.`),
-            key: z.string().min(1).meta({ description: `Key in the ${what}.` }),
-            optional: z.boolean().meta({ description: "Leave the variable unset when the key is missing." }).optional(),
-        })
-        .meta({ description: `A key of a ${what} in the namespace.` });
-
-/** A container env entry, in the Kubernetes shape the chart's lists take. */
-export const envVarSchema = z
-    .strictObject({
-        name: z.string().regex(ENV_NAME, "must be an environment variable name").meta({ description: "Variable name." }),
-        value: z.string().meta({ description: "Literal value; never a credential (use `valueFrom.secretKeyRef`)." }).optional(),
-        valueFrom: z
-            .strictObject({
-                secretKeyRef: keyRef("Secret").optional(),
-                configMapKeyRef: keyRef("ConfigMap").optional(),
-                fieldRef: z.strictObject({ fieldPath: z.string().min(1).meta({ description: "Pod field, e.g. `metadata.name`." }) }).meta({ description: "A field of the pod." }).optional(),
-            })
-            .meta({ description: "Where the value comes from: exactly one source." })
-            .optional(),
-    })
-    .superRefine((env, ctx) => {
-        const sources = env.valueFrom ? Object.values(env.valueFrom).filter((s) => s !== undefined).length : 0;
-        if ((env.value !== undefined) === (env.valueFrom !== undefined)) ctx.addIssue({ code: "custom", path: [], message: "set either `value` or `valueFrom`" });
-        else if (env.valueFrom && sources !== 1) ctx.addIssue({ code: "custom", path: ["valueFrom"], message: "set exactly one of `secretKeyRef`, `configMapKeyRef`, `fieldRef`" });
-        if (env.value && looksLikeCredential(env.name)) {
-            ctx.addIssue({ code: "custom", path: ["value"], message: `'${env.name}' looks like a credential: read it from a Secret with \`valueFrom.secretKeyRef\`, never a literal value` });
-        }
-    })
-    .meta({ description: "An environment variable." });
-
-/** The same rule as the policy pack's `no-credentials-in-env-literals`. */
-export function looksLikeCredential(name: string): boolean {
-    const words = name
-        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-        .split(/[-_.]/)
-        .filter(Boolean)
-        .map((w) => w.toUpperCase());
-    const last = words[words.length - 1] ?? "";
-    if (["FILE", "PATH", "DIR", "NAME", "URL", "URI", "ID"].includes(last)) return false;
-    return words.some((w) => /(KEY|SECRET|TOKEN|PASSWORD|PASSWD)$/.test(w));
-}
-
-const keyToPath = z
-    .array(z.strictObject({ key: z.string().min(1).meta({ description: "Key." }), path: z.string().min(1).meta({ description: "File path under the mount." }) }).meta({ description: "A key and its file." }))
-    .meta({ description: "Only these keys, as these files; default every key." })
-    .optional();
-
-/** Volumes of the types the policy pack allows (no hostPath, nfs, ...). */
-export const volumeSchema = z
-    .strictObject({
-        name: dnsLabel("Volume name, unique in the pod (`tmp` is taken)."),
-        configMap: z.strictObject({ name: objectName("ConfigMap name."), items: keyToPath }).meta({ description: "A ConfigMap as files." }).optional(),
-        secret: z.strictObject({ secretName: objectName("Secret name."), items: keyToPath }).meta({ description: "A Secret as files." }).optional(),
-        emptyDir: z
-            .strictObject({
-                sizeLimit: quantity("Size limit.").optional(),
-                medium: z.enum(["Memory"]).meta({ description: "`Memory` for a tmpfs." }).optional(),
-            })
-            .meta({ description: "Scratch space for the pod's lifetime." })
-            .optional(),
-        persistentVolumeClaim: z
-            .strictObject({ claimName: objectName("PersistentVolumeClaim name."), readOnly: z.boolean().meta({ description: "Mount read-only." }).optional() })
-            .meta({ description: "A PersistentVolumeClaim." })
-            .optional(),
-        csi: z
-            .strictObject({
-                driver: z.string().min(1).meta({ description: "CSI driver, e.g. `secrets-store.csi.k8s.io`." }),
-                readOnly: z.boolean().meta({ description: "Mount read-only." }).optional(),
-                volumeAttributes: z.record(z.string(), z.string().meta({ description: "Attribute value." })).meta({ description: "Driver attributes." }).optional(),
-            })
-            .meta({ description: "An inline CSI volume (e.g. the Key Vault secrets store driver)." })
-            .optional(),
-    })
-    .superRefine((volume, ctx) => {
-        const sources = ["configMap", "secret", "emptyDir", "persistentVolumeClaim", "csi"] as const;
-        if (sources.filter((s) => volume[s] !== undefined).length !== 1) {
-            ctx.addIssue({ code: "custom", path: [], message: `set exactly one of ${sources.map((s) => `\`${s}\``).join(", ")}` });
-        }
-    })
-    .meta({ description: "A volume." });
-
-export const volumeMountSchema = z
-    .strictObject({
-        name: dnsLabel("Name of a volume in `extraVolumes`."),
-        mountPath: z.string().regex(/^\//, "must be an absolute path").meta({ description: "Where to mount it." }),
-        subPath: z.string().min(1).meta({ description: "Mount only this path of the volume." }).optional(),
-        readOnly: z.boolean().meta({ description: "Mount read-only." }).optional(),
-    })
-    .meta({ description: "A volume mount." });
-
-const userInitContainer = z
-    .strictObject({
-        name: dnsLabel("Container name, unique in the pod."),
-        image: z.string().min(1).meta({ description: "Full image reference, e.g. `busybox:1.37`; pin a tag or digest." }),
-        imagePullPolicy: pullPolicy.optional(),
-        command: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Entrypoint override." }).optional(),
-        args: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Arguments." }).optional(),
-        env: z.array(envVarSchema).default([]).meta({ description: "Environment variables." }),
-        volumeMounts: z.array(volumeMountSchema).default([]).meta({ description: "Mounts of `extraVolumes`." }),
-        resources: resources({ requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "128Mi" } }).meta({ description: "Container resources." }),
-    })
-    .meta({ description: "An init container, run first and hardened like every other (non-root UID, read-only root, writable /tmp)." });
-
-const matchExpression = z
-    .strictObject({
-        key: z.string().regex(LABEL_KEY, "must be a label key").meta({ description: "Node label key." }),
-        operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]).meta({ description: "How the label is matched." }),
-        values: z.array(z.string().meta({ description: "Value." })).default([]).meta({ description: "Values (none for Exists/DoesNotExist)." }),
-    })
-    .meta({ description: "A node label requirement." });
-
-const tolerations = z
-    .array(
-        z
-            .strictObject({
-                key: z.string().min(1).meta({ description: "Taint key; unset with Exists tolerates every taint." }).optional(),
-                operator: z.enum(["Exists", "Equal"]).meta({ description: "Exists or Equal." }).optional(),
-                value: z.string().meta({ description: "Taint value (Equal)." }).optional(),
-                effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).meta({ description: "Taint effect; unset matches all." }).optional(),
-                tolerationSeconds: z.number().int().meta({ description: "How long a NoExecute taint is tolerated." }).optional(),
-            })
-            .meta({ description: "A toleration." }),
-    )
-    .default([])
-    .meta({ description: "Taints the pods tolerate." });
 
 const mysqlIdentifier = (description: string, max: number) =>
     z.string().regex(new RegExp(`^[A-Za-z0-9_$-]{1,${max}}$`), `must be a MySQL name of at most ${max} characters`).meta({ description, allowed: `letters, digits, '_', '$' and '-', at most ${max} characters` });
@@ -306,7 +181,7 @@ export const agentBackendBlock = z
             })
             .prefault({})
             .meta({ description: "Init containers that coordinate startup dependencies." }),
-        initContainers: z.array(userInitContainer).default([]).meta({ description: "Your init containers, run before the MySQL wait and the migration." }),
+        initContainers: z.array(userInitContainerSchema).default([]).meta({ description: "Your init containers, run before the MySQL wait and the migration." }),
         replicas: z.number().int().min(0).max(100).default(1).meta({ description: "Number of pods." }),
         revisionHistoryLimit: z.number().int().min(0).max(100).meta({ description: "Old ReplicaSets kept for rollback; default Kubernetes' 10." }).optional(),
         rollingUpdate: z
@@ -346,8 +221,8 @@ export const agentBackendBlock = z
         scheduling: z
             .strictObject({
                 nodeSelector: z.record(z.string(), z.string().meta({ description: "Label value." })).default({}).meta({ description: "Node labels the pods must run on." }),
-                tolerations,
-                requiredNodeAffinity: z.array(matchExpression).default([]).meta({ description: "Node label requirements, all of which must hold." }),
+                tolerations: tolerationsSchema,
+                requiredNodeAffinity: z.array(matchExpressionSchema).default([]).meta({ description: "Node label requirements, all of which must hold." }),
                 podAntiAffinity: z
                     .enum(["none", "preferred", "required"])
                     .default("preferred")
@@ -466,62 +341,4 @@ export type AgentBackendConfigInput = z.input<typeof agentBackendBlock>;
 
 export function isIpv4(host: string): boolean {
     return /^(\d{1,3})(\.\d{1,3}){3}$/.test(host) && host.split(".").every((octet) => Number(octet) <= 255);
-}
-
-/** What the rest of the stack provides, for the rules that span blocks. */
-export interface StackFacts {
-    /** The stack creates a MySQL server whose connection fills unset `database` fields (`azure.mysql.enabled`). */
-    stackDatabase: boolean;
-    /** `images.registry`. */
-    imagesRegistry?: string;
-    /** `platform.domain`. */
-    platformDomain?: string;
-}
-
-export interface BlockProblem {
-    /** Relative to the `agentBackend` block. */
-    path: (string | number)[];
-    message: string;
-}
-
-/** True when the repository names a registry host itself (`cr.seqera.io/...`). */
-function hasRegistryHost(repository: string): boolean {
-    const first = repository.split("/")[0]!;
-    return repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-}
-
-/**
- * The chart's requirement checks, and the other rules that need facts from other blocks.
- * Run by the stack schema (so `pulumi up` reports them with every other config error) and
- * by the component.
- */
-export function agentBackendStackProblems(block: AgentBackendConfig, facts: StackFacts): BlockProblem[] {
-    if (!block.enabled) return [];
-    const problems: BlockProblem[] = [];
-    const orStack = "(or let the stack create Azure MySQL: `azure.mysql.enabled`)";
-    if (!facts.stackDatabase) {
-        if (block.database.host === undefined) problems.push({ path: ["database", "host"], message: `is required: the MySQL host name ${orStack}` });
-        if (block.database.name === undefined) problems.push({ path: ["database", "name"], message: `is required: the MySQL database name ${orStack}` });
-        if (block.database.username === undefined) problems.push({ path: ["database", "username"], message: `is required: the MySQL user name ${orStack}` });
-        // The password, as required: the fragment's own rules name the ways to set it.
-        const required = BACKEND_SECRET_VALUES.map((v) => (v.id === "databasePassword" ? { ...v, required: true } : v));
-        for (const p of secretsConfigProblems(required, block.secrets as SecretsConfig)) {
-            if (p.path[0] === "databasePassword") problems.push({ path: ["secrets", ...p.path], message: p.message });
-        }
-    }
-    const image = block.image;
-    if (image.registry === undefined && facts.imagesRegistry === undefined && !hasRegistryHost(image.repository)) {
-        problems.push({
-            path: ["image", "registry"],
-            message: "is required: the backend image is private (allowed: `cr.seqera.io` or the registry you vendored it to, here or in `images.registry`)",
-        });
-    }
-    if (facts.platformDomain === undefined) {
-        for (const key of ["platformApiUrl", "mcpUrl"] as const) {
-            if (block[key].includes(DOMAIN_PLACEHOLDER)) {
-                problems.push({ path: [key], message: `'${block[key]}' needs the platform domain for ${DOMAIN_PLACEHOLDER} (allowed: set \`platform.domain\`, or a URL without ${DOMAIN_PLACEHOLDER})` });
-            }
-        }
-    }
-    return problems;
 }

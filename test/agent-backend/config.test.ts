@@ -7,7 +7,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { referenceRows, sensitivePathsIn, unwrap } from "../../components/config-introspect";
-import { AgentBackendConfig, agentBackendBlock, agentBackendStackProblems, looksLikeCredential, StackFacts } from "../../components/schema/agent-backend";
+import { looksLikeCredential } from "../../components/agent-backend/pod-extras-schema";
+import { StackFacts, agentBackendStackProblems } from "../../components/agent-backend/stack-problems";
+import { AgentBackendConfig, agentBackendBlock } from "../../components/schema/agent-backend";
 import { BASE_BLOCK, backendConfig, blockIssues, merge } from "./fixtures";
 
 const NO_STACK: StackFacts = { stackDatabase: false, platformDomain: "example.com" };
@@ -150,6 +152,14 @@ describe("agentBackend block: the chart's requirement checks, as config errors n
         const explicit = backendConfig({ platformApiUrl: "http://platform-backend:8080/api", mcpUrl: "https://mcp.seqera.internal/mcp" });
         expect(stackProblems(explicit, { stackDatabase: false })).to.deep.equal([]);
         expect(blockIssues(merge(BASE_BLOCK, { mcpUrl: "mcp.{domain}" }))).to.deep.equal(["mcpUrl: must be an http(s) URL, optionally with `{domain}` for the platform domain"]);
+    });
+
+    it("Key Vault mode needs a vault: the block's own, or the stack's", () => {
+        const external = backendConfig({ secrets: { mode: "external", databasePassword: undefined, anthropicApiKey: undefined, langchainApiKey: undefined } });
+        expect(stackProblems(external)).to.deep.equal([
+            "secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
+        ]);
+        expect(stackProblems(external, { ...NO_STACK, stackKeyVault: true })).to.deep.equal([]);
     });
 
     it("a disabled backend needs nothing from the rest of the stack", () => {
