@@ -9,6 +9,7 @@
  * The `x-kubernetes-*` extensions are annotations for ajv; CEL rules are mirrored in the tests.
  */
 import { Ajv } from "ajv";
+import { buildCrd, CRD_API_VERSION, CRD_DEFINITIONS } from "../../components/ai-agents/crds";
 
 type Schema = Record<string, unknown>;
 
@@ -58,4 +59,18 @@ export function customResourceValidator(crd: { spec: Schema }, version?: string)
     for (const keyword of EXTENSIONS) ajv.addKeyword(keyword);
     const validate = ajv.compile(withStrictObjects(entry.schema.openAPIV3Schema));
     return (object) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params["additionalProperty"])})` : ""}`));
+}
+
+let shipped: Map<string, (object: unknown) => string[]> | undefined;
+
+/**
+ * Validates a labrats.work object against the CRD this program ships for its kind (whether or
+ * not the stack installs it); throws with every problem. For validators of whole renders.
+ */
+export function validateAiAgentsCustomResource(object: { apiVersion: string; kind: string; metadata?: { name?: string } }): void {
+    shipped ??= new Map(CRD_DEFINITIONS.map((d) => [d.kind, customResourceValidator(buildCrd(d, { name: "ai-agents", instance: "ai-agents", component: "crds" }))]));
+    const validate = object.apiVersion === CRD_API_VERSION ? shipped.get(object.kind) : undefined;
+    if (!validate) throw new Error(`no CRD of ours for ${object.apiVersion} ${object.kind}`);
+    const problems = validate(object);
+    if (problems.length > 0) throw new Error(`${object.kind}/${object.metadata?.name}: ${problems.join("; ")}`);
 }

@@ -8,7 +8,7 @@ import { AiAgentsCrds, buildCrd, CRD_API_VERSION, CRD_DEFINITIONS, CrdDefinition
 import { AppIdentity } from "../../components/pod";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { recordComponents } from "../helpers/record";
-import { customResourceValidator, structuralProblems } from "./crd-schema";
+import { customResourceValidator, structuralProblems, validateAiAgentsCustomResource } from "./crd-schema";
 
 const IDENTITY: AppIdentity = { name: "ai-agents", instance: "ai-agents", component: "crds", version: "1.4.2" };
 const crds = CRD_DEFINITIONS.map((d) => buildCrd(d, IDENTITY));
@@ -98,6 +98,12 @@ describe("ai-agents custom resources against their CRD", () => {
         const validate = validatorOf("AiConfig");
         expect(validate(resource("AiConfig", { providers: { llama: { modelUrl: "https://huggingface.co/m.gguf", threads: 8 } } }))).to.deep.equal([]);
         expect(validate(resource("AiConfig", { providers: { llama: { modelUrl: "ftp://host/m.gguf" } } }))).to.deep.equal(['/spec/providers/llama/modelUrl: must match pattern "^https?://"']);
+    });
+
+    it("are checked by kind for whole renders, and an unknown kind or a bad object throws", () => {
+        expect(() => validateAiAgentsCustomResource(resource("AiModel", { credentialsRef: { name: "claude" } }))).not.to.throw();
+        expect(() => validateAiAgentsCustomResource(resource("AiModel", { credentialsRef: {} }))).to.throw(/^AiModel\/x: \/spec\/credentialsRef: must have required property 'name'$/);
+        expect(() => validateAiAgentsCustomResource(resource("AiAccount", {}))).to.throw(/no CRD of ours for labrats\.work\/v1alpha1 AiAccount/);
     });
 
     it("reject an AiInstruction with an unknown type, an unknown field or no content", () => {
