@@ -102,7 +102,8 @@ const formatPath = (path: (string | number)[]) => path.reduce<string>((at, part)
 
 export function resolveAgentBackendArgs(args: AgentBackendArgs): ResolvedAgentBackend {
     const { config } = args;
-    const problems = agentBackendStackProblems(config, {
+    // Constructed means deployed: the rules apply whatever `enabled` says.
+    const problems = agentBackendStackProblems({ ...config, enabled: true }, {
         stackDatabase: args.database !== undefined,
         imagesRegistry: args.images.registry,
         platformDomain: args.platformDomain,

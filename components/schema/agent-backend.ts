@@ -42,6 +42,9 @@ export const BACKEND_SECRET_VALUES = [
 
 export type BackendSecretId = (typeof BACKEND_SECRET_VALUES)[number]["id"];
 
+/** The Secret the chart keeps its values in (its release name), read when the block sets none. */
+export const DEFAULT_SECRET_NAME = "agent-backend";
+
 /** The chart's default tag: its appVersion. */
 export const BACKEND_APP_VERSION = "0.1.0";
 export const BACKEND_REPOSITORY = "private/nf-tower-enterprise/agent-backend";
@@ -122,7 +125,7 @@ const small = { requests: { cpu: "500m", memory: "50Mi" }, limits: { memory: "10
 
 export const agentBackendBlock = z
     .strictObject({
-        enabled: z.boolean().default(true).meta({ description: "Deploy the agent backend." }),
+        enabled: z.boolean().default(false).meta({ description: "Deploy the agent backend (it needs a MySQL database and the private image, so it is off unless the stack turns it on)." }),
         name: dnsLabel("Instance name; every object of the backend is named after it.").default("agent-backend"),
         image: imageBlock("The backend image (also runs the migrations).", BACKEND_REPOSITORY, BACKEND_APP_VERSION),
         command: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Entrypoint override of the backend container; default the image's." }).optional(),
@@ -150,7 +153,12 @@ export const agentBackendBlock = z
                 }
             })
             .meta({ description: "The MySQL database (the password is `secrets.databasePassword`). Unset fields come from the stack's Azure MySQL when it has one." }),
-        secrets: secretsConfigSchema(BACKEND_SECRET_VALUES),
+        // The chart's own Secret and keys by default, so an absent block validates.
+        secrets: secretsConfigSchema(BACKEND_SECRET_VALUES)
+            .prefault({ mode: "existing", existingSecret: { name: DEFAULT_SECRET_NAME } })
+            .meta({
+                description: `Where the database password and the Anthropic and LangChain keys come from: by default the existing Secret \`${DEFAULT_SECRET_NAME}\` with the chart's keys; see docs/secrets.md.`,
+            }),
         migrations: z
             .strictObject({
                 mode: z

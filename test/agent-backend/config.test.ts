@@ -61,6 +61,13 @@ const CHART_VALUES_KEYS = [
 describe("agentBackend block: the chart's defaults", () => {
     const config = backendConfig();
 
+    it("an absent block is valid: the backend off, its values in the chart's own Secret", () => {
+        const absent = agentBackendBlock.parse({});
+        expect(absent.enabled).to.equal(false);
+        expect(absent.secrets).to.deep.equal({ mode: "existing", existingSecret: { name: "agent-backend", keys: {} }, values: {} });
+        expect(agentBackendStackProblems(absent, { stackDatabase: false })).to.deep.equal([]);
+    });
+
     it("images: the backend at the chart's app version, the MySQL wait on mysql:9, IfNotPresent", () => {
         expect(config.image).to.deep.include({ repository: "private/nf-tower-enterprise/agent-backend", tag: "0.1.0", pullPolicy: "IfNotPresent", pullSecrets: [] });
         expect(config.initContainerDependencies.waitForMySQL.image).to.deep.include({ repository: "mysql", tag: "9", pullPolicy: "IfNotPresent" });

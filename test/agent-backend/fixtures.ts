@@ -17,6 +17,7 @@ export const ANTHROPIC_KEY = "sk-ant-test-key-0000";
 export const LANGCHAIN_KEY = "lsv2-test-key-0000";
 
 export const BASE_BLOCK = {
+    enabled: true,
     image: { registry: "cr.seqera.io" },
     database: { host: "mysql.example.internal", name: "agent_backend", username: "agent_backend", cidr: "10.20.0.0/24" },
     secrets: {
