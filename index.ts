@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons } from "./components/addons";
 import { AgentRuntime, externalSecretsServiceAccount } from "./components/agent-runtime";
+import { aiAgentsExternalSecretsServiceAccount, AiAgentsPlatform } from "./components/ai-agents";
 import { AzureKeyVault, KeyVaultReader } from "./components/azure-keyvault";
 import { AzureMysql } from "./components/azure-mysql";
 import type { AzurePlacement } from "./components/azure-placement";
@@ -32,9 +33,12 @@ const azurePlacement: AzurePlacement | undefined = aks &&
     config.cluster.aks && { stack, resourceGroupName: aks.resourceGroupName, location: config.cluster.aks.location, tags: config.cluster.aks.tags };
 const mysql = azurePlacement && config.azure.mysql.enabled ? new AzureMysql("mysql", { config: config.azure.mysql, ...azurePlacement }) : undefined;
 // Every service whose secrets come from Key Vault gets its ServiceAccount federated.
-const runtimeReader = config.agentRuntime.enabled ? externalSecretsServiceAccount(config.agentRuntime) : undefined;
+const platformReaders = [
+    config.agentRuntime.enabled ? externalSecretsServiceAccount(config.agentRuntime) : undefined,
+    config.aiAgents.enabled ? aiAgentsExternalSecretsServiceAccount(config.aiAgents) : undefined,
+].filter((serviceAccount): serviceAccount is string => serviceAccount !== undefined);
 const keyVaultReaders: KeyVaultReader[] = [
-    ...(runtimeReader ? [{ namespace: config.namespace.name, serviceAccount: runtimeReader }] : []),
+    ...platformReaders.map((serviceAccount) => ({ namespace: config.namespace.name, serviceAccount })),
     ...hyphaWorkerKeyVaultReaders(config.hyphaWorker, config.namespace.name),
 ];
 const keyVault =
@@ -64,6 +68,7 @@ const serviceContext = {
 const agentRuntime = config.agentRuntime.enabled ? new AgentRuntime("agent-runtime", { config: config.agentRuntime, ...serviceContext }, providers) : undefined;
 
 const hyphaWorker = config.hyphaWorker.enabled ? new HyphaWorker("hypha-worker", { config: config.hyphaWorker, ...serviceContext }, providers) : undefined;
+const aiAgents = config.aiAgents.enabled ? new AiAgentsPlatform("ai-agents", { config: config.aiAgents, ...serviceContext }, providers) : undefined;
 
 /** Stack outputs: what an operator needs next. Only the ones this stack has (Pulumi warns on undefined). */
 const outputs: Record<string, unknown> = {
@@ -80,5 +85,7 @@ const outputs: Record<string, unknown> = {
     agentRuntimeUrl: agentRuntime?.url,
     agentRuntimeExternalUrls: agentRuntime?.externalUrls,
     hyphaWorkerJobsNamespace: hyphaWorker?.jobsNamespace,
+    aiAgentsApiUrl: aiAgents?.apiUrl,
+    aiAgentsExternalUrl: aiAgents?.externalUrl,
 };
 export = Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));

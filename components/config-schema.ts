@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { addonsBlock } from "./schema/addons";
+import { aiAgentsBlock } from "./schema/ai-agents";
 import { agentRuntimeBlock } from "./schema/agent-runtime";
 import { hyphaWorkerStackProblems } from "./hypha-worker";
 import { azureBlock } from "./schema/azure";
@@ -29,17 +30,26 @@ export const stackConfigSchema = z
         networkPolicy: networkPolicyClusterSchema,
         agentRuntime: agentRuntimeBlock.prefault({}),
         hyphaWorker: hyphaWorkerBlock.prefault({}),
+        aiAgents: aiAgentsBlock.prefault({}),
     })
     .superRefine((config, ctx) => {
         const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
         // Zod runs this even when a block failed: only look at what parsed.
-        const secrets = config.agentRuntime?.secrets;
-        const external = secrets?.mode === "external" ? (secrets.external ?? {}) : undefined;
-        if (external && (external.vaultUrl === undefined || external.clientId === undefined) && !config.azure?.keyVault?.enabled) {
-            issue(
-                ["agentRuntime", "secrets", "external"],
-                "mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
-            );
+        const services = [
+            ["agentRuntime", config.agentRuntime?.enabled, config.agentRuntime?.secrets],
+            ["aiAgents", config.aiAgents?.enabled, config.aiAgents?.secrets],
+        ] as const;
+        for (const [service, enabled, secrets] of services) {
+            const external = enabled && secrets?.mode === "external" ? (secrets.external ?? {}) : undefined;
+            if (external && (external.vaultUrl === undefined || external.clientId === undefined) && !config.azure?.keyVault?.enabled) {
+                issue(
+                    [service, "secrets", "external"],
+                    "mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
+                );
+            }
+        }
+        if (config.aiAgents?.enabled && config.networkPolicy?.enabled && config.networkPolicy.apiServer.cidrs.length === 0) {
+            issue(["networkPolicy", "apiServer", "cidrs"], "must list the API server's addresses: the ai-agents API calls the Kubernetes API (allowed: the addresses of `kubectl get endpoints kubernetes`)");
         }
         const aks = config.cluster?.target === "aks" ? config.cluster.aks : undefined;
         if (aks?.network && config.networkPolicy?.enabled) {
@@ -82,4 +92,5 @@ export type ImagesConfig = StackConfig["images"];
 export type AgentRuntimeConfig = StackConfig["agentRuntime"];
 export type PlatformConfig = StackConfig["platform"];
 export type HyphaWorkerStackConfig = StackConfig["hyphaWorker"];
+export type AiAgentsStackConfig = StackConfig["aiAgents"];
 export type NetworkPolicyConfig = StackConfig["networkPolicy"];

@@ -4,6 +4,8 @@
  * an object of an unknown kind fails, so a new kind is never silently unchecked.
  */
 
+import { validateAiAgentsCustomResource } from "../ai-agents/crd-schema";
+
 type Model = new (data: unknown) => { validate(): void };
 
 /** Packages holding the models of custom resources, by API group. */
@@ -23,6 +25,8 @@ function modulePath(apiVersion: string): string {
 
 /** Throws with every schema error of `object`, or returns quietly. */
 export async function validateAgainstSchema(object: { apiVersion: string; kind: string; metadata?: { name?: string } }): Promise<void> {
+    // Our own CRDs' objects: against the openAPIV3Schema of the CRD we ship.
+    if (object.apiVersion.startsWith("labrats.work/")) return validateAiAgentsCustomResource(object);
     let models: Record<string, Model>;
     try {
         models = await import(modulePath(object.apiVersion));
