@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons } from "./components/addons";
+import { AgentBackend, agentBackendKeyVaultServiceAccount } from "./components/agent-backend";
 import { AgentRuntime, externalSecretsServiceAccount } from "./components/agent-runtime";
 import { aiAgentsExternalSecretsServiceAccount, AiAgentsPlatform } from "./components/ai-agents";
 import { AzureKeyVault, KeyVaultReader } from "./components/azure-keyvault";
@@ -36,6 +37,7 @@ const mysql = azurePlacement && config.azure.mysql.enabled ? new AzureMysql("mys
 const platformReaders = [
     config.agentRuntime.enabled ? externalSecretsServiceAccount(config.agentRuntime) : undefined,
     config.aiAgents.enabled ? aiAgentsExternalSecretsServiceAccount(config.aiAgents) : undefined,
+    config.agentBackend.enabled ? agentBackendKeyVaultServiceAccount(config.agentBackend) : undefined,
 ].filter((serviceAccount): serviceAccount is string => serviceAccount !== undefined);
 const keyVaultReaders: KeyVaultReader[] = [
     ...platformReaders.map((serviceAccount) => ({ namespace: config.namespace.name, serviceAccount })),
@@ -67,6 +69,10 @@ const serviceContext = {
 
 const agentRuntime = config.agentRuntime.enabled ? new AgentRuntime("agent-runtime", { config: config.agentRuntime, ...serviceContext }, providers) : undefined;
 
+// The backend's database comes from the stack's Azure MySQL when there is one.
+const agentBackend = config.agentBackend.enabled
+    ? new AgentBackend("agent-backend", { config: config.agentBackend, ...serviceContext, database: mysql?.connection }, providers)
+    : undefined;
 const hyphaWorker = config.hyphaWorker.enabled ? new HyphaWorker("hypha-worker", { config: config.hyphaWorker, ...serviceContext }, providers) : undefined;
 const aiAgents = config.aiAgents.enabled ? new AiAgentsPlatform("ai-agents", { config: config.aiAgents, ...serviceContext }, providers) : undefined;
 
@@ -84,6 +90,8 @@ const outputs: Record<string, unknown> = {
     keyVaultReaderClientId: keyVault?.readerClientId,
     agentRuntimeUrl: agentRuntime?.url,
     agentRuntimeExternalUrls: agentRuntime?.externalUrls,
+    agentBackendUrl: agentBackend?.url,
+    agentBackendExternalUrls: agentBackend?.externalUrls,
     hyphaWorkerJobsNamespace: hyphaWorker?.jobsNamespace,
     aiAgentsApiUrl: aiAgents?.apiUrl,
     aiAgentsExternalUrl: aiAgents?.externalUrl,

@@ -8,7 +8,9 @@
  * error or the reference table.
  */
 import { z } from "zod";
+import { agentBackendStackProblems } from "./agent-backend/stack-problems";
 import { addonsBlock } from "./schema/addons";
+import { agentBackendBlock } from "./schema/agent-backend";
 import { aiAgentsBlock } from "./schema/ai-agents";
 import { agentRuntimeBlock } from "./schema/agent-runtime";
 import { hyphaWorkerStackProblems } from "./hypha-worker";
@@ -29,6 +31,7 @@ export const stackConfigSchema = z
         images: imagesBlock.prefault({}),
         networkPolicy: networkPolicyClusterSchema,
         agentRuntime: agentRuntimeBlock.prefault({}),
+        agentBackend: agentBackendBlock.prefault({}),
         hyphaWorker: hyphaWorkerBlock.prefault({}),
         aiAgents: aiAgentsBlock.prefault({}),
     })
@@ -63,6 +66,15 @@ export const stackConfigSchema = z
                 }
             }
         }
+        if (config.agentBackend) {
+            const facts = {
+                stackDatabase: config.cluster?.target === "aks" && config.azure?.mysql?.enabled === true,
+                imagesRegistry: config.images?.registry,
+                platformDomain: config.platform?.domain,
+                stackKeyVault: config.azure?.keyVault?.enabled === true,
+            };
+            for (const problem of agentBackendStackProblems(config.agentBackend, facts)) issue(["agentBackend", ...problem.path], problem.message);
+        }
         if (config.namespace && config.networkPolicy && config.hyphaWorker) {
             const problems = hyphaWorkerStackProblems({
                 namespace: config.namespace,
@@ -93,4 +105,5 @@ export type AgentRuntimeConfig = StackConfig["agentRuntime"];
 export type PlatformConfig = StackConfig["platform"];
 export type HyphaWorkerStackConfig = StackConfig["hyphaWorker"];
 export type AiAgentsStackConfig = StackConfig["aiAgents"];
+export type AgentBackendStackConfig = StackConfig["agentBackend"];
 export type NetworkPolicyConfig = StackConfig["networkPolicy"];
