@@ -2,23 +2,63 @@
 // each .ts file outside node_modules is transpiled by esbuild on require, types are
 // stripped, nothing is type-checked (that is `npm run typecheck`). Unlike general loaders
 // it hooks only .ts files, so the thousands of .js files of the Pulumi SDKs load at plain
-// Node speed (measured: a render in about half the time it took with tsx).
+// Node speed. Transpiled output is cached on disk by content hash (as ts-node and tsx do), so
+// a repeated run neither starts esbuild nor transpiles again, and Node's compile cache is
+// turned on for every module. Output carries an inline source
+// map, used when Node runs with `--enable-source-maps` (the tests do; for `pulumi up` set
+// NODE_OPTIONS=--enable-source-maps). It is off by default because Pulumi records a stack
+// trace per resource and mapping them doubled a render's time.
 "use strict";
-const esbuild = require("esbuild");
+const crypto = require("node:crypto");
 const fs = require("node:fs");
+const path = require("node:path");
 
-process.setSourceMapsEnabled(true);
+const CACHE_DIR = process.env.TS_REGISTER_CACHE_DIR || path.join(__dirname, "..", "node_modules", ".cache", "ts-register");
+const OPTIONS = { loader: "ts", format: "cjs", target: "node22", sourcemap: "inline" };
+let esbuild; // loaded on the first cache miss only
+let cacheUsable = true;
+
+// V8's code cache for every module loaded after this one (the Pulumi SDKs included): Node
+// checks each entry against the module's source, so it is never stale. NODE_COMPILE_CACHE wins.
+const { enableCompileCache } = require("node:module");
+if (enableCompileCache && !process.env.NODE_COMPILE_CACHE && !process.env.NODE_DISABLE_COMPILE_CACHE) {
+    enableCompileCache(path.join(CACHE_DIR, "v8"));
+}
+
+function transpile(source, filename) {
+    esbuild ??= require("esbuild");
+    return esbuild.transformSync(source, { ...OPTIONS, sourcefile: filename }).code;
+}
+
+function cached(source, filename) {
+    // The file name is part of the key: the inline source map names it.
+    const key = crypto.createHash("sha256").update(`${OPTIONS.target}\0${filename}\0${source}`).digest("hex");
+    const file = path.join(CACHE_DIR, `${key}.js`);
+    if (cacheUsable) {
+        try {
+            return fs.readFileSync(file, "utf8");
+        } catch {
+            // a miss: transpile below
+        }
+    }
+    const code = transpile(source, filename);
+    if (cacheUsable) {
+        try {
+            fs.mkdirSync(CACHE_DIR, { recursive: true });
+            // Write then rename, so a concurrent reader never sees half a file.
+            const temp = `${file}.${process.pid}.tmp`;
+            fs.writeFileSync(temp, code);
+            fs.renameSync(temp, file);
+        } catch {
+            cacheUsable = false; // read-only checkout: transpile every time
+        }
+    }
+    return code;
+}
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
-    if (filename.includes(`${require("node:path").sep}node_modules${require("node:path").sep}`)) {
+    if (filename.split(path.sep).includes("node_modules")) {
         throw new Error(`refusing to transpile TypeScript inside node_modules: ${filename}`);
     }
-    const { code } = esbuild.transformSync(fs.readFileSync(filename, "utf8"), {
-        loader: "ts",
-        format: "cjs",
-        target: "node22",
-        sourcefile: filename,
-        sourcemap: "inline",
-    });
-    module._compile(code, filename);
+    module._compile(cached(fs.readFileSync(filename, "utf8"), filename), filename);
 };
