@@ -12,48 +12,30 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ServiceContext } from "./service-context";
 import { ExtraMetadata, extraMetadataTransformation, hasExtraMetadata } from "./agent-backend/metadata";
 import { buildBackendServiceSpec } from "./agent-backend/service";
 import { ResolvedDatabase, StackDatabase, buildSettingsData, resolveDatabase, resolveUrl } from "./agent-backend/settings";
 import { WorkloadInputs, buildBackendDeploymentSpec, buildMigrationJobSpec, mergePullSecrets, migrationJobName } from "./agent-backend/workload";
 import { ServiceIngress } from "./ingress";
-import { NetworkPolicy, NetworkPolicyClusterConfig } from "./network-policy";
+import { NetworkPolicy } from "./network-policy";
 import { AppIdentity, imageReference, objectLabels } from "./pod";
 import { agentBackendStackProblems } from "./agent-backend/stack-problems";
 import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId } from "./schema/agent-backend";
-import { ExternalSecretsConfig, SecretRefs, SecretValueSpec, Secrets, SecretsConfig } from "./secrets";
+import { SecretRefs, SecretValueSpec, Secrets, SecretsConfig } from "./secrets";
 
 export type { StackDatabase } from "./agent-backend/settings";
 
-/** Shared image settings the platform passes to every service. */
-export interface SharedImages {
-    /** Registry of every image without its own `registry` (vendored images). */
-    registry?: string;
-    /** Pull Secrets of every pod: `images.pullSecrets` and the one made from `images.credentials`. */
-    pullSecrets: pulumi.Input<string>[];
-}
-
-export interface AgentBackendArgs {
+/** The platform's service context; its pull Secrets come first, the block's per-image ones are added. */
+export interface AgentBackendArgs extends ServiceContext {
     /** The `agentBackend` block, validated and defaulted by `agentBackendBlock`. */
     config: AgentBackendConfig;
-    /** Registry override and shared pull Secrets; the block's per-image pull Secrets are added to these. */
-    images: SharedImages;
-    /** Namespace to deploy into. */
-    namespace: pulumi.Input<string>;
-    /** The cluster's network policy facts; the backend's own choices are in `config.networkPolicy`. */
-    networkPolicy: NetworkPolicyClusterConfig;
-    /** Replaces `{domain}` in ingress hosts, `platformApiUrl` and `mcpUrl`. */
-    platformDomain?: string;
-    /** The stack's Key Vault: fills `secrets.external` where the stack file leaves it out. */
-    keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
     /**
      * The stack's MySQL server (e.g. `AzureMysql.connection`): fills the `database` settings the
      * block leaves out, and its password (kept in a Secret this stack owns) is used unless
      * `secrets.databasePassword` names another source. @default none: the block must set them
      */
     database?: StackDatabase;
-    /** What installs CRDs (add-on charts); custom resources wait for it. @default [] */
-    crdsReady?: pulumi.Resource[];
 }
 
 export const BACKEND_NAME = "agent-backend";

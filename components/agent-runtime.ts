@@ -9,12 +9,13 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AgentRuntimeConfig, NetworkPolicyConfig } from "./config";
+import type { AgentRuntimeConfig } from "./config";
 import { ServiceIngress } from "./ingress";
 import { Monitoring } from "./monitoring";
 import { EgressPeer, NetworkPolicy } from "./network-policy";
 import { RUNTIME_SECRET_VALUES, RuntimeSecretId } from "./schema/agent-runtime";
-import { ExternalSecretsConfig, SecretRefs, Secrets, SecretsConfig, secretEnv } from "./secrets";
+import { SecretRefs, Secrets, SecretsConfig, secretEnv } from "./secrets";
+import type { ServiceContext } from "./service-context";
 import {
     AppIdentity,
     EnvVar,
@@ -26,24 +27,11 @@ import {
     objectLabels,
     podLabels,
     selectorLabels,
-    SharedImageSettings,
 } from "./pod";
 
-export interface AgentRuntimeArgs {
+export interface AgentRuntimeArgs extends ServiceContext {
     /** The runtime's settings, already validated and defaulted by the config layer. */
     config: AgentRuntimeConfig;
-    /** Registry override and shared pull secrets. */
-    images: SharedImageSettings;
-    /** Namespace to deploy into. */
-    namespace: pulumi.Input<string>;
-    /** The cluster's network policy facts; the runtime's own choices are in `config.networkPolicy`. */
-    networkPolicy: NetworkPolicyConfig;
-    /** Replaces `{domain}` in ingress hosts. */
-    platformDomain?: string;
-    /** The stack's own Key Vault: fills `secrets.external` where the stack file leaves it out. */
-    keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
-    /** What installs CRDs (add-on charts); custom resources wait for it. @default [] */
-    crdsReady?: pulumi.Resource[];
 }
 
 /** Environment variable of each sensitive value, as the chart names them. */

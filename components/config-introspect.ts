@@ -165,6 +165,18 @@ export function sensitivePathsIn(schema: Schema, value: unknown, prefix: string)
     return found;
 }
 
+/** Dotted paths of fields without a description, through objects, lists and maps (the docs need one everywhere). */
+export function undescribedFields(schema: Schema, path = ""): string[] {
+    const { core, meta } = unwrap(schema);
+    const def = defOf(core);
+    const missing = path && !meta.description ? [path] : [];
+    const join = (key: string) => (path ? `${path}.${key}` : key);
+    if (def.type === "object") return [...missing, ...Object.entries(def.shape as Record<string, Schema>).flatMap(([key, child]) => undescribedFields(child, join(key)))];
+    if (def.type === "array") return [...missing, ...undescribedFields(def.element as Schema, `${path}[]`)];
+    if (def.type === "record") return [...missing, ...undescribedFields(def.valueType as Schema, `${path}.<key>`)];
+    return missing;
+}
+
 export interface ReferenceRow {
     key: string;
     type: string;

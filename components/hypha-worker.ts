@@ -13,7 +13,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImagesConfig, NetworkPolicyConfig } from "./config";
+import type { ServiceContext } from "./service-context";
+import type { NetworkPolicyConfig } from "./config";
 import { buildManagedClaudeAgentSecret, CLAUDE_AGENT_CONFIG_PATH, resolveClaudeAgentSecret, ResolvedClaudeAgentSecret } from "./hypha-worker/claude-agent-secret";
 import { buildHyphaWorkerDeploymentSpec } from "./hypha-worker/deployment";
 import { buildJobsLimitRangeSpec, buildJobsNamespaceLabels, buildJobsResourceQuotaSpec } from "./hypha-worker/jobs-namespace";
@@ -23,23 +24,12 @@ import { HyphaServer, parseHyphaServerUrl, serverEgress, serverPorts } from "./h
 import { EgressPeer, NetworkPolicy } from "./network-policy";
 import { AppIdentity, imageReference, objectLabels } from "./pod";
 import { CLAUDE_AGENT_SECRET_VALUES, HyphaWorkerConfig, WORKER_SECRET_VALUES, WorkerSecretId } from "./schema/hypha-worker";
-import { ExternalSecretsConfig, Secrets, SecretsConfig } from "./secrets";
+import { Secrets, SecretsConfig } from "./secrets";
 
-export interface HyphaWorkerArgs {
+/** The platform's service context; the worker has no ingress, so `platformDomain` goes unused. */
+export interface HyphaWorkerArgs extends ServiceContext {
     /** The worker's settings, validated and defaulted by `hyphaWorkerBlock`. */
     config: HyphaWorkerConfig;
-    /** Registry override and shared pull secrets. */
-    images: ImagesConfig;
-    /** Namespace of the worker (the platform namespace); the jobs namespace is `config.jobs.namespace`. */
-    namespace: pulumi.Input<string>;
-    /** The cluster's network policy facts; the worker's own choices are in `config.networkPolicy`. */
-    networkPolicy: NetworkPolicyConfig;
-    /** Unused: the worker has no ingress. Accepted so the platform's shared service context can be passed whole. */
-    platformDomain?: string;
-    /** The stack's own Key Vault: fills `external` secrets where the stack file leaves it out. */
-    keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
-    /** What installs CRDs (add-on charts); ExternalSecrets wait for it. @default [] */
-    crdsReady?: pulumi.Resource[];
 }
 
 export interface ResolvedHyphaWorker {

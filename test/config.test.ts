@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { parseStackConfig } from "../components/config";
 import { configProblems, rawConfig, testConfig } from "./helpers/stack-config";
+import { undescribedFields } from "../components/config-introspect";
 import { stackConfigSchema } from "../components/config-schema";
 import { README, readmeWithReference } from "../tools/config-reference";
 import { knownStacks, loadStackFiles } from "../tools/render/stack-files";
@@ -177,5 +178,11 @@ describe("cross-block rules", () => {
         expect(configProblems({ agentRuntime: { secrets: { mode: "existing", existingSecret: { name: "s" }, databaseUrl: { existingSecret: { name: "db" } } } } })).to.deep.equal([
             "agent-platform:agentRuntime.database: DATABASE_URL is configured, so the network policy needs to know where Postgres is (allowed: `database.cidr`, or `database.namespaceSelector`/`podSelector`)",
         ]);
+    });
+});
+
+describe("the whole schema", () => {
+    it("describes every field, list elements and map values included, for the config reference", () => {
+        expect(undescribedFields(stackConfigSchema)).to.deep.equal([]);
     });
 });

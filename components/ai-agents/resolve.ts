@@ -6,26 +6,14 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import type { NetworkPolicyConfig } from "../config";
-import { AppIdentity, ContainerArgs, httpGetProbe, imageReference, RunAs, SharedImageSettings, TMP_DIR } from "../pod";
+import { AppIdentity, ContainerArgs, httpGetProbe, imageReference, RunAs, TMP_DIR } from "../pod";
 import { AiAgentsConfig, AiAgentsSecretId } from "../schema/ai-agents";
-import type { ExternalSecretsConfig, SecretsConfig } from "../secrets";
+import type { SecretsConfig } from "../secrets";
+import type { ServiceContext } from "../service-context";
 
-export interface AiAgentsPlatformArgs {
+export interface AiAgentsPlatformArgs extends ServiceContext {
     /** The `aiAgents` block, validated and defaulted by `aiAgentsBlock`. */
     config: AiAgentsConfig;
-    /** Registry override and the shared pull secrets (the stack's registry credentials included). */
-    images: SharedImageSettings;
-    /** Namespace of every namespaced object. */
-    namespace: pulumi.Input<string>;
-    /** The cluster's network policy facts; the platform's own choices are in `config.networkPolicy`. */
-    networkPolicy: NetworkPolicyConfig;
-    /** Replaces `{domain}` in `ingress.host`. */
-    platformDomain?: string;
-    /** The stack's own Key Vault: fills `secrets.external` where the stack file leaves it out. */
-    keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
-    /** What installs third-party CRDs (Prometheus Operator, External Secrets); their custom resources wait for it. @default [] */
-    crdsReady?: pulumi.Resource[];
 }
 
 /** The images' user: UID/GID 1001, as the seed's security context says. */

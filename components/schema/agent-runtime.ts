@@ -26,7 +26,7 @@ export const RUNTIME_SECRET_VALUES = [
 
 export type RuntimeSecretId = (typeof RUNTIME_SECRET_VALUES)[number]["id"];
 
-const selectorLabels = (description: string) => z.record(z.string(), z.string()).meta({ description });
+const selectorLabels = (description: string) => z.record(z.string(), z.string().meta({ description: "A label value." })).meta({ description });
 
 const databaseBlock = z
     .strictObject({
@@ -125,16 +125,18 @@ export const agentRuntimeBlock = z
             .meta({ description: "Graceful shutdown for long-lived streaming responses." }),
         scheduling: z
             .strictObject({
-                nodeSelector: z.record(z.string(), z.string()).default({}).meta({ description: "Node labels the pods must run on." }),
+                nodeSelector: z.record(z.string(), z.string().meta({ description: "A node label value." })).default({}).meta({ description: "Node labels the pods must run on." }),
                 tolerations: z
                     .array(
-                        z.strictObject({
-                            key: z.string().min(1).optional(),
-                            operator: z.enum(["Exists", "Equal"]).optional(),
-                            value: z.string().optional(),
-                            effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
-                            tolerationSeconds: z.number().int().optional(),
-                        }),
+                        z
+                            .strictObject({
+                                key: z.string().min(1).meta({ description: "Taint key; unset with `Exists` tolerates every taint." }).optional(),
+                                operator: z.enum(["Exists", "Equal"]).meta({ description: "How `value` is compared." }).optional(),
+                                value: z.string().meta({ description: "Taint value (with `Equal`)." }).optional(),
+                                effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).meta({ description: "Taint effect tolerated; unset: all." }).optional(),
+                                tolerationSeconds: z.number().int().meta({ description: "How long a NoExecute taint is tolerated." }).optional(),
+                            })
+                            .meta({ description: "One toleration, as in the pod spec." }),
                     )
                     .default([])
                     .meta({ description: "Taints the pods tolerate." }),

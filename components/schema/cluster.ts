@@ -9,7 +9,7 @@ const nodePool = (defaults: { vmSize: string; minCount: number; maxCount: number
             minCount: z.number().int().min(1).max(1000).default(defaults.minCount).meta({ description: "Autoscaler minimum node count." }),
             maxCount: z.number().int().min(1).max(1000).default(defaults.maxCount).meta({ description: "Autoscaler maximum node count." }),
             zones: z
-                .array(z.enum(["1", "2", "3"]))
+                .array(z.enum(["1", "2", "3"]).meta({ description: "An availability zone." }))
                 .min(1)
                 .default(["1", "2", "3"])
                 .meta({ description: "Availability zones the pool spreads across." }),
@@ -39,7 +39,7 @@ const aksBlock = z
             .optional(),
         tier: z.enum(["Free", "Standard", "Premium"]).default("Standard").meta({ description: "AKS pricing tier; Standard adds the uptime SLA." }),
         adminGroupObjectIds: z
-            .array(z.string().uuid("must be an Entra ID group object id"))
+            .array(z.string().uuid("must be an Entra ID group object id").meta({ description: "An Entra ID group object id." }))
             .default([])
             .meta({ description: "Entra ID groups that get cluster-admin (local accounts are disabled, so access is through Entra ID and Azure RBAC)." }),
         kubeloginMode: z
@@ -72,7 +72,7 @@ const aksBlock = z
         userPool: nodePool({ vmSize: "Standard_D8ds_v5", minCount: 2, maxCount: 10 }).meta({
             description: "The user node pool the services run on.",
         }),
-        tags: z.record(z.string(), z.string()).default({}).meta({ description: "Azure tags on every Azure resource." }),
+        tags: z.record(z.string(), z.string().meta({ description: "A tag value." })).default({}).meta({ description: "Azure tags on every Azure resource." }),
     })
     .meta({ description: "AKS cluster created by the stack (target `aks`)." });
 

@@ -13,7 +13,8 @@
 import { z } from "zod";
 import { ALLOWED, clusterConfigProblems, serviceConfigProblems } from "../network-policy";
 
-const labels = (description: string) => z.record(z.string(), z.string()).meta({ description, allowed: ALLOWED.labels });
+const labels = (description: string) =>
+    z.record(z.string(), z.string().meta({ description: "A label value." })).meta({ description, allowed: ALLOWED.labels });
 
 const cidrs = (description: string, defaults: string[]) =>
     z
@@ -122,7 +123,7 @@ export const serviceNetworkPolicySchema = z
                     .strictObject({
                         ...peerFields,
                         cidr: z.string().meta({ description: "Destination addresses, instead of selectors.", allowed: ALLOWED.cidr }).optional(),
-                        except: z.array(z.string()).meta({ description: "Ranges inside `cidr` to leave out.", allowed: `a list of ${ALLOWED.cidr}` }).optional(),
+                        except: z.array(z.string().meta({ description: "An IPv4 CIDR inside `cidr`.", allowed: ALLOWED.cidr })).meta({ description: "Ranges inside `cidr` to leave out.", allowed: `a list of ${ALLOWED.cidr}` }).optional(),
                     })
                     .meta({ description: "A destination: selectors (in-cluster) or `cidr`, and ports." }),
             )

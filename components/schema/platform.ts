@@ -39,7 +39,7 @@ export const imagesBlock = z
                         .meta({ description: "Registry host, e.g. cr.seqera.io.", allowed: "a host[:port]" }),
                     username: z.string().min(1).meta({ description: "User name at the registry." }),
                     password: sensitiveString("Password or token at the registry."),
-                }),
+                }).meta({ description: "One registry login." }),
             )
             .default([])
             .meta({

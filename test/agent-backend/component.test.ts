@@ -184,7 +184,7 @@ describe("AgentBackend: pods", () => {
         const r = await recordBackend(
             backendArgs(
                 { image: { pullSecrets: ["seqera-cr", "platform-pull"] }, initContainerDependencies: { waitForMySQL: { image: { pullSecrets: ["mirror"] } } }, serviceAccount: { imagePullSecretNames: ["sa-pull"] } },
-                { images: { pullSecrets: ["platform-pull", pulumi.output("platform-credentials-1a2b3c4d")] } },
+                { images: { pullSecrets: ["platform-pull", "platform-credentials-1a2b3c4d"] } },
             ),
         );
         expect(podSpecOf(r.object("Deployment")).imagePullSecrets).to.deep.equal([

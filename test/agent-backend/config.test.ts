@@ -5,8 +5,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
-import { referenceRows, sensitivePathsIn, unwrap } from "../../components/config-introspect";
+import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config-introspect";
 import { looksLikeCredential } from "../../components/agent-backend/pod-extras-schema";
 import { StackFacts, agentBackendStackProblems } from "../../components/agent-backend/stack-problems";
 import { AgentBackendConfig, agentBackendBlock } from "../../components/schema/agent-backend";
@@ -15,16 +14,7 @@ import { BASE_BLOCK, backendConfig, blockIssues, merge } from "./fixtures";
 const NO_STACK: StackFacts = { stackDatabase: false, platformDomain: "example.com" };
 const stackProblems = (config: AgentBackendConfig, facts: StackFacts = NO_STACK) => agentBackendStackProblems(config, facts).map((p) => `${p.path.join(".")}: ${p.message}`);
 
-/** Block fields (and list elements, map values) without a description. */
-function undescribed(schema: z.core.$ZodType, path: string): string[] {
-    const { core, meta } = unwrap(schema);
-    const def = core._zod.def as any;
-    const missing = meta.description ? [] : [path];
-    if (def.type === "object") return [...missing, ...Object.entries(def.shape as Record<string, z.core.$ZodType>).flatMap(([key, child]) => undescribed(child, path ? `${path}.${key}` : key))];
-    if (def.type === "array") return [...missing, ...undescribed(def.element, `${path}[]`)];
-    if (def.type === "record") return [...missing, ...undescribed(def.valueType, `${path}.<key>`)];
-    return missing;
-}
+const undescribed = undescribedFields;
 
 /** Every key of the values table of the seed chart (seeds/001, agent-backend 0.1.4). */
 const CHART_VALUES_KEYS = [

@@ -6,8 +6,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
-import { referenceRows, sensitivePathsIn, unwrap } from "../../components/config-introspect";
+import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config-introspect";
 import { aiAgentsBlock, SHIPPED_INSTRUCTIONS } from "../../components/schema/ai-agents";
 import { ENABLED_BLOCK, merge } from "./fixtures";
 
@@ -20,16 +19,7 @@ function issues(block: Record<string, unknown>): string[] {
 
 const enabled = (overrides: Record<string, unknown> = {}) => merge(ENABLED_BLOCK, overrides);
 
-/** Dotted paths of fields without a description, through objects, arrays, records and pipes. */
-function undescribed(schema: z.core.$ZodType, path: string): string[] {
-    const { core, meta } = unwrap(schema);
-    const def = core._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
-    const missing = path && !meta.description ? [path] : [];
-    if (def.type === "object") return [...missing, ...Object.entries(def.shape!).flatMap(([key, child]) => undescribed(child, path ? `${path}.${key}` : key))];
-    if (def.type === "array") return [...missing, ...undescribed(def.element!, `${path}[]`)];
-    if (def.type === "record") return [...missing, ...undescribed(def.valueType!, `${path}.<key>`)];
-    return missing;
-}
+const undescribed = undescribedFields;
 
 describe("ai-agents config: defaults", () => {
     it("is off by default and then needs no tag, secrets or OIDC settings", () => {

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { referenceRows, unwrap } from "../../components/config-introspect";
+import { referenceRows, undescribedFields } from "../../components/config-introspect";
 import {
     buildControllerAnnotations,
     buildIngressAnnotations,
@@ -38,15 +38,7 @@ function problems(schema: z.ZodType, value: unknown): string[] {
     return result.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
 }
 
-function undescribed(schema: z.core.$ZodType, path: string): string[] {
-    const { core, meta } = unwrap(schema);
-    const def = core._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
-    const missing = path && !meta.description ? [path] : [];
-    if (def.type === "object") return [...missing, ...Object.entries(def.shape!).flatMap(([key, child]) => undescribed(child, path ? `${path}.${key}` : key))];
-    if (def.type === "array") return [...missing, ...undescribed(def.element!, `${path}[]`)];
-    if (def.type === "record") return [...missing, ...undescribed(def.valueType!, `${path}.<key>`)];
-    return missing;
-}
+const undescribed = undescribedFields;
 
 async function render(args: IngressArgs) {
     const r = await recordComponents((provider) => new ServiceIngress("rt-ingress", args, { providers: [provider] }));

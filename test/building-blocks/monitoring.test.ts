@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { referenceRows, unwrap } from "../../components/config-introspect";
+import { referenceRows, undescribedFields } from "../../components/config-introspect";
 import {
     buildMonitoringDashboard,
     buildRuleGroups,
@@ -43,16 +43,7 @@ function problems(schema: z.ZodType, value: unknown): string[] {
     return result.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
 }
 
-/** Dotted paths of fields without a description, through objects, arrays and records. */
-function undescribed(schema: z.core.$ZodType, path: string): string[] {
-    const { core, meta } = unwrap(schema);
-    const def = core._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
-    const missing = path && !meta.description ? [path] : [];
-    if (def.type === "object") return [...missing, ...Object.entries(def.shape!).flatMap(([key, child]) => undescribed(child, path ? `${path}.${key}` : key))];
-    if (def.type === "array") return [...missing, ...undescribed(def.element!, `${path}[]`)];
-    if (def.type === "record") return [...missing, ...undescribed(def.valueType!, `${path}.<key>`)];
-    return missing;
-}
+const undescribed = undescribedFields;
 
 describe("monitoring config fragment", () => {
     it("defaults: everything on, kube-prometheus-stack release, 30s/10s scrape of http /metrics", () => {

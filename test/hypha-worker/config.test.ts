@@ -5,24 +5,13 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
-import { referenceRows, sensitivePathsIn, unwrap } from "../../components/config-introspect";
+import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config-introspect";
 import { hyphaWorkerStackProblems } from "../../components/hypha-worker";
 import { parseQuantity } from "../../components/hypha-worker/quantity";
 import { hyphaWorkerBlock } from "../../components/schema/hypha-worker";
 import { blockProblems, clusterFacts, workerConfig } from "./worker-args";
 
-/** Fields without a description; the shared building-block fragments are checked by their own tests. */
-function undescribed(schema: z.core.$ZodType, path: string): string[] {
-    if (path.endsWith("networkPolicy") || path.endsWith("secrets")) return [];
-    const { core, meta } = unwrap(schema);
-    const def = core._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
-    const missing = path && !meta.description ? [path] : [];
-    if (def.type === "object") return [...missing, ...Object.entries(def.shape!).flatMap(([key, child]) => undescribed(child, path ? `${path}.${key}` : key))];
-    if (def.type === "array") return [...missing, ...undescribed(def.element!, `${path}[]`)];
-    if (def.type === "record") return [...missing, ...undescribed(def.valueType!, `${path}.<key>`)];
-    return missing;
-}
+const undescribed = undescribedFields;
 
 describe("hyphaWorker config block", () => {
     it("is off unless a stack turns it on", () => {

@@ -1,0 +1,23 @@
+/**
+ * What the platform hands every service component besides its own config block: where it
+ * runs and what the stack provides. `index.ts` builds one and spreads it into each service.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { NetworkPolicyConfig } from "./config";
+import type { SharedImageSettings } from "./pod";
+import type { ExternalSecretsConfig } from "./secrets";
+
+export interface ServiceContext {
+    /** Registry override and the pull Secrets every pod gets. */
+    images: SharedImageSettings;
+    /** The platform namespace. */
+    namespace: pulumi.Input<string>;
+    /** The cluster's network policy facts; each service's own choices are in its config block. */
+    networkPolicy: NetworkPolicyConfig;
+    /** Replaces `{domain}` in ingress hosts. */
+    platformDomain?: string;
+    /** The stack's own Key Vault: fills `secrets.external` where the stack file leaves it out. */
+    keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
+    /** What installs CRDs (the add-on charts); custom resources wait for it. @default [] */
+    crdsReady?: pulumi.Resource[];
+}
