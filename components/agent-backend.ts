@@ -260,7 +260,7 @@ export class AgentBackend extends pulumi.ComponentResource {
             }
         }
 
-        let hosts: string[] | undefined;
+        let urls: string[] | undefined;
         if (config.ingress.enabled) {
             const ingress = new ServiceIngress(
                 `${name}-ingress`,
@@ -274,12 +274,12 @@ export class AgentBackend extends pulumi.ComponentResource {
                 },
                 child,
             );
-            hosts = ingress.hosts;
+            urls = ingress.urls;
         }
 
         const port = config.service.port === 80 ? "" : `:${config.service.port}`;
         this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local${port}`;
-        this.externalUrls = hosts?.map((host) => `${config.ingress.tls.enabled ? "https" : "http"}://${host}`);
+        this.externalUrls = urls;
         this.registerOutputs({ url: this.url, ...(this.externalUrls ? { externalUrls: this.externalUrls } : {}) });
     }
 }

@@ -303,7 +303,7 @@ export class AgentRuntime extends pulumi.ComponentResource {
                 child,
             );
         }
-        let hosts: string[] | undefined;
+        let urls: string[] | undefined;
         if (config.ingress.enabled) {
             const ingress = new ServiceIngress(
                 `${name}-ingress`,
@@ -317,7 +317,7 @@ export class AgentRuntime extends pulumi.ComponentResource {
                 },
                 child,
             );
-            hosts = ingress.hosts;
+            urls = ingress.urls;
         }
         if (config.monitoring.enabled) {
             new Monitoring(
@@ -338,7 +338,7 @@ export class AgentRuntime extends pulumi.ComponentResource {
         }
 
         this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
-        this.externalUrls = hosts?.map((host) => `${config.ingress.tls.enabled ? "https" : "http"}://${host}`);
+        this.externalUrls = urls;
         this.registerOutputs({ url: this.url, externalUrls: this.externalUrls });
     }
 }

@@ -262,12 +262,15 @@ export function buildHTTPRouteSpec(config: IngressConfig, group: RouteGroup, at 
 export class ServiceIngress extends pulumi.ComponentResource {
     /** The hostnames routed to the service (with `{domain}` replaced); empty when disabled. */
     readonly hosts: string[];
+    /** `https://<host>` with TLS, else `http://<host>`, per host: what users open. */
+    readonly urls: string[];
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:ingress:ServiceIngress", name, {}, opts);
         const at = args.configPath ?? "ingress";
         const resolved = resolveIngressArgs(args);
         this.hosts = resolved.hosts.map((h) => h.host);
+        this.urls = this.hosts.map((host) => `${args.config.tls.enabled ? "https" : "http"}://${host}`);
 
         if (resolved.enabled && resolved.mode === "ingress") {
             const annotations = buildIngressAnnotations(args.config, resolved);
@@ -298,6 +301,6 @@ export class ServiceIngress extends pulumi.ComponentResource {
             }
         }
 
-        this.registerOutputs({ hosts: this.hosts });
+        this.registerOutputs({ hosts: this.hosts, urls: this.urls });
     }
 }

@@ -64,8 +64,7 @@ export class AiAgentsPlatform extends pulumi.ComponentResource {
         for (const source of resolved.webhookSources) {
             new AiAgentsWebhook(`${name}-webhook-${source}`, { resolved, source, platformDomain: args.platformDomain, rbac: rbac[`webhook-${source}`], crds }, child);
         }
-        let host: string | undefined;
-        if (config.ingress.enabled) host = new AiAgentsIngress(`${name}-ingress`, { resolved, platformDomain: args.platformDomain }, child).host;
+        const externalUrl = config.ingress.enabled ? new AiAgentsIngress(`${name}-ingress`, { resolved, platformDomain: args.platformDomain }, child).url : undefined;
         if (args.networkPolicy.enabled) new AiAgentsNetworkPolicies(`${name}-network-policies`, { resolved, cluster: args.networkPolicy }, child);
         new AiAgentsCronJobs(`${name}-cronjobs`, { resolved, apiConfigMapName: api.configMapName, rbac: [...(rbac["cleanup"] ?? []), ...(rbac["executor"] ?? [])] }, child);
         if (config.instructions.enabled) {
@@ -77,7 +76,7 @@ export class AiAgentsPlatform extends pulumi.ComponentResource {
         }
 
         this.apiUrl = api.url;
-        this.externalUrl = host && `${config.ingress.tls.enabled ? "https" : "http"}://${host}`;
+        this.externalUrl = externalUrl;
         // Only what exists: an undefined output is noise in the engine's log.
         this.registerOutputs({ apiUrl: this.apiUrl, ...(this.externalUrl ? { externalUrl: this.externalUrl } : {}) });
     }

@@ -90,8 +90,8 @@ export interface AiAgentsIngressArgs {
 }
 
 export class AiAgentsIngress extends pulumi.ComponentResource {
-    /** The platform's hostname (with `{domain}` replaced). */
-    readonly host: string;
+    /** The public URL (the public and protected ingresses share one host). */
+    readonly url: string;
 
     constructor(name: string, args: AiAgentsIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:ai-agents:AiAgentsIngress", name, {}, opts);
@@ -118,7 +118,7 @@ export class AiAgentsIngress extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.host = publicIngress.hosts[0]!;
-        this.registerOutputs({ host: this.host });
+        this.url = publicIngress.urls[0]!;
+        this.registerOutputs({ url: this.url });
     }
 }

@@ -341,3 +341,16 @@ describe("ServiceIngress component", () => {
         expect(error?.message).to.contain("`ingress.host` is 'ai.{domain}', which needs the platform domain");
     });
 });
+
+describe("ServiceIngress URLs", () => {
+    it("gives https URLs with TLS and http URLs without, one per host", async () => {
+        let plain: ServiceIngress | undefined;
+        let secure: ServiceIngress | undefined;
+        await recordComponents((provider) => {
+            plain = new ServiceIngress("plain", ingressArgs({ extraHosts: [{ host: "mcp.example.com" }] }), { providers: [provider] });
+            secure = new ServiceIngress("secure", ingressArgs({ tls: { enabled: true } }, { objectName: "secure" }), { providers: [provider] });
+        });
+        expect(plain!.urls).to.deep.equal(["http://agent-api.example.com", "http://mcp.example.com"]);
+        expect(secure!.urls).to.deep.equal(["https://agent-api.example.com"]);
+    });
+});
