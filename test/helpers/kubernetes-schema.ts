@@ -14,6 +14,7 @@ const CRD_PACKAGES: Record<string, string> = {
     "external-secrets.io": "@kubernetes-models/external-secrets",
     "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
     "cert-manager.io": "@kubernetes-models/cert-manager",
+    "cilium.io": "@kubernetes-models/cilium",
 };
 
 function modulePath(apiVersion: string): string {
