@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { describeAllowed, objectKeys, schemaAtPath, sensitivePathsIn } from "./config-introspect";
+import { describeAllowed, objectKeys, schemaAtPath, sensitivePathsIn, unwrap } from "./config-introspect";
 import { StackConfig, stackConfigSchema } from "./config-schema";
 
 export type {
@@ -54,6 +54,18 @@ function describeReceived(value: unknown): string {
     return typeof value === "object" ? "an object" : typeof value;
 }
 
+/**
+ * YAML reads an unquoted `1.10` as the number 1.1 and `true` as a boolean: where a string
+ * belongs, say to quote it, with the key as the stack file spells it (never echoing a sensitive value).
+ */
+function quoteHint(path: readonly PropertyKey[], input: number | boolean, schema: z.core.$ZodType | undefined): string {
+    const key = String(path[path.length - 1] ?? "value");
+    const sensitive = schema !== undefined && unwrap(schema).meta.sensitive === true;
+    const shown = sensitive ? "..." : String(input);
+    const lost = typeof input === "number" && !sensitive ? ` (unquoted, YAML reads 1.10 as the number 1.1)` : "";
+    return `${sensitive ? "" : ` ${shown}`}: quote it in the stack file, e.g. ${key}: "${shown}"${lost}`;
+}
+
 /** Turns one zod issue into `agent-platform:<path>: <what is wrong> (allowed: ...)`. */
 function formatIssue(issue: z.core.$ZodIssue, root: typeof stackConfigSchema): string[] {
     const at = schemaAtPath(root, issue.path);
@@ -65,6 +77,9 @@ function formatIssue(issue: z.core.$ZodIssue, root: typeof stackConfigSchema): s
         }
         case "invalid_type":
             if (issue.input === undefined) return [`${keyPath(issue.path)}: is required${allowed}`];
+            if (issue.expected === "string" && (typeof issue.input === "number" || typeof issue.input === "boolean")) {
+                return [`${keyPath(issue.path)}: expected string, got ${describeReceived(issue.input)}${quoteHint(issue.path, issue.input, at)}${allowed}`];
+            }
             return [`${keyPath(issue.path)}: expected ${issue.expected}, got ${describeReceived(issue.input)}${allowed}`];
         case "invalid_value":
             // Enum values are never sensitive, so echoing the input helps spot the typo.
@@ -85,6 +100,31 @@ function formatIssue(issue: z.core.$ZodIssue, root: typeof stackConfigSchema): s
         default:
             return [`${keyPath(issue.path)}: ${issue.message}${allowed}`];
     }
+}
+
+/**
+ * A block that is off (`enabled: false`, set or by default) is checked for its types only:
+ * what it would need when on (a required field, a cross-field rule) is not demanded, so
+ * `agentRuntime: { enabled: false }` is a complete block.
+ */
+function waivedInDisabledBlock(issue: z.core.$ZodIssue, values: Record<string, unknown>): boolean {
+    const demand = issue.code === "custom" || (issue.code === "invalid_type" && issue.input === undefined);
+    if (!demand) return false;
+    let node: unknown = values;
+    for (let depth = 1; depth <= issue.path.length; depth++) {
+        node = node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[issue.path[depth - 1]!] : undefined;
+        if (Array.isArray(node)) continue;
+        if (node !== undefined && (node === null || typeof node !== "object")) return false;
+        const enabled = (node as Record<string, unknown> | undefined)?.["enabled"];
+        if (enabled === false) return true;
+        if (enabled === undefined) {
+            const field = schemaAtPath(stackConfigSchema, [...issue.path.slice(0, depth), "enabled"]);
+            const declared = field && unwrap(field);
+            const byDefault = typeof declared?.defaultValue === "function" ? (declared.defaultValue as () => unknown)() : declared?.defaultValue;
+            if (declared?.hasDefault && byDefault === false) return true;
+        }
+    }
+    return false;
 }
 
 /** Parses one raw engine value: object blocks arrive as JSON text. */
@@ -124,7 +164,10 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, secretKe
         }
     }
     const result = stackConfigSchema.safeParse(values, { reportInput: true });
-    if (!result.success) problems.push(...result.error.issues.flatMap((issue) => formatIssue(issue, stackConfigSchema)));
+    if (!result.success) {
+        const issues = result.error.issues.filter((issue) => !waivedInDisabledBlock(issue, values));
+        problems.push(...issues.flatMap((issue) => formatIssue(issue, stackConfigSchema)));
+    }
     if (problems.length > 0) throw new ConfigError(problems);
     return result.data!;
 }
