@@ -19,6 +19,7 @@ import { clusterBlock } from "./schema/cluster";
 import { networkPolicyClusterSchema } from "./schema/network-policy";
 import { hyphaWorkerBlock } from "./schema/hypha-worker";
 import { imagesBlock, namespaceBlock, platformBlock } from "./schema/platform";
+import { preinstalledBlock } from "./schema/preinstalled";
 
 /** Every `agent-platform:*` key. Each is an object block; see Pulumi.yaml for why. */
 export const stackConfigSchema = z
@@ -34,6 +35,7 @@ export const stackConfigSchema = z
         agentBackend: agentBackendBlock.prefault({}),
         hyphaWorker: hyphaWorkerBlock.prefault({}),
         aiAgents: aiAgentsBlock.prefault({}),
+        preinstalled: preinstalledBlock.prefault({}),
     })
     .superRefine((config, ctx) => {
         const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });

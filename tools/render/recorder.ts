@@ -16,6 +16,10 @@ export interface RecordedResource {
     parent?: string;
     /** Provider reference (`<provider urn>::<id>`), for custom resources. */
     provider?: string;
+    /** A component a provider constructs (e.g. a Helm v4 Chart): it needs a provider of its package too. */
+    remote: boolean;
+    /** Providers by package passed to a component (`opts.providers`), as references. */
+    providers: Record<string, string>;
     inputs: Record<string, unknown>;
     /** Properties the program asked the engine to keep secret in state. */
     additionalSecretOutputs: string[];
@@ -83,6 +87,8 @@ interface MonitorRequest {
     getParent(): string;
     getCustom(): boolean;
     getProvider(): string;
+    getRemote(): boolean;
+    getProvidersMap(): { toObject(): [string, string][] };
     getProtect(): boolean;
     getReplaceonchangesList(): string[];
     getDependenciesList(): string[];
@@ -141,6 +147,8 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
             custom: r.getCustom(),
             parent: r.getParent() || undefined,
             provider: r.getProvider() || undefined,
+            remote: r.getRemote(),
+            providers: Object.fromEntries(r.getProvidersMap().toObject()),
             inputs: (decodeWire(r.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>) ?? {},
             additionalSecretOutputs: r.getAdditionalsecretoutputsList(),
             protect: r.getProtect(),

@@ -4,6 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
+import { parseStackConfig } from "../../components/config";
+import { analyzeReadiness, factsFromConfig, type Finding } from "../readiness";
 import { KubernetesObject, kubernetesObjects, RenderedObject } from "./manifests";
 import { buildPlan, Plan } from "./output";
 import { record, Recording } from "./recorder";
@@ -13,11 +15,16 @@ export interface StackRender {
     plan: Plan;
     objects: RenderedObject[];
     recording: Recording;
+    /** What the engine or the cluster would reject or never make ready (tools/readiness). */
+    readiness: Finding[];
 }
 
-/** Kubernetes resources that were sent without an explicit provider would use the default one. */
-function defaultProviderUsers(recording: Recording): string[] {
-    return recording.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.provider).map((r) => r.urn);
+/** `pulumi:disable-default-providers`, as the engine reads it from config. */
+function disabledDefaultProviders(config: Record<string, string>): string[] {
+    const raw = config["pulumi:disable-default-providers"];
+    if (raw === undefined) return [];
+    const value: unknown = raw.startsWith("[") ? JSON.parse(raw) : raw.split(",");
+    return Array.isArray(value) ? value.map((item) => String(item).trim()) : [];
 }
 
 /** Renders `stack`; `configFile` replaces Pulumi.<stack>.yaml (to try a variant). */
@@ -26,12 +33,11 @@ export async function renderStack(projectDir: string, stack: string, configFile?
     pulumi.runtime.setAllConfig(files.config, files.secretKeys);
     const program = path.join(projectDir, "index.ts");
     const recording = await record(() => require(program), { project: files.project, stack });
-    const strays = defaultProviderUsers(recording);
-    if (strays.length > 0) {
-        // Pulumi.yaml disables the default Kubernetes provider; `pulumi up` would fail on these.
-        throw new Error(`resources without an explicit Kubernetes provider: ${strays.join(", ")}`);
-    }
-    return { plan: buildPlan(files.project, stack, recording), objects: kubernetesObjects(recording.resources), recording };
+    const objects = kubernetesObjects(recording.resources);
+    // The program ran, so the config is valid; parsed again here for the facts it declares.
+    const facts = factsFromConfig(parseStackConfig(files.config, new Set(files.secretKeys)), disabledDefaultProviders(files.config));
+    const readiness = analyzeReadiness({ recording, objects, facts });
+    return { plan: buildPlan(files.project, stack, recording), objects, recording, readiness };
 }
 
 export function objectsOf(render: StackRender): KubernetesObject[] {
