@@ -39,3 +39,4 @@ export function analyzeReadiness({ recording, objects: rendered, facts }: Readin
         ...nameFindings(objects),
     ]);
 }
+export { hasErrors, readinessReport, READINESS_FILE, writeReadiness } from "./report";
