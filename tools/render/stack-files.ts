@@ -67,9 +67,11 @@ function fullKey(project: string, key: string): string {
 }
 
 /** Loads the config of `stack`, from Pulumi.<stack>.yaml or from `stackFile` when given. */
-export function loadStackFiles(projectDir: string, stack: string, stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`)): StackFiles {
+export function loadStackFiles(projectDir: string, stack: string, configFile?: string): StackFiles {
     const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
     const projectName = String(project["name"] ?? "");
+    const stackFile = configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
+    if (configFile !== undefined && !fs.existsSync(configFile)) throw new StackFileError(`config file ${configFile}: no such file`);
     if (!fs.existsSync(stackFile)) {
         throw new StackFileError(
             `unknown stack '${stack}': there is no ${path.basename(stackFile)} (known stacks: ${knownStacks(projectDir).join(", ")})`,
