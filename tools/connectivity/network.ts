@@ -41,6 +41,7 @@ export class Network {
     readonly #byNamespace = new Map<string, number[]>();
     readonly #matchedByKey = new Map<string, readonly number[]>();
     readonly #matchedByPeer = new WeakMap<Peer, readonly number[]>();
+    #labelIndex: Map<string, number[]> | undefined;
 
     constructor(cni: Cni, workloads: Workload[], namespaces: ReadonlyMap<string, Labels>, policies: Policy[], problems: NetworkProblem[], notes: string[]) {
         this.cni = cni;
@@ -85,6 +86,38 @@ export class Network {
         return this.#byKey.get(workloadKey(workload));
     }
 
+    /** Workloads carrying label key=value, built on first use. */
+    #withLabel(key: string, value: string): readonly number[] {
+        if (this.#labelIndex === undefined) {
+            const index = new Map<string, number[]>();
+            this.targets.forEach((target, workload) => {
+                for (const [k, v] of Object.entries(target.labels)) {
+                    const entry = `${k}\u0000${v}`;
+                    const list = index.get(entry);
+                    if (list === undefined) index.set(entry, [workload]);
+                    else list.push(workload);
+                }
+            });
+            this.#labelIndex = index;
+        }
+        return this.#labelIndex.get(`${key}\u0000${value}`) ?? [];
+    }
+
+    /** The workloads that can match a peer, narrowed by a required label or by namespace. */
+    #candidates(peer: Peer): Iterable<number> {
+        if (peer.type === "pods") {
+            const required = peer.podSelector.requiredLabel();
+            if (required !== undefined) return this.#withLabel(required[0], required[1]);
+            if (peer.namespaceSelector === undefined) return this.#byNamespace.get(peer.namespace ?? "") ?? [];
+            const selector = peer.namespaceSelector;
+            const out: number[] = [];
+            for (const [namespace, workloads] of this.#byNamespace) if (selector.matches(this.namespaceLabels(namespace))) out.push(...workloads);
+            return out;
+        }
+        if (peer.type === "ciliumEndpoints" && peer.namespace !== undefined) return this.#byNamespace.get(peer.namespace) ?? [];
+        return this.targets.keys();
+    }
+
     /** Indices of the workloads a peer matches, computed once per distinct selector. */
     matchedWorkloads(peer: Peer): readonly number[] {
         const cached = this.#matchedByPeer.get(peer);
@@ -92,13 +125,12 @@ export class Network {
         const key = podPeerKey(peer);
         let matched = key === undefined ? undefined : this.#matchedByKey.get(key);
         if (matched === undefined) {
-            const scope = (peer.type === "pods" && peer.namespaceSelector === undefined) || peer.type === "ciliumEndpoints" ? peer.namespace : undefined;
-            const candidates = scope === undefined ? this.targets.keys() : (this.#byNamespace.get(scope) ?? []).values();
             const found: number[] = [];
-            for (const index of candidates) {
+            for (const index of this.#candidates(peer)) {
                 if (peerMatches(peer, this.targets[index]!)) found.push(index);
             }
-            matched = found;
+            // Ascending, whatever order the candidates came in.
+            matched = found.sort((a, b) => a - b);
             if (key !== undefined) this.#matchedByKey.set(key, matched);
         }
         this.#matchedByPeer.set(peer, matched);

@@ -39,6 +39,12 @@ export class Selector {
         return this.#requirements.map((requirement) => requirement.key);
     }
 
+    /** A label every match must carry ("app=api" from matchLabels), to look candidates up in an index. */
+    requiredLabel(): [string, string] | undefined {
+        const requirement = this.#requirements.find((r) => r.operator === "In" && r.values.size === 1);
+        return requirement === undefined ? undefined : [requirement.key, [...requirement.values][0]!];
+    }
+
     matches(labels: Labels): boolean {
         for (const requirement of this.#requirements) {
             const has = Object.prototype.hasOwnProperty.call(labels, requirement.key);
