@@ -13,8 +13,8 @@ const tsLoader = join(__dirname, "../../tools/ts-register.js");
 
 interface CliResult { code: number | null; stdout: string; stderr: string }
 
-function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-    const result = spawnSync(process.execPath, ["--require", tsLoader, cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, npm_lifecycle_event: "", ...env } });
+function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, input = ""): CliResult {
+    const result = spawnSync(process.execPath, ["--require", tsLoader, cli, ...args], { cwd, encoding: "utf8", input, env: { ...process.env, npm_lifecycle_event: "", ...env } });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -44,6 +44,17 @@ function latestImageDeployment(): Json {
 
 const service = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "team-a" }, spec: { ports: [{ port: 80 }] } };
 
+/** A bad input: its line on stderr, then the summary; exit 2, nothing on stdout. */
+function expectInputError(result: CliResult, pattern: RegExp): void {
+    expect(result.code).to.equal(2);
+    expect(result.stdout).to.equal("");
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines, result.stderr).to.have.length(2);
+    expect(lines[0]).to.match(pattern);
+    expect(lines[1]).to.match(/^policy:check: 0 objects in \d+ files? \(1 input could not be read\): /);
+    expect(result.stderr).to.not.match(/\n\s+at /);
+}
+
 function expectOneLineError(result: CliResult, pattern: RegExp): void {
     expect(result.code).to.equal(2);
     expect(result.stdout).to.equal("");
@@ -62,7 +73,7 @@ describe("policy:check CLI (end to end)", function () {
         const result = runCli(["clean/all.yaml"], root);
         expect(result.code).to.equal(0);
         expect(result.stdout).to.equal("");
-        expect(result.stderr).to.contain("3 objects in 1 files: 0 mandatory, 0 advisory violations");
+        expect(result.stderr).to.contain("3 objects in 1 file: 0 mandatory, 0 advisory violations");
     });
 
     it("exits 1 on a mandatory violation inside a kind: List and prints one line per violation", () => {
@@ -118,21 +129,21 @@ describe("policy:check CLI (end to end)", function () {
 
     it("exits 2 on bad YAML with the file and line, never a stack trace", () => {
         write(root, "bad/broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\nspec: {}\n");
-        expectOneLineError(runCli(["bad/broken.yaml"], root), /^policy:check: bad\/broken\.yaml: invalid YAML at line \d+, column \d+: /);
+        expectInputError(runCli(["bad/broken.yaml"], root), /^policy:check: bad\/broken\.yaml: invalid YAML at line \d+, column \d+: /);
     });
 
     it("exits 2 on bad JSON", () => {
         write(root, "badjson/x.json", "{\"apiVersion\": \"v1\",");
-        expectOneLineError(runCli(["badjson"], root), /^policy:check: badjson\/x\.json: invalid JSON: /);
+        expectInputError(runCli(["badjson"], root), /^policy:check: badjson\/x\.json: invalid JSON: /);
     });
 
     it("exits 2 when a named file is not a Kubernetes manifest", () => {
         write(root, "notk8s/values.yaml", "replicas: 3\nimage: nginx\n");
-        expectOneLineError(runCli(["notk8s/values.yaml"], root), /^policy:check: notk8s\/values\.yaml: document 1 is not a Kubernetes object \(it needs apiVersion and kind\)$/);
+        expectInputError(runCli(["notk8s/values.yaml"], root), /^policy:check: notk8s\/values\.yaml: document 1 is not a Kubernetes object \(it needs apiVersion and kind\)$/);
     });
 
     it("exits 2 on a missing path and on no arguments", () => {
-        expectOneLineError(runCli(["does/not/exist.yaml"], root), /^policy:check: cannot read does\/not\/exist\.yaml: no such file or directory$/);
+        expectInputError(runCli(["does/not/exist.yaml"], root), /^policy:check: cannot read does\/not\/exist\.yaml: no such file or directory$/);
         expectOneLineError(runCli([], root), /^policy:check: no files or directories given; usage: npm run policy:check -- /);
     });
 
@@ -156,6 +167,51 @@ describe("policy:check CLI (end to end)", function () {
 
     it("exits 2 on a directory without manifests", () => {
         write(root, "empty/readme.txt", "nothing here");
-        expectOneLineError(runCli(["empty"], root), /^policy:check: no \*\.yaml, \*\.yml or \*\.json files under empty$/);
+        expectInputError(runCli(["empty"], root), /^policy:check: no \*\.yaml, \*\.yml or \*\.json files under empty$/);
+    });
+
+    it("reports a malformed file with its line and still checks and prints every other file (exit 2)", () => {
+        write(root, "mixed/a-broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n");
+        write(root, "mixed/b-priv.yaml", yamlStream(privilegedPod()));
+        write(root, "mixed/c-latest.json", JSON.stringify(latestImageDeployment()));
+        const result = runCli(["mixed", "does/not/exist.yaml"], root);
+        expect(result.code).to.equal(2);
+        expect(result.stdout.trimEnd().split("\n").map((line) => line.split(": ").slice(0, 3).join(": "))).to.deep.equal([
+            "mixed/b-priv.yaml: Pod/-/priv: no-privileged-containers [mandatory]",
+            "mixed/c-latest.json: Deployment/team-a/demo: pinned-image [advisory]",
+        ]);
+        const errors = result.stderr.trimEnd().split("\n");
+        expect(errors[0]).to.match(/^policy:check: mixed\/a-broken\.yaml: invalid YAML at line \d+, column \d+: /);
+        expect(errors[1]).to.equal("policy:check: cannot read does/not/exist.yaml: no such file or directory");
+        expect(errors[2]).to.equal("policy:check: 2 objects in 3 files (2 inputs could not be read): 1 mandatory, 1 advisory violation");
+    });
+
+    it("reads standard input for \"-\", next to files", () => {
+        write(root, "stdin/deploy.json", JSON.stringify(latestImageDeployment()));
+        const result = runCli(["-", "stdin"], root, {}, yamlStream(privilegedPod(), service));
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.match(/^<stdin>: Pod\/-\/priv: no-privileged-containers \[mandatory\]/);
+        expect(result.stdout).to.match(/^stdin\/deploy\.json: Deployment\/team-a\/demo: pinned-image \[advisory\]/m);
+        expect(result.stderr).to.contain("3 objects in 2 files: 1 mandatory, 1 advisory violation\n");
+    });
+
+    it("reports bad YAML on standard input as <stdin> with its line (exit 2)", () => {
+        const result = runCli(["-"], root, {}, "apiVersion: v1\nkind: [\n");
+        expect(result.code).to.equal(2);
+        expect(result.stderr).to.match(/^policy:check: <stdin>: invalid YAML at line \d+/);
+    });
+
+    it("says 1 object in 1 file", () => {
+        write(root, "one/svc.yaml", yamlStream(service));
+        expect(runCli(["one"], root).stderr).to.equal("policy:check: 1 object in 1 file: 0 mandatory, 0 advisory violations\n");
+    });
+
+    it("answers --help and -h with the usage on stdout, exit 0", () => {
+        for (const flag of ["--help", "-h"]) {
+            const result = runCli([flag], root);
+            expect(result.code).to.equal(0);
+            expect(result.stdout).to.contain("usage: npm run policy:check -- [--json] [--config FILE] <file-or-dir | ->...");
+            expect(result.stdout).to.contain("Exit codes:");
+        }
     });
 });

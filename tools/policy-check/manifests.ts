@@ -42,6 +42,11 @@ export function readManifestFile(file: ManifestFile): ManifestContents {
     } catch (error) {
         throw new InputError(`cannot read ${file.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
+    return manifestContents(file, text);
+}
+
+/** The objects of a manifest's text (standard input, or a file already read); JSON by the file's extension. */
+export function manifestContents(file: ManifestFile, text: string): ManifestContents {
     const documents = file.path.toLowerCase().endsWith(".json") ? parseJsonDocuments(text, file.path) : parseYamlDocuments(text, file.path);
     const objects: unknown[] = [];
     const invalid: string[] = [];
