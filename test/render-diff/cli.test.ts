@@ -85,6 +85,15 @@ describe("render:diff CLI over two render directories", () => {
         expect(run.stderr).to.contain("no such stack");
     });
 
+    it("answers --help and -h with the usage and the options, exit 0", () => {
+        for (const flag of ["--help", "-h"]) {
+            const run = renderDiff(ROOT, flag);
+            expect(run.status, run.stderr).to.equal(0);
+            expect(run.stdout).to.contain("usage: npm run render:diff -- <stack>... --base <git-ref>");
+            expect(run.stdout).to.contain("--truncated-hint TEXT");
+        }
+    });
+
     it("rejects bad arguments with exit 2 and the usage", () => {
         for (const args of [[], ["dev"], ["dev", "--base", "HEAD", "--from", from], ["dev", "--from", from, "--to", to, "--format", "html"], ["dev", "--nope"]]) {
             const run = renderDiff(ROOT, ...args);
@@ -109,15 +118,12 @@ describe("render:diff CLI against a git ref (temporary repository of this projec
     }
 
     before(() => {
-        // The committed project (consistent even while others edit the working tree), with the
-        // render:diff code under test laid over it.
+        // This project's files as they are (no git needed where the tests run: the repository
+        // under test is built here), without dependencies and build output.
         fs.mkdirSync(repo, { recursive: true });
-        const archive = spawnSync("git", ["archive", "--format=tar", "HEAD", "Pulumi.yaml", "Pulumi.dev.yaml", "index.ts", "package.json", "package-lock.json", "tsconfig.json", "components", "tools", "policies"], { cwd: ROOT, maxBuffer: 256 * 1024 * 1024 });
-        expect(archive.status, String(archive.stderr)).to.equal(0);
-        const untar = spawnSync("tar", ["-x", "-C", repo], { input: archive.stdout });
-        expect(untar.status, String(untar.stderr)).to.equal(0);
-        fs.cpSync(path.join(ROOT, "tools/render-diff"), path.join(repo, "tools/render-diff"), { recursive: true });
-        fs.cpSync(path.join(ROOT, "tools/render-diff.ts"), path.join(repo, "tools/render-diff.ts"));
+        for (const entry of ["Pulumi.yaml", "Pulumi.dev.yaml", "index.ts", "package.json", "package-lock.json", "tsconfig.json", "components", "tools", "policies"]) {
+            fs.cpSync(path.join(ROOT, entry), path.join(repo, entry), { recursive: true, filter: (source) => !/[\\/](node_modules|\.git)$/.test(source) });
+        }
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
         fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\n");
         setDev(1, "DEBUG");

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs, UsageError, type RenderDiffArgs } from "./args";
+import { HELP, parseArgs, UsageError, type RenderDiffArgs } from "./args";
 import { diffRenders } from "./diff";
 import type { RenderSet } from "./render-set";
 import { formatMarkdown, formatText, type Report, type StackReport } from "./report";
@@ -68,6 +68,10 @@ export function runRenderDiff(argv: readonly string[], projectDir: string, outpu
             return exitCodes.usage;
         }
         throw err;
+    }
+    if (args.help) {
+        output.stdout(`${HELP}\n`);
+        return exitCodes.ok;
     }
     let report: Report;
     try {
