@@ -20,6 +20,7 @@ import { WorkloadInputs, buildBackendDeploymentSpec, buildMigrationJobSpec, merg
 import { ServiceIngress } from "./ingress";
 import { NetworkPolicy } from "./network-policy";
 import { AppIdentity, imageReference, objectLabels } from "./pod";
+import { backendEndpoints } from "./agent-backend/endpoints";
 import { agentBackendStackProblems } from "./agent-backend/stack-problems";
 import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId } from "./schema/agent-backend";
 import { SecretRefs, SecretValueSpec, Secrets, SecretsConfig } from "./secrets";
@@ -239,6 +240,8 @@ export class AgentBackend extends pulumi.ComponentResource {
                     service: config.networkPolicy,
                     ingressPorts: [{ port: config.containerPort, protocol: "TCP" }],
                     egressTo: [resolved.database.egress],
+                    endpoints: backendEndpoints(config),
+                    platformDomain: args.platformDomain,
                     configPaths: { cluster: "networkPolicy", service: "agentBackend.networkPolicy" },
                 },
                 child,

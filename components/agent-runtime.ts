@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AgentRuntimeConfig } from "./config";
 import { ServiceIngress } from "./ingress";
 import { Monitoring } from "./monitoring";
-import { EgressPeer, NetworkPolicy } from "./network-policy";
+import { EgressPeer, NetworkPolicy, ServiceEndpoint } from "./network-policy";
 import { RUNTIME_SECRET_VALUES, RuntimeSecretId } from "./schema/agent-runtime";
 import { SecretRefs, Secrets, SecretsConfig, secretEnv } from "./secrets";
 import type { ServiceContext } from "./service-context";
@@ -64,6 +64,25 @@ export function databaseEgress(config: AgentRuntimeConfig): EgressPeer[] {
     if (!db) return [];
     const ports = [{ port: db.port, protocol: "TCP" as const }];
     return [db.cidr ? { cidr: db.cidr, ports } : { namespaceSelector: db.namespaceSelector, podSelector: db.podSelector, ports }];
+}
+
+/** LangSmith's API, where LANGCHAIN_TRACING_V2 sends traces (the runtime sets no LANGCHAIN_ENDPOINT). */
+export const LANGSMITH_URL = "https://api.smith.langchain.com";
+
+/**
+ * The runtime's URL settings: each yields its egress rule (network-policy/endpoints.ts), so the
+ * model endpoint of OPENAI_API_BASE, Supabase, Langfuse and LangSmith are reachable without a
+ * hand-typed peer. DATABASE_URL is a secret: its Postgres is `database` above.
+ */
+export function runtimeEndpoints(config: AgentRuntimeConfig): ServiceEndpoint[] {
+    const s = config.settings;
+    const at = (key: string) => ["agentRuntime", "settings", key];
+    return [
+        { name: "supabaseUrl", path: at("supabaseUrl"), url: s.supabaseUrl },
+        { name: "openaiApiBase", path: at("openaiApiBase"), url: s.openaiApiBase },
+        { name: "langfuseBaseUrl", path: at("langfuseBaseUrl"), url: s.langfuseBaseUrl },
+        { name: "langsmith", path: at("langchainTracingV2"), url: s.langchainTracingV2 ? LANGSMITH_URL : undefined },
+    ];
 }
 
 /** The chart's image per runtime, used when `image.repository` is not set. */
@@ -298,6 +317,8 @@ export class AgentRuntime extends pulumi.ComponentResource {
                     ingressPorts: port,
                     metricsPorts: port,
                     egressTo: databaseEgress(config),
+                    endpoints: runtimeEndpoints(config),
+                    platformDomain: args.platformDomain,
                     configPaths: { cluster: "networkPolicy", service: "agentRuntime.networkPolicy" },
                 },
                 child,

@@ -20,8 +20,8 @@ import { buildHyphaWorkerDeploymentSpec } from "./hypha-worker/deployment";
 import { buildJobsLimitRangeSpec, buildJobsNamespaceLabels, buildJobsResourceQuotaSpec } from "./hypha-worker/jobs-namespace";
 import { connectionCheckCommand } from "./hypha-worker/probe";
 import { buildRoleBindingRefs, HYPHA_WORKER_RULES } from "./hypha-worker/rbac";
-import { HyphaServer, parseHyphaServerUrl, serverEgress, serverPorts } from "./hypha-worker/server";
-import { EgressPeer, NetworkPolicy } from "./network-policy";
+import { HyphaServer, hyphaServerEndpoints, parseHyphaServerUrl, serverPorts } from "./hypha-worker/server";
+import { cniOf, EgressPeer, endpointEgress, NetworkPolicy } from "./network-policy";
 import { AppIdentity, imageReference, objectLabels } from "./pod";
 import { CLAUDE_AGENT_SECRET_VALUES, HyphaWorkerConfig, WORKER_SECRET_VALUES, WorkerSecretId } from "./schema/hypha-worker";
 import { Secrets, SecretsConfig } from "./secrets";
@@ -98,7 +98,8 @@ export function hyphaWorkerStackProblems(stack: {
             });
         }
     }
-    if (networkPolicy.enabled && worker.networkPolicy.enabled && networkPolicy.apiServer.cidrs.length === 0) {
+    // On Cilium the API server is reached through its `kube-apiserver` entity, not by address.
+    if (networkPolicy.enabled && worker.networkPolicy.enabled && cniOf(networkPolicy) !== "cilium" && networkPolicy.apiServer.cidrs.length === 0) {
         problems.push({
             path: ["networkPolicy", "apiServer", "cidrs"],
             message: "is required because the Hypha worker calls the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, from `kubectl get endpoints kubernetes`)",
@@ -109,7 +110,8 @@ export function hyphaWorkerStackProblems(stack: {
     let serverNamespace: string | undefined;
     try {
         const server = parseHyphaServerUrl(worker.hypha.serverUrl);
-        serverNamespace = server.kind === "service" ? server.namespace : undefined;
+        // A bare Service name is in the worker's own (the platform) namespace.
+        serverNamespace = server.kind === "service" ? (server.namespace ?? stack.namespace.name) : undefined;
     } catch {
         // reported on the field
     }
@@ -149,11 +151,13 @@ export function resolveHyphaWorkerArgs(args: HyphaWorkerArgs): ResolvedHyphaWork
     const explicit = config.hypha.serverEgress;
     let egress: EgressPeer[] = [];
     if (networkPolicy) {
-        try {
-            egress = serverEgress(server, explicit, args.networkPolicy, config.networkPolicy.internet);
-        } catch (err) {
-            throw new Error(`hyphaWorker.hypha.serverEgress: is required: ${(err as Error).message}, so the network policy cannot tell where it is`);
-        }
+        // The server URL's rule by the shared endpoint rules; an explicit `serverEgress` replaces it.
+        const derived = endpointEgress(
+            { cluster: args.networkPolicy, service: config.networkPolicy, endpoints: hyphaServerEndpoints(config.hypha.serverUrl), platformDomain: args.platformDomain },
+            "hyphaWorker.networkPolicy",
+        );
+        if (derived.problems.length > 0) throw new Error(derived.problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
+        egress = explicit ? [explicit] : derived.peers;
     }
     return {
         identity: { name: "hypha-k8s-worker", instance: config.name, component: "worker", version: config.image.tag },
@@ -165,7 +169,7 @@ export function resolveHyphaWorkerArgs(args: HyphaWorkerArgs): ResolvedHyphaWork
         }),
         server,
         serverEgress: egress,
-        probeCommand: connectionCheckCommand(serverPorts(server, explicit), args.networkPolicy.apiServer.cidrs),
+        probeCommand: connectionCheckCommand(serverPorts(server, explicit, config.networkPolicy.endpoints.serverUrl?.targetPort), args.networkPolicy.apiServer.cidrs),
         claudeAgentSecret: resolveClaudeAgentSecret(config.claudeAgent, args.keyVault),
         networkPolicy,
     };

@@ -3,9 +3,11 @@
  * service needs:
  * - ingress from the ingress controller's pods on the service's ports, from Prometheus on its
  *   metrics ports, and from further in-cluster peers;
- * - egress to cluster DNS on UDP and TCP 53 (TCP for truncated answers), to in-cluster peers and
- *   CIDRs on given ports, to the internet on HTTPS, and to the API server where a workload
- *   needs it.
+ * - egress to cluster DNS on UDP and TCP 53 (TCP for truncated answers), to every endpoint the
+ *   service is configured with (its URL settings, derived by network-policy/endpoints.ts), to
+ *   in-cluster peers and CIDRs on given ports, to the internet on HTTPS, and to the API server
+ *   where a workload needs it: an `ipBlock`, or on Cilium a CiliumNetworkPolicy for the
+ *   `kube-apiserver` entity (network-policy/cilium.ts).
  * The internet is an `ipBlock` of 0.0.0.0/0 minus private, link-local, CGNAT and cluster
  * ranges. `namespaceSelector: {}` would match every pod of the cluster, never an outside
  * address, and would also open every in-cluster port it names.
@@ -17,6 +19,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppIdentity, objectLabels, selectorLabels } from "./pod";
+import { apiServerPolicyName, buildApiServerCiliumPolicySpec, CILIUM_API_VERSION, CILIUM_POLICY_KIND, Cni } from "./network-policy/cilium";
+import { deriveEndpointEgress, EndpointOverride, ServiceEndpoint } from "./network-policy/endpoints";
+
+export type { Cni } from "./network-policy/cilium";
+export type { EndpointOverride, ServiceEndpoint } from "./network-policy/endpoints";
 
 export type Labels = Record<string, string>;
 export type Protocol = "TCP" | "UDP" | "SCTP";
@@ -66,6 +73,8 @@ export interface NetworkPolicyClusterConfig {
     internet: { ports: number[]; except: string[] };
     /** The API server's endpoint addresses and ports, for workloads that call it. */
     apiServer: { cidrs: string[]; ports: number[] };
+    /** The network plugin: `cilium` reaches the API server through a CiliumNetworkPolicy. @default "generic" (the stack fills in its target's, see `clusterCni`) */
+    cni?: Cni;
 }
 
 /** One service's choices. */
@@ -80,6 +89,8 @@ export interface ServiceNetworkPolicyConfig {
     extraIngress: InClusterPeer[];
     /** Further destinations allowed out. */
     extraEgress: EgressPeer[];
+    /** What the stack file says about the service's endpoints, by setting name (`targetPort`, ...). @default {} */
+    endpoints?: Record<string, EndpointOverride>;
 }
 
 export interface NetworkPolicyArgs {
@@ -98,6 +109,10 @@ export interface NetworkPolicyArgs {
     ingressFrom?: InClusterPeer[];
     /** Destinations the service's code knows about, e.g. its database. @default [] */
     egressTo?: EgressPeer[];
+    /** The service's URL settings; each yields its egress rule (network-policy/endpoints.ts). @default [] */
+    endpoints?: ServiceEndpoint[];
+    /** Replaces `{domain}` in endpoint URLs; hosts under it are outside the cluster. */
+    platformDomain?: string;
     /** The workload calls the Kubernetes API. @default false */
     apiServer?: boolean;
     /** Config key paths of the two blocks, for error messages. @default { cluster: "networkPolicy", service: "<service>.networkPolicy" } */
@@ -247,7 +262,43 @@ export function serviceConfigProblems(service: ServiceNetworkPolicyConfig): Conf
     if (service.ingressController) checkPeer(["ingressController"], service.ingressController, problems);
     service.extraIngress.forEach((peer, i) => checkInClusterPeer(["extraIngress", i], peer, problems));
     service.extraEgress.forEach((peer, i) => checkEgressPeer(["extraEgress", i], peer, problems));
+    for (const [name, override] of Object.entries(service.endpoints ?? {})) {
+        const at = ["endpoints", name];
+        const port = override.targetPort;
+        if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+            problems.push({ path: [...at, "targetPort"], message: `'${port}' is not allowed (allowed: a port number from 1 to 65535)` });
+        }
+        if (override.podSelector) checkLabels([...at, "podSelector"], override.podSelector, problems);
+        if (override.cidr !== undefined) checkCidr([...at, "cidr"], override.cidr, problems);
+        if (override.podSelector && (override.cidr !== undefined || override.outsideCluster)) {
+            problems.push({ path: [...at, "podSelector"], message: "is for a destination in the cluster; `cidr` and `outsideCluster` are for one outside it (allowed: one of the two)" });
+        }
+    }
     return problems;
+}
+
+/** The internet rule's exclusions: private, link-local, CGNAT, the cluster's ranges and `internet.except`. */
+export function internetExcept(cluster: NetworkPolicyClusterConfig): string[] {
+    return [...new Set([...PRIVATE_RANGES, ...cluster.clusterCidrs.pods, ...cluster.clusterCidrs.services, ...cluster.internet.except])];
+}
+
+/** The cluster's network plugin; unset means generic (the stack fills in its target's default). */
+export const cniOf = (cluster: NetworkPolicyClusterConfig): Cni => cluster.cni ?? "generic";
+
+/**
+ * The egress peers of the service's endpoints (network-policy/endpoints.ts), with the cluster's
+ * internet and the service's overrides; problems carry their key paths from the stack root.
+ */
+export function endpointEgress(args: Pick<NetworkPolicyArgs, "cluster" | "service" | "endpoints" | "platformDomain">, servicePath: string) {
+    const { cluster, service } = args;
+    return deriveEndpointEgress(args.endpoints ?? [], {
+        platformDomain: args.platformDomain,
+        clusterCidrs: [...cluster.clusterCidrs.pods, ...cluster.clusterCidrs.services],
+        internetExcept: internetExcept(cluster),
+        internetPorts: service.internet ? cluster.internet.ports : [],
+        overrides: service.endpoints ?? {},
+        overridesPath: [...servicePath.split("."), "endpoints"],
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,7 +314,10 @@ export interface ResolvedNetworkPolicy {
     egressTo: InClusterPeer[];
     egressToCidrs: (EgressPeer & { cidr: string })[];
     internet?: { except: string[]; ports: PortSpec[] };
+    /** An `ipBlock` rule when `cidrs` is not empty. */
     apiServer?: { cidrs: string[]; ports: PortSpec[] };
+    /** On Cilium: a CiliumNetworkPolicy for the `kube-apiserver` entity on these ports. */
+    ciliumApiServer?: { ports: number[] };
 }
 
 function formatPath(prefix: string, path: Path): string {
@@ -282,7 +336,9 @@ export function resolveNetworkPolicyArgs(args: NetworkPolicyArgs): ResolvedNetwo
     const ingressPorts = args.ingressPorts ?? [];
     const metricsPorts = args.metricsPorts ?? [];
     const ingressFrom = [...(args.ingressFrom ?? []), ...service.extraIngress];
-    const egress = [...(args.egressTo ?? []), ...service.extraEgress];
+    const derived = endpointEgress(args, paths.service);
+    // The code's peers, then the endpoints', then the stack file's extras.
+    const egress = [...(args.egressTo ?? []), ...derived.peers, ...service.extraEgress];
 
     const codeProblems: ConfigProblem[] = [];
     if (args.podSelector) checkLabels(["podSelector"], args.podSelector, codeProblems);
@@ -294,14 +350,16 @@ export function resolveNetworkPolicyArgs(args: NetworkPolicyArgs): ResolvedNetwo
         ...clusterConfigProblems(cluster).map((p) => `${formatPath(paths.cluster, p.path)}: ${p.message}`),
         ...serviceConfigProblems(service).map((p) => `${formatPath(paths.service, p.path)}: ${p.message}`),
         ...codeProblems.map((p) => `${formatPath("NetworkPolicyArgs", p.path)}: ${p.message}`),
+        ...derived.problems.map((p) => `${formatPath(String(p.path[0]), p.path.slice(1))}: ${p.message}`),
     ];
-    if (args.apiServer && cluster.apiServer.cidrs.length === 0) {
+    const cilium = cniOf(cluster) === "cilium";
+    // On Cilium the API server is reached through its entity; addresses are only needed elsewhere.
+    if (args.apiServer && !cilium && cluster.apiServer.cidrs.length === 0) {
         messages.push(`${paths.cluster}.apiServer.cidrs: is required because ${args.identity.instance} calls the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, e.g. from \`kubectl get endpoints kubernetes\`)`);
     }
     if (messages.length > 0) throw new Error(messages.join("\n"));
 
     const tcp = (ports: number[]): PortSpec[] => ports.map((port) => ({ port, protocol: "TCP" }));
-    const clusterCidrs = [...cluster.clusterCidrs.pods, ...cluster.clusterCidrs.services];
     return {
         enabled: cluster.enabled && service.enabled,
         name: args.identity.instance,
@@ -312,10 +370,9 @@ export function resolveNetworkPolicyArgs(args: NetworkPolicyArgs): ResolvedNetwo
         dns: { peer: selectorOf(cluster.dns), cidrs: cluster.dns.cidrs },
         egressTo: egress.filter((peer) => peer.cidr === undefined),
         egressToCidrs: egress.filter((peer): peer is EgressPeer & { cidr: string } => peer.cidr !== undefined),
-        ...(service.internet
-            ? { internet: { except: [...new Set([...PRIVATE_RANGES, ...clusterCidrs, ...cluster.internet.except])], ports: tcp(cluster.internet.ports) } }
-            : {}),
+        ...(service.internet ? { internet: { except: internetExcept(cluster), ports: tcp(cluster.internet.ports) } } : {}),
         ...(args.apiServer ? { apiServer: { cidrs: cluster.apiServer.cidrs, ports: tcp(cluster.apiServer.ports) } } : {}),
+        ...(args.apiServer && cilium ? { ciliumApiServer: { ports: cluster.apiServer.ports } } : {}),
     };
 }
 
@@ -364,16 +421,37 @@ export function buildIngressRules(resolved: ResolvedNetworkPolicy): IngressRule[
     return sources.map((source) => ({ from: [buildSelectorPeer(source.peer)], ports: buildPorts(source.ports) }));
 }
 
+/** Every egress rule, each once (a peer from the code, an endpoint and the stack file may coincide), in a fixed order. */
 export function buildEgressRules(resolved: ResolvedNetworkPolicy): EgressRule[] {
-    return [
+    const rules: EgressRule[] = [
         buildDnsEgressRule(resolved.dns),
         ...resolved.egressTo.map((peer) => ({ to: [buildSelectorPeer(peer)], ports: buildPorts(peer.ports) })),
         ...resolved.egressToCidrs.map((peer) => ({ to: [buildIpBlockPeer(peer.cidr, peer.except)], ports: buildPorts(peer.ports) })),
         ...(resolved.internet ? [buildInternetEgressRule(resolved.internet)] : []),
-        ...(resolved.apiServer
+        ...(resolved.apiServer && resolved.apiServer.cidrs.length > 0
             ? [{ to: resolved.apiServer.cidrs.map((cidr) => buildIpBlockPeer(cidr)), ports: buildPorts(resolved.apiServer.ports) }]
             : []),
     ];
+    const seen = new Set<string>();
+    return rules.filter((rule) => {
+        const key = JSON.stringify(rule);
+        return seen.has(key) ? false : (seen.add(key), true);
+    });
+}
+
+/** The CiliumNetworkPolicy object for API-server egress of the pods `podSelector` selects, or undefined when none is needed. */
+export function buildApiServerCiliumPolicy(
+    resolved: ResolvedNetworkPolicy,
+    metadata: { namespace: pulumi.Input<string>; labels: Labels },
+    podSelector: k8s.types.input.meta.v1.LabelSelector = { matchLabels: resolved.podSelector },
+) {
+    if (!resolved.ciliumApiServer) return undefined;
+    return {
+        apiVersion: CILIUM_API_VERSION,
+        kind: CILIUM_POLICY_KIND,
+        metadata: { name: apiServerPolicyName(resolved.name), ...metadata },
+        spec: buildApiServerCiliumPolicySpec(podSelector, resolved.ciliumApiServer.ports),
+    };
 }
 
 /** Both policy types are always listed, so whatever no rule allows is denied. */
@@ -389,6 +467,8 @@ export function buildNetworkPolicySpec(resolved: ResolvedNetworkPolicy): k8s.typ
 export class NetworkPolicy extends pulumi.ComponentResource {
     /** The policy's name; undefined when the stack or the service turned policies off. */
     readonly policyName?: pulumi.Output<string>;
+    /** The CiliumNetworkPolicy's name, on Cilium for a workload that calls the API server. */
+    readonly ciliumPolicyName?: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:network-policy:NetworkPolicy", name, {}, opts);
@@ -403,7 +483,15 @@ export class NetworkPolicy extends pulumi.ComponentResource {
                 { parent: this },
             );
             this.policyName = policy.metadata.name;
+            const cilium = buildApiServerCiliumPolicy(resolved, { namespace: args.namespace, labels: objectLabels(args.identity) });
+            if (cilium) {
+                // The CRD comes with Cilium itself (pre-installed on AKS), so nothing to wait for.
+                this.ciliumPolicyName = new k8s.apiextensions.CustomResource(`${name}-cilium-apiserver`, cilium, { parent: this }).metadata.name;
+            }
         }
-        this.registerOutputs(this.policyName ? { policyName: this.policyName } : {});
+        this.registerOutputs({
+            ...(this.policyName ? { policyName: this.policyName } : {}),
+            ...(this.ciliumPolicyName ? { ciliumPolicyName: this.ciliumPolicyName } : {}),
+        });
     }
 }

@@ -8,7 +8,10 @@
  * - and, for the processes the seed's list does not cover: processor and webhook receivers
  *   (Kubernetes API, DNS; webhooks in from the ingress controller), the CronJobs.
  * Two deliberate additions: Prometheus may scrape the API when a ServiceMonitor exists, and the
- * API may reach an in-cluster PROMETHEUS_URL; without them the seed's own monitoring breaks.
+ * API may reach its PROMETHEUS_URL and OIDC issuer wherever they are (rules derived from the
+ * URLs by network-policy/endpoints.ts); without them the seed's own monitoring breaks.
+ * On Cilium every process that calls the Kubernetes API also gets a CiliumNetworkPolicy for the
+ * `kube-apiserver` entity (network-policy/cilium.ts).
  *
  * One raw spec: executor pods are created by the API at run time with labels this stack does not
  * know. Unless `executor.podLabels` names them, the policy selects every Job pod of the namespace
@@ -19,13 +22,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkPolicyConfig } from "../config";
 import {
+    buildApiServerCiliumPolicy,
     buildNetworkPolicySpec,
-    EgressPeer,
     InClusterPeer,
     NetworkPolicy,
     NetworkPolicyArgs,
     PortSpec,
     resolveNetworkPolicyArgs,
+    ServiceEndpoint,
     ServiceNetworkPolicyConfig,
 } from "../network-policy";
 import { AppIdentity, objectLabels, PART_OF, selectorLabels } from "../pod";
@@ -34,13 +38,13 @@ import { ResolvedAiAgents, webhookIdentity } from "./resolve";
 /** Set by the Job controller on every pod of a Job (Kubernetes 1.27+). */
 export const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
 
-/** Host and port of an in-cluster URL (a bare Service name, `*.svc`, `*.svc.cluster.local`), else undefined. */
-export function inClusterEndpoint(url: string): { host: string; port: number } | undefined {
-    const parsed = new URL(url);
-    const host = parsed.hostname;
-    const inCluster = !host.includes(".") || /\.svc(\.cluster\.local)?$/.test(host);
-    if (!inCluster) return undefined;
-    return { host, port: parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80 };
+/** The URL settings the API calls: its OIDC issuer (discovery, keys, tokens) and PROMETHEUS_URL. */
+export function apiEndpoints(resolved: ResolvedAiAgents): ServiceEndpoint[] {
+    const s = resolved.config.settings;
+    return [
+        { name: "oidcIssuer", path: ["aiAgents", "settings", "oidc", "issuer"], url: s.oidc.issuer },
+        { name: "prometheusUrl", path: ["aiAgents", "settings", "prometheusUrl"], url: s.prometheusUrl },
+    ];
 }
 
 /** One policy the platform creates: the block's args, and a replacement pod selector where the block cannot express it. */
@@ -70,15 +74,13 @@ export function platformPolicies(resolved: ResolvedAiAgents, cluster: NetworkPol
     });
 
     const scraped = config.monitoring.enabled && config.monitoring.serviceMonitor.enabled;
-    const prometheus = config.settings.prometheusUrl ? inClusterEndpoint(config.settings.prometheusUrl) : undefined;
     const apiClients: InClusterPeer[] = [
         { podSelector: selectorLabels(identities.app), ports: http },
         ...np.clientNamespaces.map((ns) => ({ namespaceSelector: { "kubernetes.io/metadata.name": ns }, ports: http })),
     ];
-    const apiEgress: EgressPeer[] = prometheus ? [{ ...cluster.monitoring, ports: [{ port: prometheus.port, protocol: "TCP" }] }] : [];
 
     const policies: PlatformPolicy[] = [
-        policy("api", identities.api, np.api, { ingressPorts: fromIngressController, metricsPorts: scraped ? http : [], ingressFrom: apiClients, egressTo: apiEgress, apiServer: true }),
+        policy("api", identities.api, np.api, { ingressPorts: fromIngressController, metricsPorts: scraped ? http : [], ingressFrom: apiClients, endpoints: apiEndpoints(resolved), platformDomain: resolved.platformDomain, apiServer: true }),
         policy("app", identities.app, np.app, { ingressPorts: fromIngressController, egressTo: [{ podSelector: selectorLabels(identities.api), ports: apiPort }] }),
     ];
     if (config.processor.enabled) policies.push(policy("processor", identities.processor, np.processor, { apiServer: true }));
@@ -123,6 +125,7 @@ export class AiAgentsNetworkPolicies extends pulumi.ComponentResource {
                 new NetworkPolicy(childName, p.args, { parent: this });
                 continue;
             }
+            const resolved = resolveNetworkPolicyArgs(p.args);
             new k8s.networking.v1.NetworkPolicy(
                 `${childName}-networkpolicy`,
                 {
@@ -131,6 +134,9 @@ export class AiAgentsNetworkPolicies extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            // On Cilium: the API server for the same (raw-selected) pods.
+            const cilium = buildApiServerCiliumPolicy(resolved, { namespace: p.args.namespace, labels: objectLabels(p.args.identity) }, p.podSelector);
+            if (cilium) new k8s.apiextensions.CustomResource(`${childName}-cilium-apiserver`, cilium, { parent: this });
         }
         this.registerOutputs({});
     }

@@ -6,6 +6,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { cniOf } from "../network-policy";
 import { AppIdentity, ContainerArgs, httpGetProbe, imageReference, RunAs, TMP_DIR } from "../pod";
 import { AiAgentsConfig, AiAgentsSecretId } from "../schema/ai-agents";
 import type { SecretsConfig } from "../secrets";
@@ -26,6 +27,8 @@ export type Process = "api" | "app" | "processor" | "executor" | "cleanup" | "to
 export interface ResolvedAiAgents {
     config: AiAgentsConfig;
     namespace: pulumi.Input<string>;
+    /** The platform domain: `{domain}` in URLs, and hosts under it are outside the cluster. */
+    platformDomain?: string;
     /** The release tag every image shares. */
     tag: string;
     names: Record<Process, string> & {
@@ -91,7 +94,8 @@ export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgent
         config.webhooks.provisioning === "static" && config.webhooks.sources.length > 0 && np.webhooks.enabled,
         config.cronJobs.tokenRefresh.enabled && np.tokenRefresh.enabled,
     ].some(Boolean);
-    if (args.networkPolicy.enabled && callsApiServer && args.networkPolicy.apiServer.cidrs.length === 0) {
+    // On Cilium the API server is reached through its `kube-apiserver` entity, not by address.
+    if (args.networkPolicy.enabled && callsApiServer && cniOf(args.networkPolicy) !== "cilium" && args.networkPolicy.apiServer.cidrs.length === 0) {
         problems.push(
             "networkPolicy.apiServer.cidrs: is required because the ai-agents API, processor, webhooks and executors call the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, e.g. from `kubectl get endpoints kubernetes`)",
         );
@@ -105,6 +109,7 @@ export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgent
     return {
         config,
         namespace: args.namespace,
+        platformDomain: args.platformDomain,
         tag,
         names: {
             api: `${base}-api`,

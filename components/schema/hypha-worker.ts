@@ -52,7 +52,7 @@ const serverEgressSchema = z
     })
     .meta({
         description:
-            "Where the Hypha server is, for the network policy, when the URL does not say it: selectors (in-cluster) or `cidr`, with ports. Default: the namespace of a `<service>.<namespace>.svc` URL, or the internet, on the URL's port.",
+            "Where the Hypha server is, for the network policy, replacing the rule derived from `serverUrl`: selectors (in-cluster) or `cidr`, with ports. For the pods' port alone, `networkPolicy.endpoints.serverUrl.targetPort` is enough.",
     });
 
 const cpuMemory = (what: string, defaults: { cpu: string; memory: string }) =>
@@ -196,7 +196,8 @@ export const hyphaWorkerBlock = z
                     .string()
                     .default("http://hypha-server.hypha.svc.cluster.local:9520")
                     .meta({
-                        description: "HYPHA_SERVER_URL. A Service of this cluster is written `<service>.<namespace>.svc[.cluster.local]`.",
+                        description:
+                            "HYPHA_SERVER_URL; the network policy's rule to the server is derived from it (docs/network-policy.md): `<service>` (the platform namespace), `<service>.<namespace>[.svc[.cluster.local]]`, an address, or a name outside the cluster.",
                         allowed: `an ${SERVER_URL_SCHEMES.map((s) => s.slice(0, -1)).join(", ")} URL`,
                     }),
                 workspace: z.string().min(1).default("hypha-agents").meta({ description: "HYPHA_WORKSPACE." }),
@@ -260,24 +261,6 @@ export const hyphaWorkerBlock = z
             .prefault({})
             .meta({ description: "Where the worker runs." }),
         networkPolicy: serviceNetworkPolicySchema,
-    })
-    .superRefine((worker, ctx) => {
-        // Zod runs this even when a field above failed: only look at what parsed.
-        const url = worker.hypha?.serverUrl;
-        if (!worker.networkPolicy?.enabled || url === undefined || worker.hypha?.serverEgress) return;
-        let server;
-        try {
-            server = parseHyphaServerUrl(url);
-        } catch {
-            return; // reported on the field
-        }
-        if (server.kind === "unplaced") {
-            ctx.addIssue({
-                code: "custom",
-                path: ["hypha", "serverEgress"],
-                message: `is required: the server '${server.host}' is ${server.reason}, so the network policy cannot tell where it is (allowed: a full \`<service>.<namespace>.svc\` URL, or \`serverEgress\` with selectors or a cidr)`,
-            });
-        }
     })
     .meta({ description: "The Hypha Kubernetes worker (seed chart hypha-k8s-worker): launches Jobs for a Hypha server." });
 

@@ -2,9 +2,10 @@
  * Config fragments of the network policy, in two parts:
  * - `networkPolicyClusterSchema`: cluster facts, set once per stack (a top-level
  *   `networkPolicy` block): where the ingress controller, Prometheus and DNS run, the cluster's
- *   pod and Service ranges, the API server's addresses;
+ *   pod and Service ranges, the API server's addresses, the network plugin (`cni`);
  * - `serviceNetworkPolicySchema`: one service's choices (e.g. `agentRuntime.networkPolicy`):
- *   on/off, internet egress, another ingress controller, extra peers.
+ *   on/off, internet egress, another ingress controller, extra peers, and what the stack file
+ *   says about the endpoints its URL settings name (`endpoints`).
  * Splitting them means the cluster's ranges are written once, not once per service.
  *
  * The schemas give structure, types and defaults; value rules (CIDRs, label syntax, ports,
@@ -12,6 +13,7 @@
  */
 import { z } from "zod";
 import { ALLOWED, clusterConfigProblems, serviceConfigProblems } from "../network-policy";
+import { CNIS } from "../network-policy/cilium";
 
 const labels = (description: string) =>
     z.record(z.string(), z.string().meta({ description: "A label value." })).meta({ description, allowed: ALLOWED.labels });
@@ -88,6 +90,13 @@ export const networkPolicyClusterSchema = z
             })
             .prefault({})
             .meta({ description: "The Kubernetes API server, reachable only by workloads that call it." }),
+        cni: z
+            .enum(CNIS)
+            .meta({
+                description:
+                    "The cluster's network plugin. `cilium`: workloads that call the API server also get a CiliumNetworkPolicy for its `kube-apiserver` identity, which `ipBlock` rules cannot match, and `apiServer.cidrs` becomes optional. Default: `cilium` with `cluster.target: aks` (Azure CNI powered by Cilium), `generic` otherwise.",
+            })
+            .optional(),
     })
     .superRefine((cluster, ctx) => {
         for (const problem of clusterConfigProblems(cluster)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
@@ -129,6 +138,37 @@ export const serviceNetworkPolicySchema = z
             )
             .default([])
             .meta({ description: "Further destinations allowed out: in-cluster pods by selectors, or addresses by `cidr`, each with `ports`." }),
+        endpoints: z
+            .record(
+                z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, "must be the name of a URL setting, e.g. openaiApiBase"),
+                z
+                    .strictObject({
+                        targetPort: z
+                            .number()
+                            .int()
+                            .meta({
+                                description:
+                                    "The port the destination's pods listen on (the Service's targetPort), when the URL's port is the Service's and differs: a NetworkPolicy matches the pod's port.",
+                                allowed: "a port number from 1 to 65535",
+                            })
+                            .optional(),
+                        podSelector: labels("Narrows an in-cluster destination to these pods of its namespace.").optional(),
+                        cidr: z
+                            .string()
+                            .meta({ description: "Addresses of a destination outside the cluster (e.g. a private endpoint), instead of the public addresses.", allowed: ALLOWED.cidr })
+                            .optional(),
+                        outsideCluster: z
+                            .boolean()
+                            .meta({ description: "Read the host as outside the cluster although it looks like `<service>.<namespace>` (e.g. `openrouter.ai`)." })
+                            .optional(),
+                    })
+                    .meta({ description: "What the derived egress rule of one URL setting needs to know." }),
+            )
+            .default({})
+            .meta({
+                description:
+                    "By URL setting name (e.g. `openaiApiBase`): facts about the endpoint its derived egress rule cannot read from the URL; see docs/network-policy.md.",
+            }),
     })
     .superRefine((service, ctx) => {
         for (const problem of serviceConfigProblems(service)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });

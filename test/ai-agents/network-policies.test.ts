@@ -3,7 +3,7 @@
  * raw selector (tier 1), and the component under mocks with every policy schema-valid (tier 2).
  */
 import { expect } from "chai";
-import { AiAgentsNetworkPolicies, buildPlatformPolicySpec, inClusterEndpoint, JOB_NAME_LABEL, platformPolicies } from "../../components/ai-agents/network-policies";
+import { AiAgentsNetworkPolicies, buildPlatformPolicySpec, JOB_NAME_LABEL, platformPolicies } from "../../components/ai-agents/network-policies";
 import { resolveAiAgentsArgs } from "../../components/ai-agents/resolve";
 import { recordComponents } from "../helpers/record";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
@@ -102,10 +102,10 @@ describe("ai-agents network policies: the other processes and the additions", ()
         expect(specs({ settings: { prometheusUrl: "https://prometheus.example.com" } })["api"].egress).to.have.length(3);
     });
 
-    it("tells in-cluster URLs from external ones", () => {
-        expect(inClusterEndpoint("http://prometheus:9090")).to.deep.equal({ host: "prometheus", port: 9090 });
-        expect(inClusterEndpoint("https://prometheus.monitoring.svc.cluster.local")).to.deep.equal({ host: "prometheus.monitoring.svc.cluster.local", port: 443 });
-        expect(inClusterEndpoint("http://prometheus.example.com")).to.equal(undefined);
+    it("opens API egress to a bare-named PROMETHEUS_URL in the platform's own namespace, and to an in-cluster OIDC issuer", () => {
+        const api = specs({ settings: { prometheusUrl: "http://prometheus:9090", oidc: { issuer: "http://authelia.auth.svc.cluster.local" } } })["api"];
+        expect(egressPeers(api)).to.deep.include({ to: [{ podSelector: { matchLabels: {} } }], ports: [{ protocol: "TCP", port: 9090 }] });
+        expect(egressPeers(api)).to.deep.include({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "auth" } } }], ports: [{ protocol: "TCP", port: 80 }] });
     });
 
     it("refuses to run without the API server's addresses, naming the key", () => {

@@ -70,7 +70,7 @@ describe("network policy: CIDRs", () => {
 });
 
 describe("network policy: config fragments", () => {
-    it("cluster defaults: ingress-nginx, monitoring and kube-dns by namespace name, AKS ranges, HTTPS, API ports 443 and 6443", () => {
+    it("cluster defaults: ingress-nginx, monitoring and kube-dns by namespace name, AKS ranges, HTTPS, API ports 443 and 6443, no plugin declared", () => {
         expect(cluster()).to.deep.equal({
             enabled: true,
             ingressController: { namespaceSelector: { "kubernetes.io/metadata.name": "ingress-nginx" } },
@@ -80,7 +80,7 @@ describe("network policy: config fragments", () => {
             internet: { ports: [443], except: [] },
             apiServer: { cidrs: [], ports: [443, 6443] },
         });
-        expect(service()).to.deep.equal({ enabled: true, internet: true, extraIngress: [], extraEgress: [] });
+        expect(service()).to.deep.equal({ enabled: true, internet: true, extraIngress: [], extraEgress: [], endpoints: {} });
     });
 
     it("names the key of an invalid CIDR and says what is allowed", () => {

@@ -65,12 +65,6 @@ describe("hyphaWorker config block", () => {
             ["a server URL that is no URL", { hypha: { serverUrl: "hypha server" } }, "hypha.serverUrl: 'hypha server' is not a URL"],
             ["a second replica", { replicas: 2 }, "replicas: Too big"],
             ["an unknown visibility", { hypha: { visibility: "private" } }, "hypha.visibility: Invalid option"],
-            [
-                "a short Service name the network policy cannot place",
-                { hypha: { serverUrl: "http://hypha-server:9520" } },
-                "hypha.serverEgress: is required: the server 'hypha-server' is a short Service name (its namespace is not in the URL)",
-            ],
-            ["a private server address the network policy cannot place", { hypha: { serverUrl: "https://10.1.2.3" } }, "hypha.serverEgress: is required: the server '10.1.2.3' is a private address"],
             ["a server peer with an empty selector", { hypha: { serverEgress: { namespaceSelector: {}, ports: [{ port: 9520 }] } } }, "hypha.serverEgress.namespaceSelector: must name at least one label"],
             ["a server peer without ports", { hypha: { serverEgress: { cidr: "10.1.2.0/24", ports: [] } } }, "hypha.serverEgress.ports: must list at least one port"],
             ["a default request above the default limit", { jobs: { limitRange: { defaultRequest: { cpu: "2" } } } }, "jobs.limitRange.defaultRequest.cpu: must not exceed limitRange.default.cpu (1)"],
@@ -109,7 +103,9 @@ describe("hyphaWorker config block", () => {
         }
     });
 
-    it("accepts a short Service name with an explicit server peer, and any server when the worker's policy is off", () => {
+    it("accepts a short Service name and a private address (the network policy derives their rules), with or without an explicit server peer, and any server when the worker's policy is off", () => {
+        expect(blockProblems({ hypha: { serverUrl: "http://hypha-server:9520" } })).to.deep.equal([]);
+        expect(blockProblems({ hypha: { serverUrl: "https://10.1.2.3" } })).to.deep.equal([]);
         expect(blockProblems({ hypha: { serverUrl: "http://hypha-server:9520", serverEgress: { podSelector: { app: "hypha-server" }, ports: [{ port: 9520 }] } } })).to.deep.equal([]);
         expect(blockProblems({ hypha: { serverUrl: "http://hypha-server:9520" }, networkPolicy: { enabled: false } })).to.deep.equal([]);
     });
