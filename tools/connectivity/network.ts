@@ -115,6 +115,7 @@ export class Network {
             return out;
         }
         if (peer.type === "ciliumEndpoints" && peer.namespace !== undefined) return this.#byNamespace.get(peer.namespace) ?? [];
+        if (peer.type === "ipBlock") return []; // addresses, never pods
         return this.targets.keys();
     }
 
