@@ -16,6 +16,7 @@ import { loadStackConfig } from "./components/config";
 import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-worker";
 import { PlatformNamespace } from "./components/namespace";
 import { RegistryCredentials, sharedPullSecrets } from "./components/registry-credentials";
+import { withClusterCni } from "./components/service-endpoints";
 
 const config = loadStackConfig();
 const stack = pulumi.getStack();
@@ -61,7 +62,8 @@ if (config.images.credentials.length > 0) {
 const serviceContext = {
     images: { ...config.images, pullSecrets: sharedPullSecrets(config.images) },
     namespace: platformNamespace.name,
-    networkPolicy: config.networkPolicy,
+    // With the network plugin of the target filled in (aks: cilium).
+    networkPolicy: withClusterCni(config.networkPolicy, config.cluster.target),
     platformDomain: config.platform.domain,
     keyVault: keyVault && { vaultUrl: keyVault.vaultUrl, clientId: keyVault.readerClientId, tenantId: keyVault.tenantId },
     crdsReady: addons?.crdsReady,

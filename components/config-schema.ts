@@ -17,6 +17,7 @@ import { hyphaWorkerStackProblems } from "./hypha-worker";
 import { azureBlock } from "./schema/azure";
 import { clusterBlock } from "./schema/cluster";
 import { networkPolicyClusterSchema } from "./schema/network-policy";
+import { stackEndpointProblems, withClusterCni } from "./service-endpoints";
 import { hyphaWorkerBlock } from "./schema/hypha-worker";
 import { imagesBlock, namespaceBlock, platformBlock } from "./schema/platform";
 import { preinstalledBlock } from "./schema/preinstalled";
@@ -53,9 +54,13 @@ export const stackConfigSchema = z
                 );
             }
         }
-        if (config.aiAgents?.enabled && config.networkPolicy?.enabled && config.networkPolicy.apiServer.cidrs.length === 0) {
-            issue(["networkPolicy", "apiServer", "cidrs"], "must list the API server's addresses: the ai-agents API calls the Kubernetes API (allowed: the addresses of `kubectl get endpoints kubernetes`)");
+        // The network plugin as the components see it (aks: cilium, which reaches the API server by its entity, not by address).
+        const networkPolicy = config.networkPolicy && withClusterCni(config.networkPolicy, config.cluster?.target);
+        if (config.aiAgents?.enabled && networkPolicy?.enabled && networkPolicy.cni !== "cilium" && networkPolicy.apiServer.cidrs.length === 0) {
+            issue(["networkPolicy", "apiServer", "cidrs"], "must list the API server's addresses: the ai-agents API calls the Kubernetes API (allowed: the addresses of `kubectl get endpoints kubernetes`, or `networkPolicy.cni: cilium`)");
         }
+        // Every URL a service talks to must yield its egress rule.
+        if (networkPolicy) for (const problem of stackEndpointProblems(config, networkPolicy, config.platform?.domain)) issue(problem.path, problem.message);
         const aks = config.cluster?.target === "aks" ? config.cluster.aks : undefined;
         if (aks?.network && config.networkPolicy?.enabled) {
             const ranges = [
@@ -77,10 +82,10 @@ export const stackConfigSchema = z
             };
             for (const problem of agentBackendStackProblems(config.agentBackend, facts)) issue(["agentBackend", ...problem.path], problem.message);
         }
-        if (config.namespace && config.networkPolicy && config.hyphaWorker) {
+        if (config.namespace && networkPolicy && config.hyphaWorker) {
             const problems = hyphaWorkerStackProblems({
                 namespace: config.namespace,
-                networkPolicy: config.networkPolicy,
+                networkPolicy,
                 hyphaWorker: config.hyphaWorker,
                 keyVaultEnabled: config.azure?.keyVault?.enabled,
             });

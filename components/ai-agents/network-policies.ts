@@ -33,14 +33,15 @@ import {
     ServiceNetworkPolicyConfig,
 } from "../network-policy";
 import { AppIdentity, objectLabels, PART_OF, selectorLabels } from "../pod";
+import type { AiAgentsConfig } from "../schema/ai-agents";
 import { ResolvedAiAgents, webhookIdentity } from "./resolve";
 
 /** Set by the Job controller on every pod of a Job (Kubernetes 1.27+). */
 export const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
 
 /** The URL settings the API calls: its OIDC issuer (discovery, keys, tokens) and PROMETHEUS_URL. */
-export function apiEndpoints(resolved: ResolvedAiAgents): ServiceEndpoint[] {
-    const s = resolved.config.settings;
+export function apiEndpoints(config: AiAgentsConfig): ServiceEndpoint[] {
+    const s = config.settings;
     return [
         { name: "oidcIssuer", path: ["aiAgents", "settings", "oidc", "issuer"], url: s.oidc.issuer },
         { name: "prometheusUrl", path: ["aiAgents", "settings", "prometheusUrl"], url: s.prometheusUrl },
@@ -80,7 +81,7 @@ export function platformPolicies(resolved: ResolvedAiAgents, cluster: NetworkPol
     ];
 
     const policies: PlatformPolicy[] = [
-        policy("api", identities.api, np.api, { ingressPorts: fromIngressController, metricsPorts: scraped ? http : [], ingressFrom: apiClients, endpoints: apiEndpoints(resolved), platformDomain: resolved.platformDomain, apiServer: true }),
+        policy("api", identities.api, np.api, { ingressPorts: fromIngressController, metricsPorts: scraped ? http : [], ingressFrom: apiClients, endpoints: apiEndpoints(config), platformDomain: resolved.platformDomain, apiServer: true }),
         policy("app", identities.app, np.app, { ingressPorts: fromIngressController, egressTo: [{ podSelector: selectorLabels(identities.api), ports: apiPort }] }),
     ];
     if (config.processor.enabled) policies.push(policy("processor", identities.processor, np.processor, { apiServer: true }));
