@@ -238,17 +238,6 @@ describe("offline render", () => {
         });
     });
 
-    describe("--help", () => {
-        it("prints the usage and what the options do, exit 0", () => {
-            for (const flag of ["--help", "-h"]) {
-                const run = render(flag);
-                expect(run.status, run.stderr).to.equal(0);
-                expect(run.stdout).to.contain("usage: npm run render -- <stack> [--out DIR] [--config-file FILE]");
-                expect(run.stdout).to.contain("--config-file FILE");
-            }
-        });
-    });
-
     describe("a stack whose agent runtime is off", () => {
         it("renders without the runtime's secrets, and without the runtime", () => {
             const stackFile = path.join(tmp, "Pulumi.noruntime.yaml");

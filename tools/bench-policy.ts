@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import jsyaml from "js-yaml";
 import YAML from "yaml";
 import { checkObjects } from "../policies/evaluate";
@@ -170,7 +171,20 @@ export async function runPolicyBench(): Promise<string> {
     return `${lines.join("\n")}\n`;
 }
 
+const USAGE = "usage: node --require ./tools/ts-register.js tools/bench-policy.ts [--help]";
+
 if (require.main === module) {
+    let help = false;
+    try {
+        help = parseArgs({ args: process.argv.slice(2), options: { help: { type: "boolean", short: "h" } } }).values.help === true;
+    } catch (error) {
+        process.stderr.write(`${(error as Error).message.split(". To specify")[0]}\n${USAGE}\n`);
+        process.exit(2);
+    }
+    if (help) {
+        process.stdout.write(`${USAGE}\n\npolicy:check throughput on generated manifests (also part of \`npm run bench\`). Takes no options.\n`);
+        process.exit(0);
+    }
     runPolicyBench().then(
         (table) => process.stdout.write(table),
         (error: unknown) => {

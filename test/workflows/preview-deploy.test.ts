@@ -1,11 +1,15 @@
 /** preview.yml and deploy.yml: triggers, matrix, OIDC, the pulumi/actions inputs and the policy wiring. */
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { loadPolicyConfigFile, policyNames } from "../../policies/policy-config";
 import { actionOf, loadWorkflow, onlyStepUsing, projectStacks, resolveEnv, ROOT, type Job, type Workflow } from "./support";
 
 const POLICY_CONFIG = "policies/config/all-mandatory.json";
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preview-workflow-test-"));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** The policy pack and config a pulumi/actions step passes, resolved. */
 function policyWiring(job: Job, workflow: Workflow): { packs: string; configs: string } {
@@ -48,9 +52,25 @@ describe("preview.yml", () => {
         expect(job.if).to.equal("github.event.pull_request.head.repo.full_name == github.repository");
     });
 
-    it("previews every stack of the project in a matrix that lets each stack finish", () => {
-        expect((job.strategy!.matrix!["stack"] as string[]).slice().sort()).to.deep.equal(projectStacks());
+    it("previews every stack of the project in a matrix built from the stack files, letting each stack finish", () => {
+        const stacks = workflow.jobs["stacks"]!;
+        expect(job.strategy!.matrix).to.deep.equal({ include: "${{ fromJSON(needs.stacks.outputs.stacks) }}" });
         expect(job.strategy!["fail-fast"]).to.equal(false);
+        expect(job.needs).to.equal("stacks");
+        expect(stacks.if).to.equal(job.if);
+        expect(stacks.permissions).to.deep.equal({ contents: "read" });
+        expect(stacks.outputs).to.deep.equal({ stacks: "${{ steps.list.outputs.stacks }}" });
+        const list = stacks.steps.find((step) => step.id === "list")!;
+        expect(list.run).to.equal('echo "stacks=$(npm run -s stacks -- --json)" >> "$GITHUB_OUTPUT"');
+        // What the matrix receives, run for real: every stack file, with its cluster target.
+        const output = path.join(tmp, "github-output");
+        const run = spawnSync("bash", ["-c", list.run!], { cwd: ROOT, encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: output } });
+        expect(run.status, run.stderr).to.equal(0);
+        const [name, json] = fs.readFileSync(output, "utf8").trimEnd().split(/=(.*)/s) as [string, string];
+        expect(name).to.equal("stacks");
+        const entries = JSON.parse(json) as Array<{ stack: string; clusterTarget: string }>;
+        expect(entries.map((entry) => entry.stack)).to.deep.equal(projectStacks());
+        for (const entry of entries) expect(["kubeconfig", "aks"]).to.include(entry.clusterTarget);
     });
 
     it("runs pulumi/actions preview on the matrix stack with one PR comment per stack, edited in place, and a summary", () => {
@@ -72,10 +92,10 @@ describe("preview.yml", () => {
 
     it("logs in to Azure with OIDC for the AKS stacks (az CLI for kubelogin, ARM_USE_OIDC for azure-native)", () => {
         const azure = onlyStepUsing(job, "azure/login");
-        expect(azure.if).to.equal("matrix.stack != 'dev'");
+        expect(azure.if).to.equal("matrix.clusterTarget == 'aks'");
         expect(azure.with).to.deep.equal({ "client-id": "${{ vars.AZURE_PREVIEW_CLIENT_ID }}", "tenant-id": "${{ vars.AZURE_TENANT_ID }}", "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}" });
         expect(job.env).to.include({ ARM_USE_OIDC: "true", ARM_CLIENT_ID: "${{ vars.AZURE_PREVIEW_CLIENT_ID }}" });
-        expect(onlyStepUsing(job, "azure/use-kubelogin").if).to.equal("matrix.stack != 'dev'");
+        expect(onlyStepUsing(job, "azure/use-kubelogin").if).to.equal("matrix.clusterTarget == 'aks'");
         expect(indexOfAction(job, "azure/login")).to.be.lessThan(indexOfAction(job, "pulumi/actions"));
     });
 

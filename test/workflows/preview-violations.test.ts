@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { failureComment, resolvedComment, violationsMarker } from "../../tools/preview-violations/comment";
 import { describeUrn, parseEventLog } from "../../tools/preview-violations/events";
-import { ROOT } from "./support";
+import { projectStacks, ROOT } from "./support";
 
 const DEPLOYMENT_URN = "urn:pulumi:prod::agent-platform::agent-platform:agent-runtime:AgentRuntime$kubernetes:apps/v1:Deployment::agent-runtime-deployment";
 
@@ -62,8 +62,8 @@ describe("preview violations: comment", () => {
         expect(comment).to.contain("```text\nerror: configured Kubernetes cluster is unreachable\n```");
     });
 
-    it("keeps one marker per stack, so the three stacks' comments never overwrite each other", () => {
-        expect(new Set(["dev", "staging", "prod"].map(violationsMarker)).size).to.equal(3);
+    it("keeps one marker per stack, so the stacks' comments never overwrite each other", () => {
+        expect(new Set(projectStacks().map(violationsMarker)).size).to.equal(projectStacks().length);
         expect(resolvedComment(context).split("\n")[0]).to.equal(violationsMarker("prod"));
     });
 

@@ -26,6 +26,8 @@ export interface Job {
     environment?: string | { name: string; url?: string };
     concurrency?: { group: string; "cancel-in-progress"?: boolean | string };
     strategy?: { "fail-fast"?: boolean; matrix?: Record<string, unknown> };
+    needs?: string | string[];
+    outputs?: Record<string, string>;
     env?: Record<string, string>;
     steps: Step[];
 }
