@@ -3,6 +3,7 @@
  * services -> components -> outputs. Config is validated as a whole before any resource is
  * registered.
  */
+import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons } from "./components/addons";
 import { AgentBackend, agentBackendKeyVaultServiceAccount } from "./components/agent-backend";
@@ -11,6 +12,7 @@ import { aiAgentsExternalSecretsServiceAccount, AiAgentsPlatform } from "./compo
 import { AzureKeyVault, KeyVaultReader } from "./components/azure-keyvault";
 import { AzureMysql } from "./components/azure-mysql";
 import type { AzurePlacement } from "./components/azure-placement";
+import { azureProviderArgs } from "./components/azure-provider";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
 import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-worker";
@@ -21,7 +23,10 @@ import { withClusterCni } from "./components/service-endpoints";
 const config = loadStackConfig();
 const stack = pulumi.getStack();
 
-const cluster = new ClusterTarget("cluster", { config: config.cluster, stack });
+// The default azure-native provider is disabled: an AKS stack's Azure resources and invokes all use this one.
+const azureProvider = config.cluster.aks && config.cluster.target === "aks" ? new AzureProvider("azure", azureProviderArgs(config.cluster.aks)) : undefined;
+const azureProviders = azureProvider && { providers: [azureProvider] };
+const cluster = new ClusterTarget("cluster", { config: config.cluster, stack, network: config.azure.network }, azureProviders);
 const providers = { providers: [cluster.provider] };
 
 const addonsEnabled = Object.values(config.addons).some((addon) => addon.enabled);
@@ -33,7 +38,10 @@ const platformNamespace = new PlatformNamespace("platform", config.namespace, pr
 const aks = cluster.aks;
 const azurePlacement: AzurePlacement | undefined = aks &&
     config.cluster.aks && { stack, resourceGroupName: aks.resourceGroupName, location: config.cluster.aks.location, tags: config.cluster.aks.tags };
-const mysql = azurePlacement && config.azure.mysql.enabled ? new AzureMysql("mysql", { config: config.azure.mysql, ...azurePlacement }) : undefined;
+const mysql =
+    aks && azurePlacement && config.azure.mysql.enabled
+        ? new AzureMysql("mysql", { config: config.azure.mysql, ...azurePlacement, network: { vnetId: aks.network.vnetId, mysqlSubnet: aks.network.mysqlSubnet } }, azureProviders)
+        : undefined;
 // Every service whose secrets come from Key Vault gets its ServiceAccount federated.
 const platformReaders = [
     config.agentRuntime.enabled ? externalSecretsServiceAccount(config.agentRuntime) : undefined,
@@ -51,7 +59,7 @@ const keyVault =
               ...azurePlacement,
               oidcIssuerUrl: aks.oidcIssuerUrl,
               readers: keyVaultReaders,
-          })
+          }, azureProviders)
         : undefined;
 
 if (config.images.credentials.length > 0) {

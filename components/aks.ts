@@ -7,18 +7,40 @@
  * autoscales across zones and runs critical add-ons only, and auto-upgrade channels; then a
  * separate user AgentPool for workloads, because a cluster's inline pool profiles cannot be
  * changed after creation. The kubeconfig is the user credential in exec format for `kubelogin`.
+ *
+ * Both pools live in the node subnet of the stack's own virtual network (`AzureNetwork`, created
+ * here because it needs the resource group and the cluster needs its subnet). Every Azure
+ * resource and invoke uses the azure-native provider passed in `opts.providers`: the default
+ * provider is disabled.
  */
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
+import { AzureNetwork, AzureNetworkConfig } from "./azure-network";
 import type { AksConfig } from "./config";
 
 export interface AksClusterArgs {
     config: AksConfig;
     /** Stack name, for default resource names. */
     stack: string;
+    /** The `azure.network` block: the virtual network the node pools live in. */
+    network: AzureNetworkConfig;
+}
+
+/**
+ * Built-in role "Network Contributor". A control plane with a user-assigned identity needs it on
+ * a subnet outside the node resource group before the cluster is created, to join nodes and load
+ * balancers to it. https://learn.microsoft.com/azure/aks/use-managed-identity (add a role assignment)
+ */
+export const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+
+/** A built-in role's definition id in the subscription of an Azure resource id. */
+export function roleDefinitionIdFor(resourceId: string, role: string): string {
+    const subscription = resourceId.split("/")[2];
+    return `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
 }
 
 export interface ResolvedAksNames {
@@ -34,7 +56,7 @@ export function resolveAksNames(args: AksClusterArgs): ResolvedAksNames {
 }
 
 /** Inputs of the ManagedCluster, apart from names and the identity id (pure, for tests). */
-export function buildManagedClusterSpec(config: AksConfig, clusterName: string) {
+export function buildManagedClusterSpec(config: AksConfig, clusterName: string, nodeSubnetId: pulumi.Input<string>) {
     return {
         location: config.location,
         dnsPrefix: clusterName,
@@ -68,6 +90,7 @@ export function buildManagedClusterSpec(config: AksConfig, clusterName: string) 
                 availabilityZones: config.systemPool.zones,
                 osType: "Linux",
                 osSKU: "AzureLinux",
+                vnetSubnetID: nodeSubnetId,
                 // Keep workloads off the system pool: they go to the user pool.
                 nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
             },
@@ -76,7 +99,7 @@ export function buildManagedClusterSpec(config: AksConfig, clusterName: string) 
     };
 }
 
-export function buildUserPoolSpec(config: AksConfig) {
+export function buildUserPoolSpec(config: AksConfig, nodeSubnetId: pulumi.Input<string>) {
     return {
         agentPoolName: "workloads",
         mode: "User",
@@ -88,6 +111,7 @@ export function buildUserPoolSpec(config: AksConfig) {
         availabilityZones: config.userPool.zones,
         osType: "Linux",
         osSKU: "AzureLinux",
+        vnetSubnetID: nodeSubnetId,
         tags: config.tags,
     };
 }
@@ -119,6 +143,8 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** Resolves once the user pool exists, so workloads have nodes to run on. */
     readonly userPool: containerservice.AgentPool;
+    /** The stack's virtual network: the node subnet, the MySQL subnet, room to grow. */
+    readonly network: AzureNetwork;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:aks:AksCluster", name, {}, opts);
@@ -135,20 +161,37 @@ export class AksCluster extends pulumi.ComponentResource {
             { resourceGroupName: group.name, location: config.location, resourceName: `${names.clusterName}-control-plane`, tags: config.tags },
             { parent: this },
         );
+        this.network = new AzureNetwork(
+            `${name}-network`,
+            { config: args.network, cluster: config, stack: args.stack, resourceGroupName: group.name, location: config.location, tags: config.tags },
+            { parent: this },
+        );
+        const nodeSubnetId = this.network.nodeSubnet.id;
+        // Before the cluster exists: AKS checks the control plane's rights on the subnet at creation.
+        const subnetAccess = new authorization.RoleAssignment(
+            `${name}-identity-network-contributor`,
+            {
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: nodeSubnetId.apply((id) => roleDefinitionIdFor(id, NETWORK_CONTRIBUTOR_ROLE)),
+                scope: nodeSubnetId,
+            },
+            { parent: this },
+        );
         const cluster = new containerservice.ManagedCluster(
             `${name}-cluster`,
             {
                 resourceGroupName: group.name,
                 resourceName: names.clusterName,
                 identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
-                ...buildManagedClusterSpec(config, names.clusterName),
+                ...buildManagedClusterSpec(config, names.clusterName, nodeSubnetId),
             },
             // The inline system pool is fixed at creation; node counts move with the autoscaler.
-            { parent: this, ignoreChanges: ["agentPoolProfiles[0].count", "kubernetesVersion"] },
+            { parent: this, dependsOn: [subnetAccess], ignoreChanges: ["agentPoolProfiles[0].count", "kubernetesVersion"] },
         );
         this.userPool = new containerservice.AgentPool(
             `${name}-user-pool`,
-            { resourceGroupName: group.name, resourceName: cluster.name, ...buildUserPoolSpec(config) },
+            { resourceGroupName: group.name, resourceName: cluster.name, ...buildUserPoolSpec(config, nodeSubnetId) },
             { parent: this, ignoreChanges: ["count", "orchestratorVersion"] },
         );
 

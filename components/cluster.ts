@@ -4,16 +4,21 @@
  *
  * Every Kubernetes object receives this provider through `opts.providers`; the default
  * provider is disabled in Pulumi.yaml, so an ambient KUBECONFIG is never used by accident.
+ * For `aks`, the Azure resources get the stack's azure-native provider the same way: pass it
+ * in `opts.providers` and the children inherit it.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "./aks";
+import type { AzureNetworkConfig } from "./azure-network";
 import type { ClusterConfig } from "./config";
 
 export interface ClusterTargetArgs {
     config: ClusterConfig;
     /** Stack name, for default Azure resource names. */
     stack: string;
+    /** The `azure.network` block, for the `aks` target: the virtual network its node pools use. */
+    network?: AzureNetworkConfig;
 }
 
 /**
@@ -34,7 +39,8 @@ export class ClusterTarget extends pulumi.ComponentResource {
         super("agent-platform:cluster:ClusterTarget", name, {}, opts);
         const { config } = args;
         if (config.target === "aks") {
-            this.aks = new AksCluster(`${name}-aks`, { config: config.aks!, stack: args.stack }, { parent: this });
+            if (!config.aks || !args.network) throw new Error("ClusterTarget: the aks target needs `config.aks` and `network` (the `azure.network` block)");
+            this.aks = new AksCluster(`${name}-aks`, { config: config.aks, stack: args.stack, network: args.network }, { parent: this });
             this.provider = new k8s.Provider(
                 `${name}-k8s`,
                 {

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { agentBackendStackProblems } from "./agent-backend/stack-problems";
+import { azureNetworkStackProblems } from "./azure-network/schema";
 import { addonsBlock } from "./schema/addons";
 import { agentBackendBlock } from "./schema/agent-backend";
 import { aiAgentsBlock } from "./schema/ai-agents";
@@ -72,6 +73,9 @@ export const stackConfigSchema = z
                     issue(["networkPolicy", "clusterCidrs", kind], `must include the AKS ${kind} range ${range} (cluster.aks.network), or it would count as the internet`);
                 }
             }
+        }
+        if (aks?.network && aks.systemPool && aks.userPool && config.azure?.network) {
+            for (const problem of azureNetworkStackProblems(config.azure.network, aks)) issue(problem.path, problem.message);
         }
         if (config.agentBackend) {
             const facts = {

@@ -6,16 +6,11 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { withKubeloginMode } from "../components/aks";
+import { NETWORK_CONTRIBUTOR_ROLE, withKubeloginMode } from "../components/aks";
 import { ClusterTarget } from "../components/cluster";
-import { ClusterConfig } from "../components/config";
 import { REDACTED } from "../tools/render/wire";
-import { recordComponents } from "./helpers/record";
+import { azureProviderRef, one, recordWithAzure, withoutAzureProvider } from "./azure-fixtures";
 import { configProblems, testConfig } from "./helpers/stack-config";
-
-function clusterConfig(block: Record<string, unknown>): ClusterConfig {
-    return testConfig({ cluster: block }).cluster;
-}
 
 function clusterProblems(block: Record<string, unknown>, secret = false): readonly string[] {
     return configProblems({ cluster: block }, secret ? ["agent-platform:cluster"] : []);
@@ -77,6 +72,31 @@ describe("kubelogin mode", () => {
     });
 });
 
+describe("AKS overlay ranges", () => {
+    const aksProblems = (network: Record<string, unknown>) =>
+        clusterProblems({ target: "aks", aks: { location: "westeurope", network } }).filter((p) => p.startsWith("agent-platform:cluster."));
+
+    it("refuses a Service range that overlaps the pod range", () => {
+        expect(aksProblems({ podCidr: "10.0.0.0/8" })).to.deep.equal([
+            "agent-platform:cluster.aks.network.serviceCidr: 10.0.0.0/16 overlaps cluster.aks.network.podCidr 10.0.0.0/8 (allowed: disjoint ranges, e.g. the defaults 10.0.0.0/16 and 10.244.0.0/16)",
+        ]);
+    });
+    it("refuses a DNS Service IP outside the Service range, or its first address", () => {
+        expect(aksProblems({ dnsServiceIp: "10.1.0.10" })).to.deep.equal([
+            "agent-platform:cluster.aks.network.dnsServiceIp: 10.1.0.10 is outside cluster.aks.network.serviceCidr 10.0.0.0/16 (allowed: an address inside it, e.g. its tenth)",
+        ]);
+        expect(aksProblems({ dnsServiceIp: "10.0.0.0" })).to.deep.equal([
+            "agent-platform:cluster.aks.network.dnsServiceIp: 10.0.0.0 is the first address of 10.0.0.0/16, which `kubernetes.default` takes (allowed: another address inside it, e.g. its tenth)",
+        ]);
+    });
+    it("refuses ranges AKS reserves and a Service range larger than /12", () => {
+        expect(aksProblems({ podCidr: "172.31.0.0/16", serviceCidr: "10.0.0.0/11", dnsServiceIp: "10.0.0.10" })).to.deep.equal([
+            "agent-platform:cluster.aks.network.podCidr: 172.31.0.0/16 overlaps 172.31.0.0/16, which AKS reserves (allowed: a private range outside 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24)",
+            "agent-platform:cluster.aks.network.serviceCidr: 10.0.0.0/11 is larger than AKS allows (allowed: a prefix of /12 or longer, e.g. /16)",
+        ]);
+    });
+});
+
 it("refuses network policy cluster ranges that miss the AKS ranges, which would count as the internet", () => {
     expect(configProblems({ cluster: { target: "aks", aks: { location: "westeurope", network: { podCidr: "10.50.0.0/16" } } } })).to.deep.equal([
         "agent-platform:networkPolicy.clusterCidrs.pods: must include the AKS pods range 10.50.0.0/16 (cluster.aks.network), or it would count as the internet",
@@ -84,14 +104,14 @@ it("refuses network policy cluster ranges that miss the AKS ranges, which would 
 });
 
 describe("ClusterTarget with AKS", () => {
-    const config = clusterConfig({
-        target: "aks",
-        aks: { location: "westeurope", adminGroupObjectIds: ["6f1c8e9a-0b1d-4c2e-9f3a-5b6c7d8e9f01"], tags: { team: "platform" } },
+    const stackConfig = testConfig({
+        cluster: { target: "aks", aks: { location: "westeurope", adminGroupObjectIds: ["6f1c8e9a-0b1d-4c2e-9f3a-5b6c7d8e9f01"], tags: { team: "platform" } } },
     });
-    let recorded: Awaited<ReturnType<typeof recordComponents>>;
+    const config = stackConfig.cluster;
+    let recorded: Awaited<ReturnType<typeof recordWithAzure>>;
     const byType = (type: string) => recorded.recording.resources.filter((r) => r.type === type);
     before(async () => {
-        recorded = await recordComponents(() => new ClusterTarget("cluster", { config, stack: "staging" }));
+        recorded = await recordWithAzure((azure) => new ClusterTarget("cluster", { config, stack: "staging", network: stackConfig.azure.network }, azure));
     });
 
     it("creates a resource group, an identity, the cluster and a separate user pool, named after the stack", () => {
@@ -134,6 +154,42 @@ describe("ClusterTarget with AKS", () => {
         expect(recorded.recording.calls.map((c) => c.token)).to.include("azure-native:containerservice:listManagedClusterUserCredentials");
         const provider = byType("pulumi:providers:kubernetes").find((r) => r.name === "cluster-k8s")!;
         expect(provider.inputs["kubeconfig"]).to.equal(REDACTED);
+    });
+
+    it("creates every Azure resource, and fetches the kubeconfig, with the stack's explicit azure-native provider", () => {
+        expect(recorded.recording.calls.filter((c) => c.token.startsWith("azure-native:"))).to.have.length.greaterThan(0);
+        expect(withoutAzureProvider(recorded.recording)).to.deep.equal([]);
+        expect(azureProviderRef(recorded.recording)).to.match(/pulumi:providers:azure-native::test-azure$/);
+    });
+
+    it("puts both node pools in the node subnet of the stack's virtual network", () => {
+        const subnet = one(recorded.recording, "azure-native:network:Subnet", "cluster-aks-network-nodes");
+        const [system] = (byType("azure-native:containerservice:ManagedCluster")[0]!.inputs as any).agentPoolProfiles;
+        const pool = byType("azure-native:containerservice:AgentPool")[0]!;
+        expect(subnet.inputs).to.include({ addressPrefix: "10.224.0.0/20" });
+        expect(system.vnetSubnetID).to.match(/\/resourceGroups\/agent-platform-staging\/providers\/Microsoft\.Network\/virtualNetworks\/agent-platform-staging-vnet\/subnets\/nodes$/);
+        expect((pool.inputs as any).vnetSubnetID).to.equal(system.vnetSubnetID);
+        // Both pools wait for the subnet: the engine creates them after it.
+        expect(one(recorded.recording, "azure-native:containerservice:ManagedCluster").dependsOn).to.include(subnet.urn);
+        expect(pool.dependsOn).to.include(subnet.urn);
+    });
+
+    it("keeps Azure CNI overlay with Cilium, its ranges apart from the virtual network", () => {
+        const inputs = byType("azure-native:containerservice:ManagedCluster")[0]!.inputs as any;
+        expect(inputs.networkProfile).to.include({ networkPluginMode: "overlay", networkDataplane: "cilium", podCidr: "10.244.0.0/16", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10" });
+        expect((one(recorded.recording, "azure-native:network:VirtualNetwork").inputs as any).addressSpace.addressPrefixes).to.deep.equal(["10.224.0.0/16"]);
+    });
+
+    it("lets the control plane's identity manage the node subnet before the cluster is created", () => {
+        const assignment = one(recorded.recording, "azure-native:authorization:RoleAssignment");
+        const identity = one(recorded.recording, "azure-native:managedidentity:UserAssignedIdentity");
+        const cluster = one(recorded.recording, "azure-native:containerservice:ManagedCluster");
+        expect(assignment.inputs["roleDefinitionId"]).to.equal(`/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE}`);
+        expect(assignment.inputs["scope"]).to.match(/\/subnets\/nodes$/);
+        expect(assignment.inputs).to.include({ principalType: "ServicePrincipal" });
+        expect(assignment.inputs["principalId"]).to.be.a("string").and.not.be.empty;
+        expect(identity.name).to.equal("cluster-aks-identity");
+        expect(cluster.dependsOn).to.include(assignment.urn);
     });
 
     it("identifies the cluster by its Azure resource id and waits for the user pool", () => {

@@ -1,6 +1,6 @@
-/** The `azure` block: MySQL Flexible Server and Key Vault next to the AKS cluster. */
+/** The `azure` block: the virtual network, MySQL Flexible Server and Key Vault next to the AKS cluster. */
 import { z } from "zod";
-import { cidr } from "./common";
+import { azureNetworkBlock } from "../azure-network/schema";
 
 const mysqlBlock = z
     .strictObject({
@@ -26,17 +26,16 @@ const mysqlBlock = z
             .regex(/^[a-z][a-z0-9_]{0,31}$/, "must be a MySQL user name")
             .default("agentadmin")
             .meta({ description: "Administrator user; its password is generated once and kept secret in state." }),
-        allowedCidrs: z
-            .array(cidr("A client range allowed through the server's firewall."))
-            .default([])
-            .meta({ description: "Firewall rules: address ranges (e.g. the cluster's egress IPs) allowed to connect." }),
     })
     .superRefine((mysql, ctx) => {
         if (mysql.highAvailability !== "Disabled" && mysql.tier === "Burstable") {
             ctx.addIssue({ code: "custom", path: ["highAvailability"], message: "is not available on the Burstable tier (allowed: Disabled, or tier GeneralPurpose / MemoryOptimized)" });
         }
     })
-    .meta({ description: "Azure Database for MySQL Flexible Server for the agent backend." });
+    .meta({
+        description:
+            "Azure Database for MySQL Flexible Server for the agent backend, in private access: only reachable from `azure.network` (and networks peered with it), TLS required.",
+    });
 
 const keyVaultBlock = z
     .strictObject({
@@ -60,7 +59,8 @@ const keyVaultBlock = z
 
 export const azureBlock = z
     .strictObject({
+        network: azureNetworkBlock.prefault({}),
         mysql: mysqlBlock.prefault({}),
         keyVault: keyVaultBlock.prefault({}),
     })
-    .meta({ description: "Azure resources the services use, created in the AKS cluster's resource group and region." });
+    .meta({ description: "Azure resources around the cluster, created in the AKS cluster's resource group and region: its virtual network and the services' MySQL and Key Vault." });

@@ -1,6 +1,8 @@
 /** The `cluster` block: an existing cluster through a kubeconfig, or an AKS cluster. */
 import { z } from "zod";
-import { cidr, sensitiveString } from "./common";
+import { addressInCidr, canonicalCidr, cidrsOverlap, ipv4Address, ipv4Range } from "../azure-network/cidr";
+import { AKS_RESERVED_RANGES } from "../azure-network/schema";
+import { sensitiveString } from "./common";
 
 const nodePool = (defaults: { vmSize: string; minCount: number; maxCount: number }) =>
     z
@@ -56,16 +58,19 @@ const aksBlock = z
             .meta({ description: "Node OS auto-upgrade channel." }),
         network: z
             .strictObject({
-                podCidr: cidr("Pod CIDR of the Azure CNI overlay.").default("10.244.0.0/16"),
-                serviceCidr: cidr("Service CIDR.").default("10.0.0.0/16"),
+                podCidr: canonicalCidr("Pod CIDR of the Azure CNI overlay (a /24 per node); outside `azure.network.addressSpace`.").default("10.244.0.0/16"),
+                serviceCidr: canonicalCidr("Service CIDR (/12 or smaller); outside `podCidr` and `azure.network.addressSpace`.").default("10.0.0.0/16"),
                 dnsServiceIp: z
                     .string()
                     .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "must be an IPv4 address")
                     .default("10.0.0.10")
-                    .meta({ description: "kube-dns Service IP, inside serviceCidr." }),
+                    .meta({ description: "kube-dns Service IP, inside serviceCidr (not its first address)." }),
             })
             .prefault({})
-            .meta({ description: "Azure CNI overlay with Cilium: address ranges." }),
+            .superRefine((network, ctx) => {
+                for (const problem of aksNetworkProblems(network)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+            })
+            .meta({ description: "Azure CNI overlay with Cilium: address ranges (https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning)." }),
         systemPool: nodePool({ vmSize: "Standard_D4ds_v5", minCount: 2, maxCount: 5 }).meta({
             description: "The system node pool (critical add-ons only).",
         }),
@@ -73,8 +78,48 @@ const aksBlock = z
             description: "The user node pool the services run on.",
         }),
         tags: z.record(z.string(), z.string().meta({ description: "A tag value." })).default({}).meta({ description: "Azure tags on every Azure resource." }),
+        subscriptionId: z
+            .string()
+            .uuid("must be an Azure subscription id")
+            .meta({
+                description:
+                    "Subscription of every Azure resource, set on the stack's explicit azure-native provider; default: the provider's environment (`ARM_SUBSCRIPTION_ID`, or the Azure CLI's current subscription).",
+            })
+            .optional(),
+        tenantId: z
+            .string()
+            .uuid("must be an Entra ID tenant id")
+            .meta({ description: "Entra ID tenant the azure-native provider signs in to; default: the provider's environment (`ARM_TENANT_ID`, or the Azure CLI's)." })
+            .optional(),
     })
     .meta({ description: "AKS cluster created by the stack (target `aks`)." });
+
+/**
+ * The overlay's ranges among themselves: pods and Services apart, the DNS Service IP inside the
+ * Service range but not its first address (that is `kubernetes.default`), none in a range AKS
+ * reserves. https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning
+ * Paths are relative to `cluster.aks.network`; malformed values are left to the field schemas.
+ */
+export function aksNetworkProblems(network: { podCidr: string; serviceCidr: string; dnsServiceIp: string }): { path: string[]; message: string }[] {
+    const problems: { path: string[]; message: string }[] = [];
+    const { podCidr, serviceCidr, dnsServiceIp } = network;
+    const service = ipv4Range(serviceCidr);
+    for (const [name, cidr] of [["podCidr", podCidr], ["serviceCidr", serviceCidr]] as const) {
+        for (const reserved of AKS_RESERVED_RANGES) {
+            if (cidrsOverlap(cidr, reserved)) problems.push({ path: [name], message: `${cidr} overlaps ${reserved}, which AKS reserves (allowed: a private range outside ${AKS_RESERVED_RANGES.join(", ")})` });
+        }
+    }
+    if (cidrsOverlap(podCidr, serviceCidr)) {
+        problems.push({ path: ["serviceCidr"], message: `${serviceCidr} overlaps cluster.aks.network.podCidr ${podCidr} (allowed: disjoint ranges, e.g. the defaults 10.0.0.0/16 and 10.244.0.0/16)` });
+    }
+    if (service && service.prefix < 12) problems.push({ path: ["serviceCidr"], message: `${serviceCidr} is larger than AKS allows (allowed: a prefix of /12 or longer, e.g. /16)` });
+    const dns = ipv4Address(dnsServiceIp);
+    if (service && dns !== undefined) {
+        if (!addressInCidr(dnsServiceIp, serviceCidr)) problems.push({ path: ["dnsServiceIp"], message: `${dnsServiceIp} is outside cluster.aks.network.serviceCidr ${serviceCidr} (allowed: an address inside it, e.g. its tenth)` });
+        else if (dns === service.first) problems.push({ path: ["dnsServiceIp"], message: `${dnsServiceIp} is the first address of ${serviceCidr}, which \`kubernetes.default\` takes (allowed: another address inside it, e.g. its tenth)` });
+    }
+    return problems;
+}
 
 export const clusterBlock = z
     .strictObject({

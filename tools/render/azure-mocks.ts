@@ -21,7 +21,21 @@ function fakeUuid(seed: string): string {
  * name inputs come first.
  */
 function azureName(inputs: Record<string, unknown>, fallback: string): string {
-    const ownNameFirst = ["databaseName", "firewallRuleName", "agentPoolName", "federatedIdentityCredentialResourceName", "roleAssignmentName", "vaultName", "serverName", "resourceName"];
+    const ownNameFirst = [
+        "databaseName",
+        "firewallRuleName",
+        "configurationName",
+        "agentPoolName",
+        "federatedIdentityCredentialResourceName",
+        "roleAssignmentName",
+        "subnetName",
+        "virtualNetworkLinkName",
+        "vaultName",
+        "virtualNetworkName",
+        "privateZoneName",
+        "serverName",
+        "resourceName",
+    ];
     for (const key of ownNameFirst) {
         if (typeof inputs[key] === "string") return inputs[key] as string;
     }
@@ -36,8 +50,42 @@ export function azureMockState(type: string, pulumiName: string, inputs: Record<
     const id = isGroup
         ? `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}`
         : `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/Microsoft.${module}/${kind}/${name}`;
-    const state: Record<string, unknown> = { ...inputs, name, id };
+    const state: Record<string, unknown> = { ...inputs, name, id, provisioningState: "Succeeded" };
+    const groupId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}`;
     switch (type) {
+        // Network resources carry ARM's real id shapes: other resources reference them by id
+        // (a pool's vnetSubnetID, a server's delegated subnet, a role assignment's scope).
+        case "azure-native:network:VirtualNetwork":
+            Object.assign(state, { id: `${groupId}/providers/Microsoft.Network/virtualNetworks/${name}`, resourceGuid: fakeUuid(`vnet:${group}/${name}`) });
+            break;
+        case "azure-native:network:Subnet": {
+            const vnet = String(inputs["virtualNetworkName"] ?? "vnet");
+            Object.assign(state, {
+                id: `${groupId}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${name}`,
+                delegations: ((inputs["delegations"] as Record<string, unknown>[] | undefined) ?? []).map((d) => ({
+                    ...d,
+                    id: `${groupId}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${name}/delegations/${String(d["name"])}`,
+                    actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"],
+                    provisioningState: "Succeeded",
+                })),
+            });
+            break;
+        }
+        case "azure-native:privatedns:PrivateZone":
+            Object.assign(state, { id: `${groupId}/providers/Microsoft.Network/privateDnsZones/${name}`, numberOfVirtualNetworkLinks: 1, maxNumberOfRecordSets: 25000 });
+            break;
+        case "azure-native:privatedns:VirtualNetworkLink":
+            Object.assign(state, {
+                id: `${groupId}/providers/Microsoft.Network/privateDnsZones/${String(inputs["privateZoneName"])}/virtualNetworkLinks/${name}`,
+                virtualNetworkLinkState: "Completed",
+            });
+            break;
+        case "azure-native:authorization:RoleAssignment":
+            Object.assign(state, { id: `${String(inputs["scope"] ?? groupId)}/providers/Microsoft.Authorization/roleAssignments/${fakeUuid(`assignment:${pulumiName}`)}` });
+            break;
+        case "azure-native:dbformysql:Configuration":
+            Object.assign(state, { id: `${groupId}/providers/Microsoft.DBforMySQL/flexibleServers/${String(inputs["serverName"])}/configurations/${name}`, isConfigPendingRestart: "False" });
+            break;
         case "azure-native:managedidentity:UserAssignedIdentity":
             Object.assign(state, { clientId: fakeUuid(`client:${id}`), principalId: fakeUuid(`principal:${id}`), tenantId: TENANT });
             break;
@@ -47,9 +95,13 @@ export function azureMockState(type: string, pulumiName: string, inputs: Record<
                 oidcIssuerProfile: { enabled: true, issuerURL: `https://oidc.rendered.invalid/${TENANT}/${fakeUuid(id)}/` },
             });
             break;
-        case "azure-native:dbformysql:Server":
+        case "azure-native:dbformysql:Server": {
             state["fullyQualifiedDomainName"] = `${name}.mysql.rendered.invalid`;
+            // Private access reports public access Disabled whatever was sent; otherwise what was sent.
+            const network = (inputs["network"] as Record<string, unknown> | undefined) ?? {};
+            state["network"] = network["delegatedSubnetResourceId"] ? { ...network, publicNetworkAccess: "Disabled" } : network;
             break;
+        }
         case "azure-native:keyvault:Vault":
             state["properties"] = { ...((inputs["properties"] as object) ?? {}), vaultUri: `https://${name}.vault.rendered.invalid/` };
             break;
