@@ -107,3 +107,13 @@ describe("connectivity on Cilium: CiliumNetworkPolicy", () => {
         expect(net.problems.map((problem) => problem.message).join()).to.contain("toEntities[0]");
     });
 });
+
+describe("connectivity on Cilium: CiliumClusterwideNetworkPolicy", () => {
+    const clusterwide = (spec: Record<string, unknown>) => ({ apiVersion: "cilium.io/v2", kind: "CiliumClusterwideNetworkPolicy", metadata: { name: "ccnp" }, spec });
+
+    it("selects endpoints in every namespace, and its empty endpoint selector is the wildcard", () => {
+        const net = buildNetwork([operator, dns, clusterwide({ endpointSelector: { matchLabels: { app: "operator" } }, egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: "53", protocol: "UDP" }] }] }] })], cilium);
+        expect(allowedConnections(net, workload(net, "operator"), workload(net, "coredns")).toString()).to.equal("UDP 53");
+        expect(allowedConnections(net, workload(net, "operator"), { ip: "8.8.8.8" }).toString()).to.equal("UDP 53");
+    });
+});

@@ -52,6 +52,9 @@ function readEndpoints(raw: unknown, namespace: string | undefined, where: strin
         return { type: "entity", entity: readEntity(keys[0]!.slice("reserved:".length), `${where}.matchLabels`) };
     }
     const selector = compileSelector(raw, where, stripSource);
+    // Unscoped, {} is Cilium's wildcard selector, the same one the entity `all` maps to
+    // (pkg/policy/api/entity.go): it selects every identity, addresses included.
+    if (namespace === undefined && selector.isEmpty) return allPeers;
     const scoped = namespace !== undefined && !selector.keys.includes(ciliumNamespaceKey);
     return { type: "ciliumEndpoints", ...(scoped ? { namespace } : {}), selector };
 }
