@@ -235,7 +235,7 @@ export const aiAgentsBlock = z
                     .url("must be an http(s) URL")
                     .meta({
                         description:
-                            "PROMETHEUS_URL for /api/stats/timeseries. An in-cluster URL (`*.svc`, `*.svc.cluster.local` or a bare name) opens API egress to `networkPolicy.monitoring` on its port.",
+                            "PROMETHEUS_URL for /api/stats/timeseries. The API's egress rule to it is derived from the URL (docs/network-policy.md); `networkPolicy.api.endpoints.prometheusUrl` adds what the URL cannot say (the pods' port).",
                     })
                     .optional(),
             })

@@ -1,7 +1,8 @@
 /** listConnections and its txt/json formats, on hand-written manifests. */
 import { expect } from "chai";
-import { buildNetwork, ConnectionSet, formatJson, formatTxt, listConnections } from "../../tools/connectivity/index";
-import { denyAll, deployment, networkPolicy } from "./fixtures";
+import { allowedConnections, buildNetwork, ConnectionSet, formatJson, formatTxt, listConnections } from "../../tools/connectivity/index";
+import { formatIpv4 } from "../../tools/connectivity/ip";
+import { denyAll, deployment, namespace, networkPolicy } from "./fixtures";
 
 describe("connectivity: connection sets print as netpol-analyzer does", () => {
     it("prints every protocol on every port as All Connections", () => {
@@ -124,5 +125,42 @@ describe("connectivity: workload names", () => {
         const net = buildNetwork(objects);
         expect(net.workloads.map((w) => w.kind)).to.deep.equal(["StatefulSet", "DaemonSet", "ReplicationController", "Job", "CronJob"]);
         expect(net.workloads.every((w) => w.podLabels["app"] === "x" && w.ports[0]?.name === "http" && w.ports[0].protocol === "TCP")).to.equal(true);
+    });
+});
+
+describe("connectivity: the listing and the pairwise evaluator", () => {
+    it("give the same connections for every pair, named ports and ipBlocks included", () => {
+        const ports = [{ name: "http", containerPort: 8080 }, { name: "dns", containerPort: 53, protocol: "UDP" }];
+        const objects = [
+            namespace("a", { team: "a" }),
+            deployment("a", "one", { app: "one", tier: "web" }, ports),
+            deployment("a", "two", { app: "two" }, [{ name: "http", containerPort: 9090 }]),
+            deployment("b", "three", { app: "three", tier: "web" }),
+            networkPolicy("a", "one", {
+                podSelector: { matchLabels: { app: "one" } },
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { tier: "web" } } }, { ipBlock: { cidr: "192.168.0.0/16", except: ["192.168.1.0/24"] } }], ports: [{ port: "http" }, { port: "dns", protocol: "UDP" }] }],
+                egress: [{ to: [{ podSelector: {} }], ports: [{ port: "http" }] }, { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }], ports: [{ port: 443 }, { port: "http" }] }],
+            }),
+            networkPolicy("b", "three", { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "a" } } }], ports: [{ port: 7000, endPort: 7002 }] }] }),
+        ];
+        const net = buildNetwork(objects);
+        const lines = listConnections(net);
+        const endpointOf = (peer: (typeof lines)[number]["from"]) => ("workload" in peer ? { workload: peer.workload } : { ip: formatIpv4(peer.ipRange.start) });
+        const listed = new Map(lines.map((line) => [`${line.src} ${line.dst}`, line.conn]));
+        // Source ranges come from ingress blocks, destination ranges from egress blocks.
+        const sources = [...new Map(lines.map((line) => [line.src, line.from] as const)).entries()];
+        const destinations = [...new Map(lines.map((line) => [line.dst, line.to] as const)).entries()];
+        let compared = 0;
+        for (const [srcName, src] of sources) {
+            for (const [dstName, dst] of destinations) {
+                if (srcName === dstName || ("ipRange" in src && "ipRange" in dst)) continue;
+                const expected = allowedConnections(net, endpointOf(src), endpointOf(dst));
+                expect(listed.get(`${srcName} ${dstName}`) ?? "No Connections", `${srcName} => ${dstName}`).to.equal(expected.toString());
+                compared++;
+            }
+        }
+        expect(compared).to.be.greaterThan(20);
+        expect(listed.get("a/one[Deployment] a/two[Deployment]")).to.equal("TCP 9090");
     });
 });

@@ -105,7 +105,7 @@ class RowBuilder {
                 const ingressPorts = direction === "ingress" ? resolvePorts(rule.ports, this.#net.targets[self]!) : undefined;
                 for (const peer of rule.peers) {
                     for (const other of this.#workloadsOf(peer)) add(row.pods, other, ingressPorts ?? this.#egressPorts(rule, other));
-                    // Named ports never resolve for an address.
+                    // Egress named ports never resolve for an address; ingress ones resolve against this workload.
                     for (const range of this.#rangesOf(peer)) add(row.external, range, ingressPorts ?? rule.ports.numeric);
                 }
             }
