@@ -4,6 +4,7 @@
  * registered.
  */
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
+import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons } from "./components/addons";
 import { AgentBackend, agentBackendKeyVaultServiceAccount } from "./components/agent-backend";
@@ -12,6 +13,7 @@ import { aiAgentsExternalSecretsServiceAccount, AiAgentsPlatform } from "./compo
 import { AzureKeyVault, KeyVaultReader } from "./components/azure-keyvault";
 import { AzureMysql } from "./components/azure-mysql";
 import type { AzurePlacement } from "./components/azure-placement";
+import { azureProviderArgs } from "./components/azure-provider";
 import { azureProviderArgs } from "./components/azure-provider";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
@@ -91,6 +93,8 @@ const outputs: Record<string, unknown> = {
     namespace: platformNamespace.name,
     clusterName: aks?.clusterName,
     resourceGroupName: aks?.resourceGroupName,
+    // For peering (docs/azure-network.md).
+    virtualNetworkId: aks?.network.vnetId,
     // `pulumi stack output --show-secrets kubeconfig > kubeconfig` (AKS; needs kubelogin).
     kubeconfig: aks?.kubeconfig,
     addonCharts: addons?.crdsReady.length,

@@ -6,6 +6,9 @@
  * rendered NetworkPolicies, at exactly the subnet the server was created in.
  */
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { buildNetwork, egressAllowed, type Endpoint } from "../tools/connectivity/index";
 import type { RecordedResource } from "../tools/render/recorder";
@@ -106,3 +109,41 @@ for (const stack of ["staging", "prod"]) {
         });
     });
 }
+
+describe("an AKS stack file with a bad address plan", () => {
+    it("fails the render naming every bad key, before any resource is registered or file written", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "azure-plan-"));
+        try {
+            const stackFile = path.join(tmp, "Pulumi.badplan.yaml");
+            fs.writeFileSync(
+                stackFile,
+                [
+                    "config:",
+                    "  agent-platform:cluster:",
+                    "    target: aks",
+                    "    aks: { location: westeurope, network: { podCidr: 10.224.0.0/16 } }",
+                    "  agent-platform:networkPolicy:",
+                    "    clusterCidrs: { pods: [10.224.0.0/16] }",
+                    "  agent-platform:azure:",
+                    "    network: { subnets: { nodes: 10.224.0.0/20, mysql: 10.225.0.0/24 } }",
+                    "    mysql: { enabled: true }",
+                    "  agent-platform:agentRuntime:",
+                    "    secrets: { mode: existing, existingSecret: { name: runtime-secrets } }",
+                    "",
+                ].join("\n"),
+            );
+            const out = path.join(tmp, "out");
+            const run = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), "badplan", "--config-file", stackFile, "--out", out], {
+                cwd: ROOT,
+                encoding: "utf8",
+            });
+            expect(run.status, run.stdout).to.equal(1);
+            expect(run.stderr).to.contain("agent-platform:azure.network.subnets.mysql: 10.225.0.0/24 is outside azure.network.addressSpace 10.224.0.0/16");
+            expect(run.stderr).to.contain("agent-platform:azure.network.addressSpace: 10.224.0.0/16 overlaps cluster.aks.network.podCidr 10.224.0.0/16");
+            expect(run.stderr).not.to.match(/^\s+at /m);
+            expect(fs.existsSync(out)).to.equal(false);
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+});

@@ -6,12 +6,14 @@
  */
 import { expect } from "chai";
 import { ClusterAddons, enabledAddonCharts } from "../components/addons";
+import { AgentBackend } from "../components/agent-backend";
 import { AzureKeyVault, KEY_VAULT_SECRETS_USER_ROLE } from "../components/azure-keyvault";
 import { AzureMysql, MysqlConnection, mysqlPrivateDnsZoneName } from "../components/azure-mysql";
 import { AzureNetwork, MYSQL_DELEGATION_SERVICE } from "../components/azure-network";
 import { addressInCidr, cidrContains, cidrsOverlap, cidrSize } from "../components/azure-network/cidr";
 import { azureProviderArgs } from "../components/azure-provider";
 import { REDACTED } from "../tools/render/wire";
+import { ANTHROPIC_KEY, BASE_BLOCK, backendArgs, LANGCHAIN_KEY } from "./agent-backend/fixtures";
 import { azureResources, byType, one, recordWithAzure, withoutAzureProvider } from "./azure-fixtures";
 import { recordComponents } from "./helpers/record";
 import { configProblems, testConfig } from "./helpers/stack-config";
@@ -251,6 +253,29 @@ describe("AzureMysql", () => {
         expect(await (connection.password as any).isSecret).to.equal(true);
         const subnet = one(recorded.recording, "azure-native:network:Subnet", "network-mysql");
         expect(connection.egress).to.deep.equal({ cidr: subnet.inputs["addressPrefix"], ports: [{ port: 3306, protocol: "TCP" }] });
+    });
+});
+
+describe("the agent backend on the stack's MySQL", () => {
+    const config = stackConfig({ cluster: AKS, azure: { mysql: { enabled: true } } });
+    const fromStack = { ...BASE_BLOCK, database: {}, secrets: { anthropicApiKey: { value: ANTHROPIC_KEY }, langchainApiKey: { value: LANGCHAIN_KEY } } };
+    let recorded: Awaited<ReturnType<typeof recordWithAzure>>;
+    before(async () => {
+        recorded = await recordWithAzure((azure, k8sProvider) => {
+            const net = new AzureNetwork("network", { config: config.azure.network, cluster: config.cluster.aks!, ...placement }, azure);
+            const mysql = new AzureMysql("mysql", { config: config.azure.mysql, ...placement, network: { vnetId: net.vnetId, mysqlSubnet: net.mysqlSubnet } }, azure);
+            new AgentBackend("agent-backend", backendArgs({ migrations: { mode: "job" } }, { database: mysql.connection }, fromStack), { providers: [k8sProvider] });
+        });
+    });
+
+    it("lets the backend and its migration Job out to the server's subnet on 3306, and only there", () => {
+        const subnet = String(one(recorded.recording, "azure-native:network:Subnet", "network-mysql").inputs["addressPrefix"]);
+        const policies = recorded.objects.filter((o) => o.kind === "NetworkPolicy") as any[];
+        expect(policies.map((p) => p.metadata.name).sort()).to.deep.equal(["agent-backend", "agent-backend-migration"]);
+        for (const policy of policies) {
+            const mysqlRules = policy.spec.egress.filter((rule: any) => (rule.ports ?? []).some((port: any) => port.port === 3306));
+            expect(mysqlRules, policy.metadata.name).to.deep.equal([{ ports: [{ port: 3306, protocol: "TCP" }], to: [{ ipBlock: { cidr: subnet } }] }]);
+        }
     });
 });
 
