@@ -4,7 +4,6 @@
  * registered.
  */
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
-import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons } from "./components/addons";
 import { AgentBackend, agentBackendKeyVaultServiceAccount } from "./components/agent-backend";
@@ -13,7 +12,6 @@ import { aiAgentsExternalSecretsServiceAccount, AiAgentsPlatform } from "./compo
 import { AzureKeyVault, KeyVaultReader } from "./components/azure-keyvault";
 import { AzureMysql } from "./components/azure-mysql";
 import type { AzurePlacement } from "./components/azure-placement";
-import { azureProviderArgs } from "./components/azure-provider";
 import { azureProviderArgs } from "./components/azure-provider";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
