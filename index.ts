@@ -15,12 +15,15 @@ import type { AzurePlacement } from "./components/azure-placement";
 import { azureProviderArgs } from "./components/azure-provider";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
+import { resolveStackGateway, StackGateway, wireStackIngress } from "./components/gateway";
 import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-worker";
 import { PlatformNamespace } from "./components/namespace";
 import { RegistryCredentials, sharedPullSecrets } from "./components/registry-credentials";
 import { withClusterCni } from "./components/service-endpoints";
 
-const config = loadStackConfig();
+// What the stack installs (the Gateway, its controller) is filled into the services' config.
+const config = wireStackIngress(loadStackConfig());
+const gatewayPlan = resolveStackGateway(config);
 const stack = pulumi.getStack();
 
 // The default azure-native provider is disabled: an AKS stack's Azure resources and invokes all use this one.
@@ -30,7 +33,9 @@ const cluster = new ClusterTarget("cluster", { config: config.cluster, stack, ne
 const providers = { providers: [cluster.provider] };
 
 const addonsEnabled = Object.values(config.addons).some((addon) => addon.enabled);
-const addons = addonsEnabled ? new ClusterAddons("addons", { config: config.addons }, providers) : undefined;
+const addons = addonsEnabled ? new ClusterAddons("addons", { config: config.addons, gateway: gatewayPlan }, providers) : undefined;
+// The shared Gateway, its redirect route and ACME issuer: custom resources of the add-ons' CRDs.
+const gateway = gatewayPlan && addons ? new StackGateway("gateway", { plan: gatewayPlan }, { ...providers, dependsOn: addons.crdsReady }) : undefined;
 
 const platformNamespace = new PlatformNamespace("platform", config.namespace, providers);
 
@@ -95,7 +100,10 @@ const outputs: Record<string, unknown> = {
     virtualNetworkId: aks?.network.vnetId,
     // `pulumi stack output --show-secrets kubeconfig > kubeconfig` (AKS; needs kubelogin).
     kubeconfig: aks?.kubeconfig,
-    addonCharts: addons?.crdsReady.length,
+    addonCharts: addons?.charts.length,
+    // Point every host's DNS record (CNAME) at this name; see docs/ingress.md.
+    gatewayAddress: gateway?.address,
+    gatewayHosts: gateway?.hosts,
     mysqlHost: mysql?.connection.host,
     mysqlDatabase: mysql?.connection.database,
     keyVaultUrl: keyVault?.vaultUrl,

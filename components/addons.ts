@@ -1,13 +1,22 @@
 /**
  * ClusterAddons: what a bare cluster lacks for the services' optional features, installed as
  * Helm charts by Pulumi (`k8s.helm.v4.Chart`), each in its own namespace and off by default:
- * cert-manager (ingress TLS), the External Secrets Operator (secrets `external` mode) and the
- * Prometheus Operator CRDs (ServiceMonitor, PrometheusRule). Objects that need a chart's CRDs
- * take `crdsReady` in their `dependsOn`.
+ * cert-manager (ingress TLS), the External Secrets Operator (secrets `external` mode), the
+ * Prometheus Operator CRDs (ServiceMonitor, PrometheusRule) and Traefik, the stack's Gateway
+ * API controller. Objects that need a chart's CRDs take `crdsReady` in their `dependsOn`.
+ *
+ * Gateway API CRDs: the Traefik chart stopped shipping them in 40.2.0 (its Changelog: "first
+ * release without Gateway API v1.5.1 CRDs"; README "Gateway API CRDs": install them yourself
+ * before Traefik v3.7). So with Traefik on, the stack applies the pinned standard-channel
+ * release of kubernetes-sigs/gateway-api first, and both Traefik and cert-manager (whose
+ * Gateway API support will not start without those CRDs: cert-manager/cert-manager#6882)
+ * depend on it.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonsConfig } from "./config";
+import { buildTraefikValues } from "./gateway/build";
+import { CONTROLLER_NAMESPACE, StackGatewayPlan, TRAEFIK_RELEASE } from "./gateway/resolve";
 import { podSecurityLabels } from "./namespace";
 
 export interface AddonChart {
@@ -19,12 +28,42 @@ export interface AddonChart {
     values: Record<string, unknown>;
     /** Pod Security level of the add-on's namespace: some controllers need more than restricted. */
     podSecurity: "restricted" | "baseline" | "privileged";
+    /** Helm release name; default the Pulumi resource name. */
+    release?: string;
+    /** Needs the Gateway API CRDs installed first. */
+    needsGatewayApi?: boolean;
+}
+
+/** What the add-ons take from the rest of the stack. */
+export interface AddonContext {
+    /** The stack's Gateway (when `addons.traefik` is on): its route timeouts shape Traefik's entrypoints. */
+    gateway?: StackGatewayPlan;
+}
+
+/** The standard-channel install manifest of a Gateway API release. */
+export function gatewayApiCrdsUrl(version: string): string {
+    return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
 }
 
 /** The charts of the enabled add-ons (pure, for tests). */
-export function enabledAddonCharts(config: AddonsConfig): AddonChart[] {
+export function enabledAddonCharts(config: AddonsConfig, context: AddonContext = {}): AddonChart[] {
+    const gatewayApi = config.traefik.enabled;
     const all: AddonChart[] = [
-        { addon: "certManager", namespace: "cert-manager", chart: "cert-manager", repo: "https://charts.jetstack.io", values: { crds: { enabled: true } }, podSecurity: "restricted" },
+        {
+            addon: "certManager",
+            namespace: "cert-manager",
+            chart: "cert-manager",
+            repo: "https://charts.jetstack.io",
+            // `config.enableGatewayAPI` turns on the gateway-shim and the gatewayHTTPRoute solver
+            // (cert-manager 1.15+; the chart's `config` is a ControllerConfiguration:
+            // cert-manager.io/docs/usage/gateway).
+            values: {
+                crds: { enabled: true },
+                ...(gatewayApi ? { config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", enableGatewayAPI: true } } : {}),
+            },
+            podSecurity: "restricted",
+            needsGatewayApi: gatewayApi,
+        },
         {
             addon: "externalSecrets",
             namespace: "external-secrets",
@@ -41,17 +80,40 @@ export function enabledAddonCharts(config: AddonsConfig): AddonChart[] {
             values: {},
             podSecurity: "restricted",
         },
+        {
+            addon: "traefik",
+            namespace: CONTROLLER_NAMESPACE,
+            chart: "traefik",
+            repo: "https://traefik.github.io/charts",
+            values: context.gateway ? buildTraefikValues(context.gateway, config.traefik) : {},
+            // Traefik runs as UID 65532 with every capability dropped on ports 8000/8443; cert-manager's
+            // HTTP-01 solver pods, made in this namespace for the Gateway's certificates, meet
+            // `restricted` since cert-manager 1.10 (cert-manager/cert-manager#5338).
+            podSecurity: "restricted",
+            release: TRAEFIK_RELEASE,
+            needsGatewayApi: true,
+        },
     ];
     return all.filter((chart) => config[chart.addon].enabled);
 }
 
-export class ClusterAddons extends pulumi.ComponentResource {
-    /** The installed charts; depend on these before creating their custom resources. */
-    readonly crdsReady: pulumi.Resource[];
+export interface ClusterAddonsArgs extends AddonContext {
+    config: AddonsConfig;
+}
 
-    constructor(name: string, args: { config: AddonsConfig }, opts?: pulumi.ComponentResourceOptions) {
+export class ClusterAddons extends pulumi.ComponentResource {
+    /** The installed charts (and CRD manifests); depend on these before creating their custom resources. */
+    readonly crdsReady: pulumi.Resource[];
+    /** The installed Helm charts. */
+    readonly charts: k8s.helm.v4.Chart[];
+
+    constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:addons:ClusterAddons", name, {}, opts);
-        this.crdsReady = enabledAddonCharts(args.config).map((addon) => {
+        if (args.config.traefik.enabled && !args.gateway) throw new Error("ClusterAddons: `addons.traefik` needs the stack's Gateway plan (resolveStackGateway)");
+        const gatewayApiCrds = args.config.traefik.enabled
+            ? new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: gatewayApiCrdsUrl(args.config.traefik.gatewayApiVersion) }, { parent: this })
+            : undefined;
+        const charts = enabledAddonCharts(args.config, args).map((addon) => {
             const namespace = new k8s.core.v1.Namespace(
                 `${name}-${addon.namespace}`,
                 { metadata: { name: addon.namespace, labels: { "app.kubernetes.io/managed-by": "pulumi", ...podSecurityLabels(addon.podSecurity) } } },
@@ -61,14 +123,17 @@ export class ClusterAddons extends pulumi.ComponentResource {
                 `${name}-${addon.chart}`,
                 {
                     chart: addon.chart,
+                    ...(addon.release ? { name: addon.release } : {}),
                     version: args.config[addon.addon].version,
                     repositoryOpts: { repo: addon.repo },
                     namespace: namespace.metadata.name,
                     values: addon.values,
                 },
-                { parent: this },
+                { parent: this, ...(addon.needsGatewayApi && gatewayApiCrds ? { dependsOn: [gatewayApiCrds] } : {}) },
             );
         });
+        this.charts = charts;
+        this.crdsReady = [...(gatewayApiCrds ? [gatewayApiCrds] : []), ...charts];
         this.registerOutputs({});
     }
 }

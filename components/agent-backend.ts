@@ -274,6 +274,7 @@ export class AgentBackend extends pulumi.ComponentResource {
                     backend: { serviceName: config.name, port: config.service.port },
                     platformDomain: args.platformDomain,
                     configPath: "agentBackend.ingress",
+                    crdsReady: args.crdsReady,
                 },
                 child,
             );

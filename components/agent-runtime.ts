@@ -335,6 +335,7 @@ export class AgentRuntime extends pulumi.ComponentResource {
                     backend: { serviceName: resolved.objectName, port: 80 },
                     platformDomain: args.platformDomain,
                     configPath: "agentRuntime.ingress",
+                    crdsReady: args.crdsReady,
                 },
                 child,
             );

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { agentBackendStackProblems } from "./agent-backend/stack-problems";
 import { azureNetworkStackProblems } from "./azure-network/schema";
+import { stackGatewayProblems } from "./gateway/resolve";
 import { addonsBlock } from "./schema/addons";
 import { agentBackendBlock } from "./schema/agent-backend";
 import { aiAgentsBlock } from "./schema/ai-agents";
@@ -95,6 +96,8 @@ export const stackConfigSchema = z
             });
             for (const problem of problems) issue(problem.path, problem.message);
         }
+        // The ingress path: the stack's Gateway, its issuer and controller, and every route's parent.
+        for (const problem of stackGatewayProblems(config)) issue(problem.path, problem.message);
         for (const service of ["mysql", "keyVault"] as const) {
             if (config.azure?.[service]?.enabled && config.cluster?.target !== "aks") {
                 issue(["azure", service, "enabled"], "needs `cluster.target: aks` (its resource group, region and OIDC issuer) (allowed: false with a kubeconfig target)");

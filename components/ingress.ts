@@ -5,8 +5,9 @@
  * `mode: ingress` creates a networking.k8s.io/v1 Ingress for nginx, Traefik or AKS
  * application routing, with the annotations each needs for streamed (SSE) responses and a
  * cert-manager issuer for TLS. `mode: gatewayApi` creates Gateway API HTTPRoutes attached to
- * an existing Gateway (ingress-nginx is retired and AKS recommends Gateway API), with the same
- * hosts, paths and stream timeouts. Hostnames may contain `{domain}`, the platform domain.
+ * a Gateway — the stack's own (components/gateway) or one on the cluster — with the same
+ * hosts, paths and stream timeouts (ingress-nginx is retired). Hostnames may contain
+ * `{domain}`, the platform domain.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -41,6 +42,19 @@ export interface IngressArgs {
      * @default "ingress"
      */
     configPath?: string;
+    /**
+     * Filters on every rule of the HTTPRoutes (mode gatewayApi only), e.g. a Traefik forward-auth
+     * Middleware as an `ExtensionRef` filter. @default []
+     */
+    routeFilters?: RouteFilter[];
+    /** What installs the Gateway API CRDs (the add-ons); HTTPRoutes wait for it. @default [] */
+    crdsReady?: pulumi.Resource[];
+}
+
+/** An HTTPRoute filter that refers to an implementation's own object in the route's namespace. */
+export interface RouteFilter {
+    type: "ExtensionRef";
+    extensionRef: { group: string; kind: string; name: string };
 }
 
 export type Controller = "nginx" | "traefik" | "azureAppRouting" | "other";
@@ -223,7 +237,7 @@ export function groupRoutes(resolved: ResolvedIngress, at = "ingress"): RouteGro
 
 const MATCH_TYPE = { Prefix: "PathPrefix", Exact: "Exact" } as const;
 
-export function buildHTTPRouteSpec(config: IngressConfig, group: RouteGroup, at = "ingress"): Record<string, unknown> {
+export function buildHTTPRouteSpec(config: IngressConfig, group: RouteGroup, at = "ingress", filters: RouteFilter[] = []): Record<string, unknown> {
     const gateway = config.gateway;
     if (!gateway) throw new Error(`\`${at}.gateway.name\` is required when \`${at}.mode\` is gatewayApi`);
     const s = config.streaming;
@@ -240,8 +254,12 @@ export function buildHTTPRouteSpec(config: IngressConfig, group: RouteGroup, at 
             if (p.pathType === "ImplementationSpecific") throw new Error(`\`${at}\`: path '${p.path}' is ImplementationSpecific, which Gateway API cannot match`);
             return { path: { type: MATCH_TYPE[p.pathType], value: p.path } };
         }),
+        ...(filters.length ? { filters } : {}),
         backendRefs: [{ group: "", kind: "Service", name: list[0]!.backend.serviceName, port: list[0]!.backend.port }],
-        // Request covers the whole exchange, so it bounds a stream's total length on Gateway API.
+        // Request covers the whole exchange, so it bounds a stream's total length on Gateway API
+        // (GEP-1742). Envoy Gateway applies it; Traefik accepts it but does not yet
+        // (traefik/traefik#11902), so the stack's Traefik bounds responses at its entrypoint
+        // (components/gateway/build.ts).
         ...(s.enabled ? { timeouts: { request: timeout, backendRequest: timeout } } : {}),
     }));
     return {
@@ -269,6 +287,7 @@ export class ServiceIngress extends pulumi.ComponentResource {
         super("agent-platform:ingress:ServiceIngress", name, {}, opts);
         const at = args.configPath ?? "ingress";
         const resolved = resolveIngressArgs(args);
+        if (args.routeFilters?.length && resolved.mode !== "gatewayApi") throw new Error(`\`${at}\`: route filters exist only for \`mode: gatewayApi\``);
         this.hosts = resolved.hosts.map((h) => h.host);
         this.urls = this.hosts.map((host) => `${args.config.tls.enabled ? "https" : "http"}://${host}`);
 
@@ -294,9 +313,9 @@ export class ServiceIngress extends pulumi.ComponentResource {
                         apiVersion: GATEWAY_API_VERSION,
                         kind: "HTTPRoute",
                         metadata: { name: group.name, namespace: args.namespace, labels: resolved.labels, annotations },
-                        spec: buildHTTPRouteSpec(args.config, group, at),
+                        spec: buildHTTPRouteSpec(args.config, group, at, args.routeFilters),
                     },
-                    { parent: this },
+                    { parent: this, dependsOn: args.crdsReady ?? [] },
                 );
             }
         }

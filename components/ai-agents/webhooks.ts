@@ -66,6 +66,8 @@ export interface AiAgentsWebhookArgs {
     rbac?: pulumi.Resource[];
     /** The labrats.work CRDs (it reads its WebhookSource). @default [] */
     crds?: pulumi.Resource[];
+    /** What installs the add-ons' CRDs (Gateway API, for its HTTPRoute). @default [] */
+    crdsReady?: pulumi.Resource[];
 }
 
 export class AiAgentsWebhook extends pulumi.ComponentResource {
@@ -94,6 +96,7 @@ export class AiAgentsWebhook extends pulumi.ComponentResource {
                     backend: { serviceName, port: resolved.config.settings.port },
                     platformDomain: args.platformDomain,
                     configPath: "aiAgents.ingress",
+                    crdsReady: args.crdsReady,
                 },
                 { parent: this },
             );

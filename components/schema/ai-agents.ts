@@ -135,7 +135,36 @@ const tlsBlock = z
 
 const ingressBlock = z
     .strictObject({
-        enabled: z.boolean().default(false).meta({ description: "Create the public and protected Ingresses (and one per static webhook source)." }),
+        enabled: z.boolean().default(false).meta({ description: "Create the public and protected Ingresses or HTTPRoutes (and one per static webhook source)." }),
+        mode: z
+            .enum(["ingress", "gatewayApi"])
+            .default("ingress")
+            .meta({
+                description:
+                    "`ingress`: networking.k8s.io/v1 Ingresses for `className`; `gatewayApi`: HTTPRoutes on a Traefik Gateway (the stack's own with `addons.traefik`, or `gateway`), the protected one behind a forward-auth Middleware (`forwardAuth`).",
+            }),
+        gateway: z
+            .strictObject({
+                name: dnsLabel("Name of the Gateway."),
+                namespace: dnsLabel("Namespace of the Gateway; default the platform's.").optional(),
+            })
+            .optional()
+            .meta({ description: "The Traefik Gateway the HTTPRoutes attach to (mode gatewayApi); default the stack's own Gateway when `addons.traefik` installs one." }),
+        forwardAuth: z
+            .strictObject({
+                url: z
+                    .url("must be an http(s) URL")
+                    .meta({ description: "Forward-auth endpoint every protected request is checked against, e.g. Authelia's `http://authelia.authelia.svc.cluster.local/api/authz/forward-auth`." }),
+                responseHeaders: z
+                    .array(z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name").meta({ description: "Header name." }))
+                    .default(["Remote-User", "Remote-Name", "Remote-Groups", "Remote-Email"])
+                    .meta({ description: "Headers of the auth response passed on to the backend." }),
+            })
+            .meta({
+                description:
+                    "Forward auth of the protected HTTPRoute (mode gatewayApi): the stack renders a Traefik Middleware in the platform namespace and references it from the route's ExtensionRef filter.",
+            })
+            .optional(),
         host: z
             .string()
             .refine(isHostTemplate, "must be a DNS name, optionally with `{domain}` for the platform domain, e.g. `agents.{domain}`")
@@ -437,7 +466,13 @@ export const aiAgentsBlock = z
         if (labels && Object.keys(labels).length === 0) issue(["executor", "podLabels"], "must name at least one label; an empty selector matches every pod (allowed: unset, or the labels of executor pods)");
         const ingress = block.ingress;
         if (ingress?.enabled && ingress.host === undefined) issue(["ingress", "host"], "is required when `ingress.enabled` is true (e.g. `agents.{domain}`)");
-        if (ingress?.enabled) {
+        if (ingress?.enabled && ingress.mode === "gatewayApi") {
+            if (!ingress.forwardAuth) issue(["ingress", "forwardAuth"], "is required with `mode: gatewayApi`: the protected HTTPRoute needs a forward-auth endpoint (allowed: `forwardAuth.url`, e.g. Authelia's forward-auth URL)");
+            if (ingress.nginxAuth) issue(["ingress", "nginxAuth"], "is for `mode: ingress` on nginx (allowed: remove it; `forwardAuth` protects the HTTPRoute)");
+            if (ingress.tls.secretName) issue(["ingress", "tls", "secretName"], "is for `mode: ingress`: the Gateway's listener holds the certificate (allowed: remove it)");
+            if (ingress.tls.issuer) issue(["ingress", "tls", "issuer"], "is for `mode: ingress`: the Gateway's certificates come from its own issuer (allowed: remove it)");
+        } else if (ingress?.enabled) {
+            if (ingress.forwardAuth) issue(["ingress", "forwardAuth"], "is for `mode: gatewayApi` (allowed: remove it; with an Ingress use `authMiddleware` or `nginxAuth`)");
             const controller = ingress.controller ?? (Object.hasOwn(KNOWN_CLASSES, ingress.className) ? KNOWN_CLASSES[ingress.className] : undefined);
             if (controller === "traefik" && ingress.nginxAuth) {
                 issue(["ingress", "nginxAuth"], "is for nginx controllers: with Traefik the protected Ingress authenticates through `authMiddleware` (allowed: remove it)");

@@ -115,18 +115,24 @@ export const ingressConfigSchema = z
         defaultBackend: backendSchema.optional().meta({ description: "Backend for requests matching no rule (Ingress only; keep one per cluster)." }),
         tls: z
             .strictObject({
-                enabled: z.boolean().default(false).meta({ description: "Terminate TLS at the ingress controller for every host (Ingress only: a Gateway terminates TLS on its listener)." }),
-                secretName: dnsSubdomain("Secret holding the certificate; default `<name>-tls`.").optional(),
+                enabled: z
+                    .boolean()
+                    .default(false)
+                    .meta({
+                        description:
+                            "Serve every host over HTTPS. Ingress: the controller terminates TLS with `secretName`. Gateway API: the Gateway's listeners terminate it (on the stack's Gateway always, with certificates from `addons.certManager.acme`).",
+                    }),
+                secretName: dnsSubdomain("Secret holding the certificate; default `<name>-tls` (Ingress only).").optional(),
                 issuer: z
                     .strictObject({
                         kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer").meta({ description: "cert-manager issuer kind." }),
                         name: dnsSubdomain("cert-manager issuer name, e.g. letsencrypt-prod."),
                     })
                     .optional()
-                    .meta({ description: "cert-manager issuer that creates the certificate in `secretName`; unset when the Secret is provided otherwise." }),
+                    .meta({ description: "cert-manager issuer that creates the certificate in `secretName`; unset when the Secret is provided otherwise (Ingress only)." }),
             })
             .prefault({})
-            .meta({ description: "TLS for the Ingress." }),
+            .meta({ description: "TLS for the service's hosts." }),
         streaming: z
             .strictObject({
                 enabled: z
@@ -169,7 +175,7 @@ export const ingressConfigSchema = z
                 sectionName: dnsSubdomain("Listener of the Gateway to attach to; default all listeners that accept the route.").optional(),
             })
             .optional()
-            .meta({ description: "The Gateway an HTTPRoute attaches to (mode gatewayApi)." }),
+            .meta({ description: "The Gateway an HTTPRoute attaches to (mode gatewayApi); default the stack's own Gateway when `addons.traefik` installs one." }),
     })
     .superRefine((ingress, ctx) => {
         const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -193,8 +199,10 @@ export const ingressConfigSchema = z
             issue(["controller"], `\`className\` '${ingress.className}' is not one of ${Object.keys(KNOWN_CLASSES).join(", ")}: set \`controller\` to nginx, traefik, azureAppRouting or other`);
         }
         if (ingress.mode === "gatewayApi") {
-            if (ingress.enabled && ingress.gateway === undefined) issue(["gateway"], "`gateway.name` is required when `mode` is gatewayApi");
-            if (ingress.tls.enabled) issue(["tls", "enabled"], "with `mode: gatewayApi` TLS is terminated by the Gateway's listener (annotate the Gateway for cert-manager); set `tls.enabled: false`");
+            // Whether a Gateway is named is a stack-level rule (components/gateway/resolve.ts):
+            // without one, routes attach to the Gateway the stack installs.
+            if (ingress.tls.secretName) issue(["tls", "secretName"], "is for `mode: ingress`: with `mode: gatewayApi` the Gateway's listener holds the certificate (allowed: remove it)");
+            if (ingress.tls.issuer) issue(["tls", "issuer"], "is for `mode: ingress`: with `mode: gatewayApi` the Gateway's certificates come from its own issuer (the stack's: `addons.certManager.acme`) (allowed: remove it)");
             if (ingress.defaultBackend) issue(["defaultBackend"], "`defaultBackend` exists only for `mode: ingress`; an HTTPRoute routes only its own hostnames");
             const allPaths = pathLists.flatMap(([at, list]) => list.map((p, j): [(string | number)[], z.output<typeof pathSchema>] => [[...at, j], p]));
             if (ingress.pathType === "ImplementationSpecific") issue(["pathType"], "Gateway API has no `ImplementationSpecific` match: use Prefix or Exact");

@@ -99,11 +99,16 @@ describe("ingress config fragment", () => {
         expect(problems(ingressConfigSchema, { className: "constructor" })[0]).to.match(/^controller: /);
     });
 
-    it("gatewayApi: needs a gateway, and refuses what an HTTPRoute cannot express", () => {
+    it("gatewayApi: leaves the Gateway to the stack, keeps certificates on the Gateway, and refuses what an HTTPRoute cannot express", () => {
         const gw = { mode: "gatewayApi", enabled: true, host: "ai.example.com" } as const;
-        expect(problems(ingressConfigSchema, gw)).to.deep.equal(["gateway: `gateway.name` is required when `mode` is gatewayApi"]);
+        // Without `gateway` the route attaches to the stack's Gateway; the stack-level rule asks for one when there is none.
+        expect(ingressConfigSchema.safeParse(gw).success).to.equal(true);
         const withGateway = { ...gw, gateway: { name: "public" } };
-        expect(problems(ingressConfigSchema, { ...withGateway, tls: { enabled: true } })[0]).to.match(/^tls\.enabled: with `mode: gatewayApi` TLS is terminated by the Gateway's listener/);
+        expect(ingressConfigSchema.safeParse({ ...withGateway, tls: { enabled: true } }).success).to.equal(true);
+        expect(problems(ingressConfigSchema, { ...withGateway, tls: { enabled: true, secretName: "x-tls" } })).to.deep.equal([
+            "tls.secretName: is for `mode: ingress`: with `mode: gatewayApi` the Gateway's listener holds the certificate (allowed: remove it)",
+        ]);
+        expect(problems(ingressConfigSchema, { ...withGateway, tls: { enabled: true, issuer: { name: "letsencrypt" } } })[0]).to.match(/^tls\.issuer: is for `mode: ingress`/);
         expect(problems(ingressConfigSchema, { ...withGateway, defaultBackend: { serviceName: "x", port: 80 } })[0]).to.match(/^defaultBackend: /);
         expect(problems(ingressConfigSchema, { ...withGateway, pathType: "ImplementationSpecific" })[0]).to.match(/^pathType: Gateway API has no `ImplementationSpecific`/);
         expect(problems(ingressConfigSchema, { ...withGateway, extraHosts: [{ host: "b.example.com", paths: [{ path: "/a//b" }] }] })[0]).to.match(/^extraHosts\.0\.paths\.0\.path: Gateway API paths must not contain/);
