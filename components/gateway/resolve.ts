@@ -112,13 +112,11 @@ export function stackGatewayProblems(config: Partial<StackConfig>): StackProblem
     const certManager = config.addons?.certManager;
     const aks = config.cluster?.target === "aks";
     if (traefik?.enabled) {
-        if (certManager && !certManager.enabled) {
-            add(["addons", "certManager", "enabled"], "must be true: the stack's Gateway (`addons.traefik.enabled`) gets the certificates of its HTTPS listeners from cert-manager");
-        }
-        if (certManager && !certManager.acme) {
+        // Reported at the Traefik key: a rule under a block that is off (cert-manager) is not demanded.
+        if (certManager && (!certManager.enabled || !certManager.acme)) {
             add(
-                ["addons", "certManager", "acme"],
-                "is required with `addons.traefik.enabled`: the Gateway's HTTPS listeners get their certificates from this ACME ClusterIssuer (allowed: `acme.email`, optionally `acme.server` and `acme.issuerName`)",
+                ["addons", "traefik", "enabled"],
+                "needs `addons.certManager.enabled: true` and `addons.certManager.acme`: the Gateway's HTTPS listeners get their certificates from that ACME ClusterIssuer (allowed: `acme.email`, optionally `acme.server` and `acme.issuerName`)",
             );
         }
         const typed = config.networkPolicy?.ingressController;

@@ -7,7 +7,8 @@ import { expect } from "chai";
 import { AiAgentsIngress, platformIngressConfig, protectedRoutes, publicRoutes } from "../../components/ai-agents/ingress";
 import { recordComponents } from "../helpers/record";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
-import { resolvedPlatform } from "./fixtures";
+import { aiAgentsBlock } from "../../components/schema/ai-agents";
+import { ENABLED_BLOCK, merge, resolvedPlatform } from "./fixtures";
 
 const INGRESS = { ingress: { enabled: true, host: "agents.{domain}", entrypoints: ["websecure"], tls: { enabled: true, issuer: { name: "letsencrypt-prod" } } } };
 const MIDDLEWARE = "traefik.ingress.kubernetes.io/router.middlewares";
@@ -101,3 +102,67 @@ describe("AiAgentsIngress component", () => {
         expect(pub.metadata.annotations).not.to.have.property("cert-manager.io/cluster-issuer");
     });
 });
+
+describe("AiAgentsIngress on Gateway API (the stack's Traefik Gateway)", () => {
+    const GATEWAY = {
+        ingress: {
+            enabled: true,
+            mode: "gatewayApi",
+            host: "agents.{domain}",
+            gateway: { name: "public", namespace: "traefik" },
+            tls: { enabled: true },
+            forwardAuth: { url: "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth" },
+        },
+    };
+
+    async function routes() {
+        const resolved = resolvedPlatform(GATEWAY);
+        const r = await recordComponents((provider) => {
+            new AiAgentsIngress("ingress", { resolved, platformDomain: "example.com" }, { providers: [provider] });
+        });
+        for (const object of r.objects) await validateAgainstSchema(object);
+        return r;
+    }
+
+    it("routes the public paths without auth and the protected ones through a forward-auth Middleware in the route's namespace", async () => {
+        const r = await routes();
+        expect(r.objects.filter((o) => o.kind === "Ingress")).to.deep.equal([]);
+        const pub = r.object("HTTPRoute", "ai-agents-public") as any;
+        const prot = r.object("HTTPRoute", "ai-agents-protected") as any;
+        const middleware = r.object("Middleware", "ai-agents-forward-auth") as any;
+        expect(middleware.metadata.namespace).to.equal(prot.metadata.namespace);
+        expect(middleware.spec.forwardAuth).to.deep.include({ address: "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth", trustForwardHeader: true });
+        for (const rule of prot.spec.rules) {
+            expect(rule.filters).to.deep.equal([{ type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name: "ai-agents-forward-auth" } }]);
+        }
+        expect(pub.spec.rules.every((rule: any) => rule.filters === undefined)).to.equal(true);
+        for (const route of [pub, prot]) {
+            expect(route.spec.hostnames).to.deep.equal(["agents.example.com"]);
+            expect(route.spec.parentRefs).to.deep.equal([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "traefik" }]);
+        }
+        // Gateway API picks the longest matching prefix across routes: the public paths are longer than /api.
+        const publicPaths = pub.spec.rules.flatMap((rule: any) => rule.matches.map((m: any) => m.path.value));
+        expect(publicPaths).to.include.members(["/api/jobs/submit", "/api/webhooks", "/health"]);
+    });
+
+    it("creates the protected route only after its Middleware, so it is never served unprotected", async () => {
+        const r = await routes();
+        const middleware = r.recording.resources.find((x) => x.type === "kubernetes:traefik.io/v1alpha1:Middleware")!;
+        const prot = r.recording.resources.find((x) => x.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute" && (x.inputs as any).metadata.name === "ai-agents-protected")!;
+        const protectedComponent = r.recording.resources.find((x) => x.urn === prot.parent)!;
+        expect(protectedComponent.dependsOn).to.include(middleware.urn);
+    });
+
+    it("refuses gatewayApi without forward auth, and the Ingress-only TLS settings", () => {
+        expect(aiAgentsBlockProblems({ ingress: { ...GATEWAY.ingress, forwardAuth: undefined } })).to.include("ingress.forwardAuth");
+        expect(aiAgentsBlockProblems({ ingress: { ...GATEWAY.ingress, tls: { enabled: true, issuer: { name: "letsencrypt" } } } })).to.include("ingress.tls.issuer");
+        expect(aiAgentsBlockProblems({ ingress: { ...GATEWAY.ingress, nginxAuth: { url: "http://authelia/api/authz/auth-request" } } })).to.include("ingress.nginxAuth");
+        expect(aiAgentsBlockProblems({ ingress: { ...INGRESS.ingress, forwardAuth: GATEWAY.ingress.forwardAuth } })).to.include("ingress.forwardAuth");
+    });
+});
+
+/** The key paths an ai-agents block is refused at. */
+function aiAgentsBlockProblems(overrides: Record<string, unknown>): string[] {
+    const result = aiAgentsBlock.safeParse(merge(ENABLED_BLOCK, overrides));
+    return result.success ? [] : result.error.issues.map((i) => i.path.join("."));
+}

@@ -15,6 +15,7 @@ const CRD_PACKAGES: Record<string, string> = {
     "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
     "cert-manager.io": "@kubernetes-models/cert-manager",
     "cilium.io": "@kubernetes-models/cilium",
+    "traefik.io": "@kubernetes-models/traefik",
 };
 
 function modulePath(apiVersion: string): string {
