@@ -4,7 +4,7 @@
  * --config-file).
  */
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -52,7 +52,7 @@ describe("README", () => {
         this.timeout(120_000);
         const stackFile = path.join(tmp, "Pulumi.mytest.yaml");
         const out = path.join(tmp, "out");
-        let run: ReturnType<typeof spawnSync<string>>;
+        let run: SpawnSyncReturns<string>;
         before(() => {
             fs.writeFileSync(stackFile, yamlBlock("Pulumi.mytest.yaml"));
             run = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), "mytest", "--config-file", stackFile, "--out", out], {
