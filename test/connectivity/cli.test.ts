@@ -103,6 +103,26 @@ describe("connectivity CLI", () => {
     });
 });
 
+describe("connectivity CLI entry point", () => {
+    it("only re-exports the library when imported: the importer's arguments are not parsed", () => {
+        const before = process.exitCode;
+        const written: string[] = [];
+        const write = process.stderr.write.bind(process.stderr);
+        process.stderr.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof process.stderr.write;
+        let entry: Record<string, unknown>;
+        try {
+            // require, not import: the module must be evaluated here, inside the spy.
+            delete require.cache[require.resolve("../../tools/connectivity")];
+            entry = require("../../tools/connectivity") as Record<string, unknown>;
+        } finally {
+            process.stderr.write = write;
+        }
+        expect(typeof entry["buildNetwork"]).to.equal("function");
+        expect(written.join("")).to.equal("");
+        expect(process.exitCode).to.equal(before);
+    });
+});
+
 describe("connectivity CLI as a process", () => {
     const cli = (args: string[], input = "") =>
         spawnSync(process.execPath, ["--require", LOADER, path.join(ROOT, "tools/connectivity.ts"), ...args], { encoding: "utf8", input, env: { ...process.env, npm_lifecycle_event: "" } });
