@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs as parseCommandLine } from "node:util";
 import { checkObjects } from "../policies/evaluate";
+import { hasErrors, readinessReport, writeReadiness } from "./readiness";
 import { checkOutDir, OutDirError, summarize, writeRender } from "./render/output";
 import { objectsOf, renderStack, type StackRender } from "./render/render-stack";
 import { StackFileError } from "./render/stack-files";
@@ -31,8 +32,10 @@ summary with the stack outputs, then checks the objects against the policy pack.
   --config-file FILE  read this stack file instead of Pulumi.<stack>.yaml (to try a variant)
   -h, --help          this text
 
-Exit codes: 0 rendered, no mandatory policy violation; 1 config error, unknown stack or a
-mandatory violation; 2 bad arguments.`;
+Then the readiness pass (docs/readiness.md) writes readiness.json next to plan.json.
+
+Exit codes: 0 rendered, no mandatory policy violation and no readiness error; 1 config error,
+unknown stack, a mandatory violation or a readiness error; 2 bad arguments.`;
 
 class UsageError extends Error {}
 
@@ -86,7 +89,9 @@ async function main(): Promise<number> {
     console.log(summarize(render.plan, render.objects));
     console.log(`\nWrote ${files.length} object files and plan.json to ${path.relative(process.cwd(), path.resolve(args.outDir)) || "."}`);
     const mandatory = printPolicyCheck(render);
-    return mandatory > 0 ? 1 : 0;
+    writeReadiness(args.outDir, render.readiness);
+    console.log(`\n${readinessReport(render.readiness)}`);
+    return mandatory > 0 || hasErrors(render.readiness) ? 1 : 0;
 }
 
 // npm runs scripts from the package root; resolve the user's relative paths (--out,

@@ -18,7 +18,7 @@ describe("readiness rule crds", () => {
 
     it("accepts a chart's CRD only when the object depends on the chart", () => {
         const independent = crdFindings([{ object: monitor, urn: MONITOR_URN }], recording([resource(MONITOR_URN, "x")]), [chart], facts());
-        expect(independent.map((f) => f.message)[0]).to.contain("does not depend on the prometheus-operator-crds chart");
+        expect(independent.map((f) => f.message)[0]).to.contain("does not depend on the prometheus-operator-crds install");
         const viaOther = "urn:other";
         const dependent = crdFindings([{ object: monitor, urn: MONITOR_URN }], recording([resource(MONITOR_URN, "x", { dependsOn: [viaOther] }), resource(viaOther, "y", { dependsOn: [CHART_URN] })]), [chart], facts());
         expect(dependent).to.deep.equal([]);

@@ -4,7 +4,15 @@ import type { Recording, RecordedResource } from "../../tools/render/recorder";
 import { emptyDeclarations, type ReadinessFacts } from "../../tools/readiness/facts";
 
 export function facts(overrides: Partial<ReadinessFacts> = {}): ReadinessFacts {
-    return { clusterCreatedByStack: false, cni: "generic", disabledDefaultProviders: [], declared: emptyDeclarations(), nodePools: [], ...overrides };
+    return {
+        clusterCreatedByStack: false,
+        cni: "generic",
+        disabledDefaultProviders: [],
+        declared: emptyDeclarations(),
+        nodePools: [],
+        connectivity: { needs: [], dns: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }, apiServer: { ips: [], ports: [443] } },
+        ...overrides,
+    };
 }
 
 export function object(apiVersion: string, kind: string, name: string, namespace: string | undefined, rest: Record<string, unknown> = {}, labels?: Record<string, string>): KubernetesObject {

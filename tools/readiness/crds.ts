@@ -88,7 +88,7 @@ export function crdFindings(
         }
         const chart = charts.find((c) => c.crdGroups.includes(group));
         if (chart) {
-            if (!dependsOn(urn).has(chart.urn)) findings.push(missingDependency(object, `the ${chart.chart} chart that installs its CRD`));
+            if (!dependsOn(urn).has(chart.urn)) findings.push(missingDependency(object, `the ${chart.chart} install that brings its CRD`));
             continue;
         }
         if (declared.has(group)) {

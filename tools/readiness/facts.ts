@@ -5,6 +5,8 @@
  * user declares the rest (`preinstalled`, and every `existing` reference in a service block).
  */
 import type { StackConfig } from "../../components/config";
+import type { ConnectivityFacts, ExternalPod } from "./connectivity";
+import { serviceNeeds } from "./dependencies";
 
 export interface DeclaredObject {
     kind: string;
@@ -40,6 +42,8 @@ export interface ReadinessFacts {
     disabledDefaultProviders: string[];
     declared: Declarations;
     nodePools: NodePool[];
+    /** What each service must reach, and where the pods it talks to run. */
+    connectivity: ConnectivityFacts;
 }
 
 export function emptyDeclarations(): Declarations {
@@ -119,14 +123,34 @@ export function factsFromConfig(config: StackConfig, disabledDefaultProviders: s
     }
     return {
         clusterCreatedByStack: aks !== undefined,
-        cni: aks ? "cilium" : "generic",
+        cni: config.networkPolicy.cni ?? (aks ? "cilium" : "generic"),
         disabledDefaultProviders,
         declared,
+        connectivity: connectivityFacts(config, aks !== undefined),
         nodePools: aks
             ? [
                   { name: "system", vmSize: aks.systemPool.vmSize, taints: ["CriticalAddonsOnly=true:NoSchedule"] },
                   { name: "user", vmSize: aks.userPool.vmSize, taints: [] },
               ]
             : [],
+    };
+}
+
+/** A pod by a namespace selector naming one namespace, and pod labels; undefined when the selector names none. */
+function externalPod(selector: { namespaceSelector?: Record<string, string>; podSelector?: Record<string, string> }): ExternalPod | undefined {
+    const namespace = selector.namespaceSelector?.["kubernetes.io/metadata.name"];
+    return namespace ? { namespace, labels: selector.podSelector ?? {} } : undefined;
+}
+
+function connectivityFacts(config: StackConfig, aks: boolean): ConnectivityFacts {
+    const np = config.networkPolicy;
+    return {
+        needs: np.enabled ? serviceNeeds(config) : [],
+        platformDomain: config.platform.domain,
+        // On AKS CoreDNS runs in kube-system as k8s-app=kube-dns, whatever the config says.
+        dns: aks ? { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } : (externalPod(np.dns) ?? { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }),
+        apiServer: { ips: np.apiServer.cidrs.map((cidr) => cidr.split("/")[0]!), ports: np.apiServer.ports },
+        ingressController: externalPod(np.ingressController),
+        prometheus: externalPod(np.monitoring),
     };
 }

@@ -6,6 +6,7 @@
 import type { RenderedObject } from "../render/manifests";
 import type { Recording } from "../render/recorder";
 import { installedCharts } from "./charts";
+import { connectivityFindings } from "./connectivity";
 import { crdFindings } from "./crds";
 import { engineFindings } from "./engine";
 import type { ReadinessFacts } from "./facts";
@@ -35,6 +36,7 @@ export function analyzeReadiness({ recording, objects: rendered, facts }: Readin
         ...referenceFindings(objects, facts, index),
         ...routingFindings(objects, charts, facts, index),
         ...crdFindings(rendered, recording, charts, facts),
+        ...connectivityFindings(objects, charts, facts, index),
         ...schedulingFindings(objects, facts),
         ...nameFindings(objects),
     ]);
