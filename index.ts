@@ -35,7 +35,7 @@ const providers = { providers: [cluster.provider] };
 const addonsEnabled = Object.values(config.addons).some((addon) => addon.enabled);
 const addons = addonsEnabled ? new ClusterAddons("addons", { config: config.addons, gateway: gatewayPlan }, providers) : undefined;
 // The shared Gateway, its redirect route and ACME issuer: custom resources of the add-ons' CRDs.
-const gateway = gatewayPlan && addons ? new StackGateway("gateway", { plan: gatewayPlan }, { ...providers, dependsOn: addons.crdsReady }) : undefined;
+const gateway = gatewayPlan && addons ? new StackGateway("gateway", { plan: gatewayPlan, crdsReady: addons.crdsReady }, providers) : undefined;
 
 const platformNamespace = new PlatformNamespace("platform", config.namespace, providers);
 

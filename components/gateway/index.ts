@@ -4,8 +4,8 @@
  * HTTPS, one HTTPS listener per routed host with its certificate Secret), the redirect
  * HTTPRoute, and the ACME ClusterIssuer that issues the listeners' certificates through
  * cert-manager's gateway-shim. Services attach their HTTPRoutes to it (ServiceIngress,
- * `mode: gatewayApi`). Every object needs CRDs (Gateway API, cert-manager), so the component
- * is created with the add-ons' `crdsReady` in `dependsOn`.
+ * `mode: gatewayApi`). Every object needs CRDs (Gateway API, cert-manager), so each takes the
+ * add-ons' `crdsReady` in its `dependsOn`.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,6 +19,8 @@ export type { StackGatewayPlan } from "./resolve";
 
 export interface StackGatewayArgs {
     plan: StackGatewayPlan;
+    /** What installs the Gateway API and cert-manager CRDs (the add-ons); every object waits for it. */
+    crdsReady: pulumi.Resource[];
 }
 
 const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": MANAGED_BY, "app.kubernetes.io/component": "gateway" };
@@ -34,7 +36,8 @@ export class StackGateway extends pulumi.ComponentResource {
     constructor(name: string, args: StackGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:gateway:StackGateway", name, {}, opts);
         const { plan } = args;
-        const child = { parent: this };
+        // Each object depends on the CRDs itself: a component's dependsOn does not reach its children.
+        const child = { parent: this, dependsOn: args.crdsReady };
         const cr = (role: string, object: Record<string, unknown>) => new k8s.apiextensions.CustomResource(`${name}-${role}`, object as k8s.apiextensions.CustomResourceArgs, child);
 
         cr("gatewayclass", buildGatewayClass(plan));

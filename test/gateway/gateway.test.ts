@@ -240,7 +240,7 @@ describe("stack ingress path: components under the mocks", () => {
     });
 
     it("renders the GatewayClass, Gateway, redirect route and ClusterIssuer, all schema-valid", async () => {
-        const r = await recordComponents((provider) => new StackGateway("gateway", { plan }, { providers: [provider] }));
+        const r = await recordComponents((provider) => new StackGateway("gateway", { plan, crdsReady: [] }, { providers: [provider] }));
         expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).to.deep.equal(["ClusterIssuer/letsencrypt", "Gateway/public", "GatewayClass/traefik", "HTTPRoute/public-https-redirect"]);
         for (const object of r.objects) await validateAgainstSchema(object);
         const gateway = r.object("Gateway", "public");
