@@ -14,6 +14,7 @@ import { checkObject, parsePolicyConfig } from "../../policies/evaluate";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { recordComponents } from "../helpers/record";
 import { configProblems, testConfig } from "../helpers/stack-config";
+import { ENABLED_BLOCK } from "../ai-agents/fixtures";
 
 const AKS = { target: "aks", aks: { location: "westeurope" } };
 const ACME = { email: "platform@example.com" };
@@ -108,6 +109,19 @@ describe("stack ingress path: the Gateway plan and the wiring", () => {
             longestTimeoutSeconds: 3600,
             address: "agents-test.westeurope.cloudapp.azure.com",
         });
+    });
+
+    it("puts the ai-agents split routes on the stack's Gateway too, one listener for their shared host", () => {
+        const ai = {
+            ...ENABLED_BLOCK,
+            ingress: { enabled: true, mode: "gatewayApi", host: "agents.{domain}", forwardAuth: { url: "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth" } },
+        };
+        const withAi = testConfig({ ...SERVED, aiAgents: ai, networkPolicy: { apiServer: { cidrs: ["172.16.0.1/32"] } } });
+        expect(resolveStackGateway(withAi)!.hosts).to.deep.equal(["agent-api.example.com", "agents.example.com"]);
+        expect(wireStackIngress(withAi).aiAgents.ingress.gateway).to.deep.equal({ name: "public", namespace: "traefik" });
+        expect(ingressProblems({ ...SERVED, aiAgents: { ...ai, ingress: { ...ai.ingress, forwardAuth: undefined } }, networkPolicy: { apiServer: { cidrs: ["172.16.0.1/32"] } } })).to.deep.equal([
+            "agent-platform:aiAgents.ingress.forwardAuth: is required with `mode: gatewayApi`: the protected HTTPRoute needs a forward-auth endpoint (allowed: `forwardAuth.url`, e.g. Authelia's forward-auth URL)",
+        ]);
     });
 
     it("attaches every route without a Gateway to the stack's, over HTTPS, and lets exactly the Traefik pods in", () => {
