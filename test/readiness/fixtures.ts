@@ -10,7 +10,7 @@ export function facts(overrides: Partial<ReadinessFacts> = {}): ReadinessFacts {
         disabledDefaultProviders: [],
         declared: emptyDeclarations(),
         nodePools: [],
-        connectivity: { needs: [], dns: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }, apiServer: { ips: [], ports: [443] } },
+        connectivity: { needs: [], dns: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }, apiServer: { ips: [], ports: [443] }, routableRanges: [] },
         ...overrides,
     };
 }

@@ -3,12 +3,17 @@
  * program, and stays quiet on the same file fixed.
  */
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { RuleId } from "../../tools/readiness";
 import { renderVariant } from "./render-variant";
 
 const cases: { rule: RuleId; expect: RegExp }[] = [
     { rule: "routing", expect: /Ingress\/agent-platform\/agent-runtime: its class nginx is served by no controller/ },
     { rule: "crds", expect: /ServiceMonitor\/agent-platform\/agent-runtime: no CRD for monitoring.coreos.com\/v1 ServiceMonitor/ },
+    { rule: "connectivity", expect: /Deployment\/agent-platform\/hypha-k8s-worker: cannot reach hypha-server.hypha:9527, which hyphaWorker.hypha.serverUrl names/ },
     { rule: "names", expect: /Deployment\/agent-platform\/agent-runtime: metadata label app.kubernetes.io\/version=".*": must be no more than 63 characters/ },
 ];
 
@@ -22,4 +27,32 @@ describe("readiness rules on real renders of broken and fixed stacks", () => {
             expect(fixed).to.deep.equal([]);
         });
     }
+});
+
+describe("npm run render with readiness errors", () => {
+    const ROOT = path.resolve(__dirname, "../..");
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "readiness-cli-"));
+    after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+    it("writes readiness.json, prints the findings after the policy verdict and exits 1", () => {
+        const run = spawnSync(
+            process.execPath,
+            ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), "readiness-test", "--config-file", path.join(__dirname, "stacks/connectivity-broken.yaml"), "--out", path.join(out, "r")],
+            { cwd: ROOT, encoding: "utf8" },
+        );
+        expect(run.status, run.stderr).to.equal(1);
+        const findings = JSON.parse(fs.readFileSync(path.join(out, "r", "readiness.json"), "utf8"));
+        expect(findings).to.deep.equal([
+            {
+                severity: "error",
+                rule: "connectivity",
+                object: "Deployment/agent-platform/hypha-k8s-worker",
+                message: "cannot reach hypha-server.hypha:9527, which hyphaWorker.hypha.serverUrl names: the network policies drop it. Allow it in `hyphaWorker.networkPolicy` (an endpoint override or an extra egress peer).",
+            },
+        ]);
+        const policyAt = run.stdout.indexOf("Policy check:");
+        expect(policyAt).to.be.greaterThan(0);
+        expect(run.stdout.indexOf("ERROR [connectivity] Deployment/agent-platform/hypha-k8s-worker")).to.be.greaterThan(policyAt);
+        expect(run.stdout).to.contain("Readiness: 1 error, 0 warnings");
+    });
 });

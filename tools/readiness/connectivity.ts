@@ -15,6 +15,7 @@ import type { InstalledChart } from "./charts";
 import type { Dependency, ServiceNeeds } from "./dependencies";
 import type { ReadinessFacts } from "./facts";
 import { objectRef, type Finding } from "./findings";
+import { unroutable } from "./azure";
 import { ObjectIndex } from "./object-index";
 
 /** A pod the render does not contain, by where it runs and its labels. */
@@ -34,6 +35,8 @@ export interface ConnectivityFacts {
     ingressController?: ExternalPod;
     /** Where Prometheus runs. */
     prometheus?: ExternalPod;
+    /** Private ranges pods can route to (AKS: the stack's virtual network and the cluster's own ranges). */
+    routableRanges: string[];
 }
 
 /** Stands for any public address: a public host's address is not known offline. */
@@ -120,6 +123,15 @@ export function connectivityFindings(objects: readonly KubernetesObject[], chart
             for (const dep of service.dependencies) {
                 for (const to of destinations(dep, from, connectivity, net, index)) {
                     if (to.port < 0) continue; // an unresolved named port: the routing rule reports it
+                    if ("ip" in to.endpoint && unroutable(to.endpoint.ip, facts)) {
+                        findings.push({
+                            severity: "error",
+                            rule: "connectivity",
+                            object: workloadObject(from),
+                            message: `cannot reach ${to.describe}, which ${dep.what} names: it is a private address outside the stack's virtual network (${connectivity.routableRanges.join(", ") || "none"}), so no route leads there. Use the stack's own database, or peer that network and add its range to \`azure.network.peeredRanges\`.`,
+                        });
+                        continue;
+                    }
                     if (allowedConnections(net, { workload: from }, to.endpoint).allows(to.protocol, to.port)) continue;
                     findings.push({
                         severity: "error",

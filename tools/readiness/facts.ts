@@ -152,5 +152,8 @@ function connectivityFacts(config: StackConfig, aks: boolean): ConnectivityFacts
         apiServer: { ips: np.apiServer.cidrs.map((cidr) => cidr.split("/")[0]!), ports: np.apiServer.ports },
         ingressController: externalPod(np.ingressController),
         prometheus: externalPod(np.monitoring),
+        routableRanges: aks
+            ? [config.azure.network?.addressSpace, ...((config.azure.network as { peeredRanges?: string[] } | undefined)?.peeredRanges ?? []), ...np.clusterCidrs.pods, ...np.clusterCidrs.services].filter((r): r is string => r !== undefined)
+            : [],
     };
 }

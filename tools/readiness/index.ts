@@ -6,6 +6,7 @@
 import type { RenderedObject } from "../render/manifests";
 import type { Recording } from "../render/recorder";
 import { installedCharts } from "./charts";
+import { mysqlServerFindings } from "./azure";
 import { connectivityFindings } from "./connectivity";
 import { crdFindings } from "./crds";
 import { engineFindings } from "./engine";
@@ -37,6 +38,7 @@ export function analyzeReadiness({ recording, objects: rendered, facts }: Readin
         ...routingFindings(objects, charts, facts, index),
         ...crdFindings(rendered, recording, charts, facts),
         ...connectivityFindings(objects, charts, facts, index),
+        ...mysqlServerFindings(recording),
         ...schedulingFindings(objects, facts),
         ...nameFindings(objects),
     ]);
