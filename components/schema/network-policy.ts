@@ -85,7 +85,7 @@ export const networkPolicyClusterSchema = z
             .meta({ description: "Internet egress: 0.0.0.0/0 minus private, link-local (metadata), CGNAT and cluster ranges." }),
         apiServer: z
             .strictObject({
-                cidrs: cidrs("Addresses of the API server endpoints (`kubectl get endpoints kubernetes`); required when a service calls the API.", []),
+                cidrs: cidrs("Addresses of the API server endpoints (`kubectl get endpoints kubernetes`); required when a service calls the API, unless `cni` is `cilium` (which reaches it by its entity).", []),
                 ports: portNumbers("Ports of the API server.", [443, 6443]),
             })
             .prefault({})
