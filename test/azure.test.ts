@@ -67,7 +67,12 @@ describe("CIDR arithmetic", () => {
 
 describe("azure.network address plan", () => {
     it("defaults to 10.224.0.0/16 with a /20 for the nodes and a /24 for MySQL, clear of the overlay ranges", () => {
-        expect(stackConfig({ cluster: AKS }).azure.network).to.deep.equal({ addressSpace: "10.224.0.0/16", subnets: { nodes: "10.224.0.0/20", mysql: "10.224.16.0/24" } });
+        expect(stackConfig({ cluster: AKS }).azure.network).to.deep.equal({ addressSpace: "10.224.0.0/16", subnets: { nodes: "10.224.0.0/20", mysql: "10.224.16.0/24" }, peeredRanges: [] });
+    });
+    it("refuses a peered range that overlaps the address space", () => {
+        expect(networkProblems({ peeredRanges: ["10.20.0.0/24", "10.224.128.0/17"] })).to.deep.equal([
+            "agent-platform:azure.network.peeredRanges[1]: 10.224.128.0/17 overlaps azure.network.addressSpace 10.224.0.0/16; peered networks need their own ranges (allowed: a range outside 10.224.0.0/16)",
+        ]);
     });
     it("refuses a subnet outside the address space, naming both keys", () => {
         expect(networkProblems({ subnets: { mysql: "10.1.0.0/24" } })).to.deep.equal([
@@ -121,7 +126,7 @@ describe("azure.network address plan", () => {
             try {
                 new AzureNetwork(
                     "network",
-                    { config: { addressSpace: "10.224.0.0/16", subnets: { nodes: "10.224.0.0/20", mysql: "10.225.0.0/24" } }, cluster: config.cluster.aks!, ...placement },
+                    { config: { addressSpace: "10.224.0.0/16", subnets: { nodes: "10.224.0.0/20", mysql: "10.225.0.0/24" }, peeredRanges: [] }, cluster: config.cluster.aks!, ...placement },
                     azure,
                 );
             } catch (err) {

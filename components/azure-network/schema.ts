@@ -53,6 +53,13 @@ export const azureNetworkBlock = z
             })
             .prefault({})
             .meta({ description: "Subnets, inside `addressSpace` and disjoint; the rest of the space is free for later subnets." }),
+        peeredRanges: z
+            .array(canonicalCidr("A range of a network peered with this one."))
+            .default([])
+            .meta({
+                description:
+                    "Address ranges of networks you peer with this one (the stack does not create peerings; see docs/azure-network.md). The readiness pass treats them as reachable; any other private address a service is configured with has no route.",
+            }),
     })
     .superRefine((network, ctx) => {
         for (const problem of azureNetworkProblems(network)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
@@ -92,6 +99,11 @@ export function azureNetworkProblems(network: AzureNetworkConfig): ConfigProblem
             if (cidrsOverlap(cidr, otherCidr)) {
                 problems.push({ path: ["subnets", name], message: `${cidr} overlaps ${key("subnets", other)} ${otherCidr} (allowed: disjoint ranges inside ${key("addressSpace")})` });
             }
+        }
+    });
+    network.peeredRanges.forEach((range, index) => {
+        if (ipv4Range(range) && cidrsOverlap(range, space)) {
+            problems.push({ path: ["peeredRanges", index], message: `${range} overlaps ${key("addressSpace")} ${space}; peered networks need their own ranges (allowed: a range outside ${space})` });
         }
     });
     const mysql = ipv4Range(network.subnets.mysql);

@@ -153,7 +153,7 @@ function connectivityFacts(config: StackConfig, aks: boolean): ConnectivityFacts
         ingressController: externalPod(np.ingressController),
         prometheus: externalPod(np.monitoring),
         routableRanges: aks
-            ? [config.azure.network?.addressSpace, ...((config.azure.network as { peeredRanges?: string[] } | undefined)?.peeredRanges ?? []), ...np.clusterCidrs.pods, ...np.clusterCidrs.services].filter((r): r is string => r !== undefined)
+            ? [config.azure.network?.addressSpace, ...(config.azure.network?.peeredRanges ?? []), ...np.clusterCidrs.pods, ...np.clusterCidrs.services].filter((r): r is string => r !== undefined)
             : [],
     };
 }
