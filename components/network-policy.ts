@@ -291,7 +291,9 @@ export const cniOf = (cluster: NetworkPolicyClusterConfig): Cni => cluster.cni ?
  */
 export function endpointEgress(args: Pick<NetworkPolicyArgs, "cluster" | "service" | "endpoints" | "platformDomain">, servicePath: string) {
     const { cluster, service } = args;
-    return deriveEndpointEgress(args.endpoints ?? [], {
+    // A policy that derives nothing (e.g. the backend's migration Job, which shares the block) leaves the overrides to the one that does.
+    if (args.endpoints === undefined) return { peers: [], problems: [] };
+    return deriveEndpointEgress(args.endpoints, {
         platformDomain: args.platformDomain,
         clusterCidrs: [...cluster.clusterCidrs.pods, ...cluster.clusterCidrs.services],
         internetExcept: internetExcept(cluster),

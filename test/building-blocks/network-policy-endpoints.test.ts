@@ -32,6 +32,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { kubernetesObjects, type KubernetesObject } from "../../tools/render/manifests";
 import { record } from "../../tools/render/recorder";
 import { loadStackFiles } from "../../tools/render/stack-files";
+import { backendArgs, recordBackend } from "../agent-backend/fixtures";
 import { clusterNetwork, renderPlatform } from "../ai-agents/fixtures";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { recordComponents } from "../helpers/record";
@@ -373,6 +374,19 @@ describe("components under mocks: derived egress and the CiliumNetworkPolicy", (
 
         const generic = await renderPlatform({ processor: { enabled: true } });
         expect(generic.objects.map((o) => o.kind)).not.to.include("CiliumNetworkPolicy");
+    });
+
+    it("the backend reaches an in-cluster MCP server on its pods' port; its migration Job's policy (same block, no endpoints) derives nothing", async () => {
+        const args = backendArgs({
+            mcpUrl: "http://seqera-mcp.mcp:8080/mcp",
+            migrations: { mode: "job" },
+            networkPolicy: { endpoints: { mcpUrl: { targetPort: 9000 } } },
+        });
+        const r = await recordBackend(args);
+        const backend: any = r.object("NetworkPolicy", "agent-backend");
+        expect(backend.spec.egress).to.deep.include({ to: [{ namespaceSelector: { matchLabels: ns("mcp") } }], ports: tcp(9000) });
+        const migration: any = r.object("NetworkPolicy", "agent-backend-migration");
+        expect(migration.spec.egress.map((rule: any) => rule.ports.map((p: any) => p.port).join(","))).to.deep.equal(["53,53", "3306"]);
     });
 
     it("a NetworkPolicy on Cilium with addresses listed keeps its ipBlock rule and adds the entity", async () => {
