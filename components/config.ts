@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeAllowed, objectKeys, schemaAtPath, sensitivePathsIn, unwrap } from "./config-introspect";
+import { isWaived, relaxedSchema } from "./config-disabled";
 import { StackConfig, stackConfigSchema } from "./config-schema";
 
 export type {
@@ -102,31 +103,6 @@ function formatIssue(issue: z.core.$ZodIssue, root: typeof stackConfigSchema): s
     }
 }
 
-/**
- * A block that is off (`enabled: false`, set or by default) is checked for its types only:
- * what it would need when on (a required field, a cross-field rule) is not demanded, so
- * `agentRuntime: { enabled: false }` is a complete block.
- */
-function waivedInDisabledBlock(issue: z.core.$ZodIssue, values: Record<string, unknown>): boolean {
-    const demand = issue.code === "custom" || (issue.code === "invalid_type" && issue.input === undefined);
-    if (!demand) return false;
-    let node: unknown = values;
-    for (let depth = 1; depth <= issue.path.length; depth++) {
-        node = node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[issue.path[depth - 1]!] : undefined;
-        if (Array.isArray(node)) continue;
-        if (node !== undefined && (node === null || typeof node !== "object")) return false;
-        const enabled = (node as Record<string, unknown> | undefined)?.["enabled"];
-        if (enabled === false) return true;
-        if (enabled === undefined) {
-            const field = schemaAtPath(stackConfigSchema, [...issue.path.slice(0, depth), "enabled"]);
-            const declared = field && unwrap(field);
-            const byDefault = typeof declared?.defaultValue === "function" ? (declared.defaultValue as () => unknown)() : declared?.defaultValue;
-            if (declared?.hasDefault && byDefault === false) return true;
-        }
-    }
-    return false;
-}
-
 /** Parses one raw engine value: object blocks arrive as JSON text. */
 function parseRawValue(key: string, raw: string, problems: string[]): unknown {
     try {
@@ -164,12 +140,18 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, secretKe
         }
     }
     const result = stackConfigSchema.safeParse(values, { reportInput: true });
-    if (!result.success) {
-        const issues = result.error.issues.filter((issue) => !waivedInDisabledBlock(issue, values));
-        problems.push(...issues.flatMap((issue) => formatIssue(issue, stackConfigSchema)));
+    if (result.success) {
+        if (problems.length > 0) throw new ConfigError(problems);
+        return result.data;
     }
+    // Only what a block that is off would need when on: the config stands; take its value
+    // from the same schema without those demands.
+    const issues = result.error.issues.filter((issue) => !isWaived(issue, values, stackConfigSchema));
+    problems.push(...issues.flatMap((issue) => formatIssue(issue, stackConfigSchema)));
     if (problems.length > 0) throw new ConfigError(problems);
-    return result.data!;
+    const relaxed = relaxedSchema(stackConfigSchema).safeParse(values, { reportInput: true });
+    if (!relaxed.success) throw new ConfigError(relaxed.error.issues.flatMap((issue) => formatIssue(issue, stackConfigSchema)));
+    return relaxed.data as StackConfig;
 }
 
 /** The SDK knows which keys are secret but does not type that API; fall back to the engine's env. */

@@ -33,6 +33,17 @@ describe("stack config: a disabled block", () => {
         expect(problems({ agentRuntime: { enabled: false } })).to.deep.equal([]);
     });
 
+    it("still yields the whole config, defaults and its own settings in place", () => {
+        const config = parseStackConfig(rawConfig({ agentRuntime: { enabled: false, replicas: 3 } }, CLUSTER_ONLY), new Set());
+        expect(config.agentRuntime.enabled).to.equal(false);
+        expect(config.agentRuntime.replicas).to.equal(3);
+        expect(config.agentRuntime.runtime).to.equal("python");
+        expect(config.agentRuntime.secrets).to.deep.equal({ mode: "managed", values: {} });
+        expect(config.agentRuntime.ingress.enabled).to.equal(false);
+        expect(config.namespace).to.deep.equal({ name: "agent-platform", create: true, podSecurity: "restricted" });
+        expect(config.cluster.kubeconfigPath).to.equal("/etc/kubeconfig");
+    });
+
     for (const block of switchable) {
         it(`${block}: { enabled: false } is complete on its own`, () => {
             expect(problems({ agentRuntime: { enabled: false }, [block]: { enabled: false } })).to.deep.equal([]);
