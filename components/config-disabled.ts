@@ -46,9 +46,9 @@ function clone(schema: Schema, def: Def): Schema {
 }
 
 /** The schema without cross-field rules (custom checks), its fields without a default optional. */
-export function relaxedSchema(schema: Schema): Schema {
+export function relaxedSchema(schema: Schema): z.ZodType {
     const known = relaxed.get(schema);
-    if (known) return known;
+    if (known) return known as z.ZodType;
     const def = schema._zod.def as unknown as Def;
     const checks = def.checks?.filter((check) => (check._zod.def as { check: string }).check !== "custom");
     const base: Def = checks ? { ...def, checks } : { ...def };
@@ -59,7 +59,7 @@ export function relaxedSchema(schema: Schema): Schema {
             for (const [key, child] of Object.entries(def["shape"] as Record<string, Schema>)) {
                 const loose = relaxedSchema(child);
                 const { optional, hasDefault } = unwrap(child);
-                shape[key] = optional || hasDefault ? loose : z.optional(loose as z.ZodType);
+                shape[key] = optional || hasDefault ? loose : z.optional(loose);
             }
             result = clone(schema, { ...base, shape });
             break;
@@ -89,5 +89,5 @@ export function relaxedSchema(schema: Schema): Schema {
             result = checks && checks.length !== def.checks!.length ? clone(schema, base) : schema;
     }
     relaxed.set(schema, result);
-    return result;
+    return result as z.ZodType;
 }
