@@ -19,15 +19,16 @@ function stacksCli(...args: string[]) {
 }
 
 describe("the stack list", () => {
-    it("is every Pulumi.<stack>.yaml: adding Pulumi.mytest.yaml adds mytest, with its cluster target", () => {
+    it("is every Pulumi.<stack>.yaml: adding one adds its stack, with its cluster target", () => {
         const project = path.join(tmp, "project");
+        const added = ["mytest", "mytest2", "mytest3"].find((stack) => !knownStacks(ROOT).includes(stack))!;
         fs.mkdirSync(project);
         fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
         for (const stack of knownStacks(ROOT)) fs.copyFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), path.join(project, `Pulumi.${stack}.yaml`));
-        fs.writeFileSync(path.join(project, "Pulumi.mytest.yaml"), "config:\n  agent-platform:cluster:\n    kubeconfigPath: ~/.kube/config\n");
+        fs.writeFileSync(path.join(project, `Pulumi.${added}.yaml`), "config:\n  agent-platform:cluster:\n    kubeconfigPath: ~/.kube/config\n");
         fs.writeFileSync(path.join(project, "Pulumi.yaml.bak"), "");
-        expect(knownStacks(project)).to.deep.equal([...knownStacks(ROOT), "mytest"].sort());
-        expect(stackEntries(project).find((entry) => entry.stack === "mytest")).to.deep.equal({ stack: "mytest", clusterTarget: "kubeconfig" });
+        expect(knownStacks(project)).to.deep.equal([...knownStacks(ROOT), added].sort());
+        expect(stackEntries(project).find((entry) => entry.stack === added)).to.deep.equal({ stack: added, clusterTarget: "kubeconfig" });
     });
 
     it("`npm run -s stacks` prints one stack per line, `--json` the entries for a workflow matrix", () => {
