@@ -18,11 +18,11 @@
  * `https://{domain}/api` with domain `example.com` is not read as Service `example` in `com`.
  *
  * Ports: the URL's, else the scheme's (http/ws 80, https/wss 443, postgres 5432, mysql 3306,
- * redis 6379). For an in-cluster Service that is the Service port, but a NetworkPolicy port is
- * "a numerical or named port on a pod" (NetworkPolicyPort in the Kubernetes API reference):
- * policies apply to the connection to the pod, after the Service's translation. When the two
- * differ (vLLM's Service on 80 in front of its pods on 8000), the stack file states the pods'
- * port in `<service>.networkPolicy.endpoints.<name>.targetPort`.
+ * redis 6379). For an in-cluster Service that is the Service port, but a NetworkPolicy port is a
+ * port of the pod (NetworkPolicyPort, Kubernetes API reference): a policy applies to the
+ * connection with the pod, after the Service's translation (Kubernetes docs, "Network
+ * Policies"). When the two differ (vLLM's Service on 80 in front of its pods on 8000), the stack
+ * file states the pods' port in `<service>.networkPolicy.endpoints.<name>.targetPort`.
  */
 import type { EgressPeer, Labels } from "../network-policy";
 
