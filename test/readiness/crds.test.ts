@@ -35,6 +35,7 @@ describe("readiness rule crds", () => {
         const cnp = object("cilium.io/v2", "CiliumNetworkPolicy", "api", "apps");
         expect(crdFindings([{ object: cnp, urn: "urn:cnp" }], recording([resource("urn:cnp", "x")]), [], aks)).to.deep.equal([]);
         expect(crdFindings([{ object: cnp, urn: "urn:cnp" }], recording([resource("urn:cnp", "x")]), [], facts())).to.have.length(1);
+        expect(crdFindings([{ object: cnp, urn: "urn:cnp" }], recording([resource("urn:cnp", "x")]), [], facts({ cni: "cilium" }))).to.deep.equal([]);
     });
 
     it("accepts a CRD the stack renders when the object depends on it", () => {

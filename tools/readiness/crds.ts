@@ -4,7 +4,7 @@
  * depend on that chart, or the engine may create it first and the API server answers "no
  * matches for kind" — comes with the platform (Cilium's CRDs on AKS with the Cilium
  * dataplane: learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium), or is declared in
- * `preinstalled.crdGroups`.
+ * `preinstalled.crdGroups`. A cluster declared Cilium (`networkPolicy.cni`) has Cilium's CRDs.
  */
 import type { KubernetesObject } from "../render/manifests";
 import type { Recording } from "../render/recorder";
@@ -42,6 +42,9 @@ export const BUILT_IN_GROUPS = new Set([
 /** CRD groups a cluster the stack creates has before the first `up`. */
 export const AKS_PLATFORM_GROUPS = ["cilium.io"];
 
+/** A cluster whose network plugin is Cilium has Cilium's CRDs (the agent installs them). */
+export const CILIUM_GROUPS = ["cilium.io"];
+
 /** URNs each resource waits for, directly or through what it waits for. */
 function dependencyClosure(recording: Recording): (urn: string) => Set<string> {
     const direct = new Map(recording.resources.map((r) => [r.urn, r.dependsOn]));
@@ -74,7 +77,7 @@ export function crdFindings(
         const kind = stringAt(objectAt(spec?.["names"])?.["kind"]);
         if (group && kind) renderedCrds.set(`${group}/${kind}`, urn);
     }
-    const platform = new Set(facts.clusterCreatedByStack ? AKS_PLATFORM_GROUPS : []);
+    const platform = new Set([...(facts.clusterCreatedByStack ? AKS_PLATFORM_GROUPS : []), ...(facts.cni === "cilium" ? CILIUM_GROUPS : [])]);
     const declared = new Set(facts.declared.crdGroups);
     const dependsOn = dependencyClosure(recording);
     const findings: Finding[] = [];
