@@ -11,6 +11,9 @@ import type { RuleId } from "../../tools/readiness";
 import { renderVariant } from "./render-variant";
 
 const cases: { rule: RuleId; expect: RegExp }[] = [
+    { rule: "engine", expect: /RandomPassword::mysql-admin-password: Default provider for 'random' disabled\. '.*' must use an explicit provider\./ },
+    { rule: "references", expect: /Deployment\/agent-platform\/agent-runtime: .* use Secret agent-platform\/runtime-secrets, declared pre-existing by agent-platform:agentRuntime\.secrets\.existingSecret\.name/ },
+    { rule: "scheduling", expect: /Deployment\/agent-platform\/agent-runtime: its pods request 0\.50 CPU and 7\.0 GiB, more than one node can allocate/ },
     { rule: "routing", expect: /Ingress\/agent-platform\/agent-runtime: its class nginx is served by no controller/ },
     { rule: "crds", expect: /ServiceMonitor\/agent-platform\/agent-runtime: no CRD for monitoring.coreos.com\/v1 ServiceMonitor/ },
     { rule: "connectivity", expect: /Deployment\/agent-platform\/hypha-k8s-worker: cannot reach hypha-server.hypha:9527, which hyphaWorker.hypha.serverUrl names/ },
