@@ -8,6 +8,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { defaultKeyVaultName, NAME_SUFFIX_SPEC } from "./azure-names";
 import type { AzurePlacement } from "./azure-placement";
 import type { KeyVaultConfig } from "./config";
 
@@ -28,8 +30,12 @@ export interface AzureKeyVaultArgs extends AzurePlacement {
     readers: KeyVaultReader[];
 }
 
-export function keyVaultName(args: Pick<AzureKeyVaultArgs, "config" | "stack">): string {
-    return args.config.name ?? `ap-${args.stack}-kv`.slice(0, 24);
+/**
+ * The vault's name: `azure.keyVault.name` as configured (checked by the config layer), else
+ * `ap-<stack>-kv-<suffix>` with the stack's random suffix (azure-names.ts).
+ */
+export function keyVaultName(args: Pick<AzureKeyVaultArgs, "config" | "stack">, suffix: string): string {
+    return args.config.name ?? defaultKeyVaultName(args.stack, suffix);
 }
 
 /** The `sub` claim of a ServiceAccount token, which the federated credential trusts. */
@@ -38,6 +44,8 @@ export function serviceAccountSubject(namespace: string, serviceAccount: string)
 }
 
 export class AzureKeyVault extends pulumi.ComponentResource {
+    /** The vault's (global) name, for `az keyvault` commands. */
+    readonly vaultName: pulumi.Output<string>;
     readonly vaultUrl: pulumi.Output<string>;
     /** Client id of the reader identity, for the ServiceAccount's workload identity annotation. */
     readonly readerClientId: pulumi.Output<string>;
@@ -47,11 +55,16 @@ export class AzureKeyVault extends pulumi.ComponentResource {
         super("agent-platform:azure:AzureKeyVault", name, {}, opts);
         const { config } = args;
         const client = authorization.getClientConfigOutput({ parent: this });
+        // The default name's suffix: generated on the first `up`, then kept in state; none for a configured name.
+        const vaultName =
+            config.name !== undefined
+                ? pulumi.output(config.name)
+                : new random.RandomString(`${name}-name-suffix`, { ...NAME_SUFFIX_SPEC }, { parent: this }).result.apply((suffix) => keyVaultName(args, suffix));
         const vault = new keyvault.Vault(
             `${name}-vault`,
             {
                 resourceGroupName: args.resourceGroupName,
-                vaultName: keyVaultName(args),
+                vaultName,
                 location: args.location,
                 tags: args.tags,
                 properties: {
@@ -67,7 +80,7 @@ export class AzureKeyVault extends pulumi.ComponentResource {
         );
         const reader = new managedidentity.UserAssignedIdentity(
             `${name}-reader`,
-            { resourceGroupName: args.resourceGroupName, location: args.location, resourceName: `${keyVaultName(args)}-reader`, tags: args.tags },
+            { resourceGroupName: args.resourceGroupName, location: args.location, resourceName: pulumi.interpolate`${vaultName}-reader`, tags: args.tags },
             { parent: this },
         );
         if (args.readers.length > 20) throw new Error("a Key Vault reader identity can be federated with at most 20 ServiceAccounts");
@@ -97,9 +110,10 @@ export class AzureKeyVault extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.vaultName = vault.name;
         this.vaultUrl = vault.properties.apply((p) => p.vaultUri ?? "");
         this.readerClientId = reader.clientId;
         this.tenantId = client.tenantId;
-        this.registerOutputs({ vaultUrl: this.vaultUrl, readerClientId: this.readerClientId });
+        this.registerOutputs({ vaultName: this.vaultName, vaultUrl: this.vaultUrl, readerClientId: this.readerClientId });
     }
 }

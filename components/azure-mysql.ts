@@ -19,6 +19,7 @@ import * as dbformysql from "@pulumi/azure-native/dbformysql";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { defaultMysqlServerName, NAME_SUFFIX_SPEC } from "./azure-names";
 import type { StackSubnet } from "./azure-network";
 import type { AzurePlacement } from "./azure-placement";
 import type { MysqlConfig } from "./config";
@@ -43,8 +44,12 @@ export interface MysqlConnection {
     egress: EgressPeer;
 }
 
-export function mysqlServerName(args: Pick<AzureMysqlArgs, "config" | "stack">): string {
-    return args.config.serverName ?? `agent-platform-${args.stack}-mysql`;
+/**
+ * The server's name: `azure.mysql.serverName` as configured (checked by the config layer), else
+ * `agent-platform-<stack>-mysql-<suffix>` with the stack's random suffix (azure-names.ts).
+ */
+export function mysqlServerName(args: Pick<AzureMysqlArgs, "config" | "stack">, suffix: string): string {
+    return args.config.serverName ?? defaultMysqlServerName(args.stack, suffix);
 }
 
 /** The private DNS zone of a server in private access. */
@@ -82,7 +87,11 @@ export class AzureMysql extends pulumi.ComponentResource {
     constructor(name: string, args: AzureMysqlArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:azure:AzureMysql", name, {}, opts);
         const { config } = args;
-        const serverName = mysqlServerName(args);
+        // The default name's suffix: generated on the first `up`, then kept in state; none for a configured name.
+        const serverName =
+            config.serverName !== undefined
+                ? pulumi.output(config.serverName)
+                : new random.RandomString(`${name}-name-suffix`, { ...NAME_SUFFIX_SPEC }, { parent: this }).result.apply((suffix) => mysqlServerName(args, suffix));
         const password = new random.RandomPassword(
             `${name}-admin-password`,
             // Three character classes as Azure requires; specials limited to ones that need no quoting in URLs or shells.
@@ -92,7 +101,7 @@ export class AzureMysql extends pulumi.ComponentResource {
         // Private DNS zones and their links are global resources.
         const zone = new privatedns.PrivateZone(
             `${name}-dns-zone`,
-            { resourceGroupName: args.resourceGroupName, privateZoneName: mysqlPrivateDnsZoneName(serverName), location: "global", tags: args.tags },
+            { resourceGroupName: args.resourceGroupName, privateZoneName: serverName.apply(mysqlPrivateDnsZoneName), location: "global", tags: args.tags },
             { parent: this },
         );
         const link = new privatedns.VirtualNetworkLink(
@@ -100,7 +109,7 @@ export class AzureMysql extends pulumi.ComponentResource {
             {
                 resourceGroupName: args.resourceGroupName,
                 privateZoneName: zone.name,
-                virtualNetworkLinkName: `${serverName}-vnet`,
+                virtualNetworkLinkName: pulumi.interpolate`${serverName}-vnet`,
                 location: "global",
                 virtualNetwork: { id: args.network.vnetId },
                 registrationEnabled: false,
@@ -133,7 +142,7 @@ export class AzureMysql extends pulumi.ComponentResource {
         );
         this.connection = {
             // The public name: in the linked VNet it resolves, through the private zone, to the server's private address.
-            host: server.fullyQualifiedDomainName.apply((fqdn) => fqdn ?? `${serverName}.mysql.database.azure.com`),
+            host: pulumi.all([server.fullyQualifiedDomainName, serverName]).apply(([fqdn, fallback]) => fqdn ?? `${fallback}.mysql.database.azure.com`),
             port: MYSQL_PORT,
             database: database.name,
             username: config.administratorLogin,

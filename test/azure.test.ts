@@ -202,7 +202,8 @@ describe("AzureMysql", () => {
 
     it("creates a zone-redundant server with backups and a utf8mb4 database", () => {
         const server = resource("azure-native:dbformysql:Server").inputs as any;
-        expect(server.serverName).to.equal("agent-platform-prod-mysql");
+        // The default name: the stack's prefix and the random suffix generated once (tested in azure-names.test.ts).
+        expect(server.serverName).to.match(/^agent-platform-prod-mysql-[a-z0-9]{6}$/);
         expect(server.highAvailability).to.deep.equal({ mode: "ZoneRedundant" });
         expect(server.backup).to.deep.equal({ backupRetentionDays: 14, geoRedundantBackup: "Disabled" });
         expect(server.storage).to.include({ storageSizeGB: 64, autoGrow: "Enabled" });
@@ -229,17 +230,18 @@ describe("AzureMysql", () => {
         const zone = resource("azure-native:privatedns:PrivateZone");
         const link = resource("azure-native:privatedns:VirtualNetworkLink");
         const server = resource("azure-native:dbformysql:Server");
-        expect(zone.inputs).to.include({ privateZoneName: "agent-platform-prod-mysql.private.mysql.database.azure.com", location: "global" });
+        const serverName = String(server.inputs["serverName"]);
+        expect(zone.inputs).to.include({ privateZoneName: `${serverName}.private.mysql.database.azure.com`, location: "global" });
         expect(mysqlPrivateDnsZoneName("x")).to.match(/\.mysql\.database\.azure\.com$/);
-        expect((server.inputs as any).network.privateDnsZoneResourceId).to.match(/\/privateDnsZones\/agent-platform-prod-mysql\.private\.mysql\.database\.azure\.com$/);
-        expect(link.inputs).to.include({ privateZoneName: "agent-platform-prod-mysql.private.mysql.database.azure.com", registrationEnabled: false, location: "global" });
+        expect((server.inputs as any).network.privateDnsZoneResourceId).to.match(new RegExp(`/privateDnsZones/${serverName}\\.private\\.mysql\\.database\\.azure\\.com$`));
+        expect(link.inputs).to.include({ privateZoneName: `${serverName}.private.mysql.database.azure.com`, registrationEnabled: false, location: "global" });
         expect((link.inputs as any).virtualNetwork.id).to.match(/\/virtualNetworks\/agent-platform-prod-vnet$/);
         expect(server.dependsOn).to.include(link.urn);
     });
 
     it("requires TLS from every client", () => {
         expect(resource("azure-native:dbformysql:Configuration").inputs).to.include({
-            serverName: "agent-platform-prod-mysql",
+            serverName: resource("azure-native:dbformysql:Server").inputs["serverName"],
             configurationName: "require_secure_transport",
             value: "ON",
             source: "user-override",
@@ -253,7 +255,7 @@ describe("AzureMysql", () => {
 
     it("exposes connection settings for the services: the password as a secret, the subnet on 3306 for their network policies", async () => {
         const connection: MysqlConnection = mysql.connection;
-        expect(await outputOf<string>(connection.host)).to.equal("agent-platform-prod-mysql.mysql.rendered.invalid");
+        expect(await outputOf<string>(connection.host)).to.equal(`${String(resource("azure-native:dbformysql:Server").inputs["serverName"])}.mysql.rendered.invalid`);
         expect(connection).to.include({ port: 3306, username: "agentadmin" });
         expect(await (connection.password as any).isSecret).to.equal(true);
         const subnet = one(recorded.recording, "azure-native:network:Subnet", "network-mysql");
@@ -309,7 +311,7 @@ describe("AzureKeyVault", () => {
 
     it("creates the vault in RBAC mode with soft delete and purge protection", () => {
         const vault = byKind("azure-native:keyvault:Vault")[0]!.inputs as any;
-        expect(vault.vaultName).to.equal("ap-prod-kv");
+        expect(vault.vaultName).to.match(/^ap-prod-kv-[a-z0-9]{6}$/);
         expect(vault.properties).to.include({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true, softDeleteRetentionInDays: 90 });
         expect(vault.properties.tenantId).to.equal("00000000-0000-0000-0000-00000000aaaa");
     });
@@ -330,7 +332,7 @@ describe("AzureKeyVault", () => {
     it("lets the reader read secrets and nothing else, on this vault only", () => {
         const assignment = byKind("azure-native:authorization:RoleAssignment")[0]!.inputs;
         expect(assignment["roleDefinitionId"]).to.match(new RegExp(`/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}$`));
-        expect(assignment["scope"]).to.match(/\/Vault\/ap-prod-kv$/);
+        expect(assignment["scope"]).to.match(/\/Vault\/ap-prod-kv-[a-z0-9]{6}$/);
         expect(assignment["principalType"]).to.equal("ServicePrincipal");
     });
 

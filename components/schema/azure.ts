@@ -1,15 +1,25 @@
 /** The `azure` block: the virtual network, MySQL Flexible Server and Key Vault next to the AKS cluster. */
 import { z } from "zod";
 import { azureNetworkBlock } from "../azure-network/schema";
+import { type AzureNameRule, azureNameProblem, KEY_VAULT_NAME, MYSQL_SERVER_NAME } from "../azure-names";
+
+/** A configured global Azure name, checked by Azure's rule for it; the message names the rule. */
+const azureName = (rule: AzureNameRule, description: string) =>
+    z
+        .string()
+        .superRefine((name, ctx) => {
+            const problem = azureNameProblem(rule, name);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .meta({ description, allowed: rule.allowed });
 
 const mysqlBlock = z
     .strictObject({
         enabled: z.boolean().default(false).meta({ description: "Create an Azure Database for MySQL Flexible Server (needs `cluster.target: aks`)." }),
-        serverName: z
-            .string()
-            .regex(/^[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$/, "must be a MySQL server name")
-            .meta({ description: "Server name, globally unique (it becomes `<name>.mysql.database.azure.com`); default `agent-platform-<stack>-mysql`." })
-            .optional(),
+        serverName: azureName(
+            MYSQL_SERVER_NAME,
+            "Server name, globally unique (it becomes `<name>.mysql.database.azure.com`); default `agent-platform-<stack>-mysql-<suffix>`, the prefix cut to fit 63 characters and a random 6-character suffix generated once and kept in state.",
+        ).optional(),
         version: z.enum(["8.0.21", "8.4"]).default("8.0.21").meta({ description: "MySQL version." }),
         skuName: z.string().min(1).default("Standard_D2ads_v5").meta({ description: "Compute size, e.g. Standard_B1ms, Standard_D2ads_v5." }),
         tier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]).default("GeneralPurpose").meta({ description: "Compute tier of `skuName`." }),
@@ -46,11 +56,10 @@ const keyVaultBlock = z
                 description:
                     "Create a Key Vault (RBAC mode) and a workload identity that reads it, federated with the ServiceAccount of every service whose secrets use mode `external` (needs `cluster.target: aks`).",
             }),
-        name: z
-            .string()
-            .regex(/^[a-zA-Z][-a-zA-Z0-9]{1,22}[a-zA-Z0-9]$/, "must be a Key Vault name")
-            .meta({ description: "Vault name, globally unique, 3-24 characters; default `ap-<stack>-kv`." })
-            .optional(),
+        name: azureName(
+            KEY_VAULT_NAME,
+            "Vault name, globally unique (it becomes `<name>.vault.azure.net`); default `ap-<stack>-kv-<suffix>`, the prefix cut to fit 24 characters and a random 6-character suffix generated once and kept in state. A deleted vault keeps its name for `softDeleteRetentionDays` (docs/first-deploy-aks.md).",
+        ).optional(),
         sku: z.enum(["standard", "premium"]).default("standard").meta({ description: "Vault SKU (premium adds HSM-backed keys)." }),
         softDeleteRetentionDays: z.number().int().min(7).max(90).default(90).meta({ description: "Days a deleted secret can be recovered." }),
         purgeProtection: z.boolean().default(true).meta({ description: "Forbid purging deleted secrets before retention ends (cannot be turned off later)." }),

@@ -58,7 +58,9 @@ function urnOf(parent: string | undefined, type: string, name: string, project: 
 /** The state a mocked resource reports back, so dependent resources see realistic values. */
 function mockState(args: pulumi.runtime.MockResourceArgs, urn: string): Record<string, unknown> {
     if (args.type.startsWith("azure-native:")) return azureMockState(args.type, args.name, args.inputs);
-    // Random values are generated at deploy time and kept in state; a render shows a stand-in.
+    // Random values are generated at deploy time and kept in state; a render shows a stand-in,
+    // a RandomString one of the length and characters it asked for (it may become part of a name).
+    if (args.type === "random:index/randomString:RandomString") return { ...args.inputs, result: renderedRandomString(args.inputs, urn) };
     if (args.type.startsWith("random:")) return { ...args.inputs, result: "rendered-random-value" };
     const state: Record<string, unknown> = { ...args.inputs };
     if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm")) {
@@ -69,6 +71,19 @@ function mockState(args: pulumi.runtime.MockResourceArgs, urn: string): Record<s
         state.name ??= args.name;
     }
     return state;
+}
+
+/** A deterministic stand-in for RandomString's result: `length` characters from the classes it allows. */
+export function renderedRandomString(inputs: Record<string, unknown>, urn: string): string {
+    const length = typeof inputs["length"] === "number" ? inputs["length"] : 16;
+    const alphabet = [
+        inputs["lower"] === false ? "" : "abcdefghijklmnopqrstuvwxyz",
+        inputs["upper"] === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        inputs["numeric"] === false ? "" : "0123456789",
+        inputs["special"] === false ? "" : typeof inputs["overrideSpecial"] === "string" ? inputs["overrideSpecial"] : "!@#$%&*()-_=+[]{}<>:?",
+    ].join("");
+    const bytes = createHash("sha256").update(`random:${urn}`).digest();
+    return Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length]! % alphabet.length]).join("");
 }
 
 function secretDataKeys(inputs: Record<string, unknown>): Record<string, string[]> {
