@@ -14,6 +14,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { certManagerValues, externalSecretsValues, prometheusOperatorCrdsValues } from "./addon-values";
 import type { AddonsConfig } from "./config";
 import { buildTraefikValues } from "./gateway/build";
 import { CONTROLLER_NAMESPACE, StackGatewayPlan, TRAEFIK_RELEASE } from "./gateway/resolve";
@@ -54,13 +55,8 @@ export function enabledAddonCharts(config: AddonsConfig, context: AddonContext =
             namespace: "cert-manager",
             chart: "cert-manager",
             repo: "https://charts.jetstack.io",
-            // `config.enableGatewayAPI` turns on the gateway-shim and the gatewayHTTPRoute solver
-            // (cert-manager 1.15+; the chart's `config` is a ControllerConfiguration:
-            // cert-manager.io/docs/usage/gateway).
-            values: {
-                crds: { enabled: true },
-                ...(gatewayApi ? { config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", enableGatewayAPI: true } } : {}),
-            },
+            // Gateway API support, resources, explicit token mounts: addon-values.ts.
+            values: certManagerValues(gatewayApi),
             podSecurity: "restricted",
             needsGatewayApi: gatewayApi,
         },
@@ -69,7 +65,7 @@ export function enabledAddonCharts(config: AddonsConfig, context: AddonContext =
             namespace: "external-secrets",
             chart: "external-secrets",
             repo: "https://charts.external-secrets.io",
-            values: { installCRDs: true },
+            values: externalSecretsValues(),
             podSecurity: "restricted",
         },
         {
@@ -77,7 +73,7 @@ export function enabledAddonCharts(config: AddonsConfig, context: AddonContext =
             namespace: "monitoring",
             chart: "prometheus-operator-crds",
             repo: "https://prometheus-community.github.io/helm-charts",
-            values: {},
+            values: prometheusOperatorCrdsValues(),
             podSecurity: "restricted",
         },
         {

@@ -1,11 +1,13 @@
 /**
  * Thin CrossGuard adapters: turn a Pulumi resource into the same workload view the
  * offline checker uses, run the same rule, report each finding. Enforcement levels
- * (defaults and the policy-pack config) are applied by the Pulumi engine.
+ * (defaults and the policy-pack config) are applied by the Pulumi engine; namespace
+ * exemptions by the pack, through the same parser and matcher as the offline checker.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { policyCatalog, type PolicyDefinition } from "./catalog";
 import { formatFinding } from "./evaluate";
+import { EXEMPTIONS_POLICY, exemptionFor, exemptionsConfigSchema, parseExemptionSettings, type NamespaceExemption } from "./exemptions";
 import { extractWorkloadOfKind, workloadKindOf, workloadKinds, type WorkloadIdentity, type WorkloadKind } from "./rules/pod-spec";
 import { stringAt } from "./rules/values";
 import type { Workload } from "./rules/workload";
@@ -56,7 +58,47 @@ export function workloadOfResource(args: Pick<ResourceValidationArgs, "type" | "
     return kind === undefined ? undefined : extractWorkloadOfKind(kind, args.props, identityOfResource(args));
 }
 
-export function toResourcePolicy(policy: PolicyDefinition): ResourceValidationPolicy {
+/**
+ * The exemptions the pack applies. The Pulumi engine hands each policy only its own config, so
+ * the "namespace-exemptions" policy reads them and keeps them here for the others: the policy
+ * SDK runs a pack's policies one after another, in the pack's order, for every resource
+ * (@pulumi/policy server.js, makeAnalyzeRpcFun), and that policy comes first. Until it has run
+ * (or when it is disabled) the list is empty, so nothing is exempted: the pack fails closed.
+ */
+export class PackExemptions {
+    private current: readonly NamespaceExemption[] = [];
+
+    /** Parses the exemption policy's config; a bad config throws, naming the entry. */
+    read(config: unknown): void {
+        this.current = parseExemptionSettings(config);
+    }
+
+    get list(): readonly NamespaceExemption[] {
+        return this.current;
+    }
+}
+
+export const exemptionsPolicyDescription =
+    "Checks nothing itself: its config carries the namespace exemptions the pack's other policies apply, "
+    + "{\"exemptions\": [{\"namespace\": ..., \"policies\"?: [...], \"reason\": ...}]} (docs/policies.md, \"Exemptions\"). "
+    + "Keep it enabled: when it is disabled no exemption applies.";
+
+export function exemptionsPolicy(exemptions: PackExemptions): ResourceValidationPolicy {
+    return {
+        name: EXEMPTIONS_POLICY,
+        description: exemptionsPolicyDescription,
+        enforcementLevel: "advisory",
+        configSchema: exemptionsConfigSchema,
+        validateResource: (args) => {
+            exemptions.read(args.getConfig());
+            args.notApplicable(`${EXEMPTIONS_POLICY} checks nothing itself; it carries the namespace exemptions of the pack's other policies`);
+        },
+    };
+}
+
+const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? "" : "s"}`;
+
+export function toResourcePolicy(policy: PolicyDefinition, exemptions?: PackExemptions): ResourceValidationPolicy {
     return {
         name: policy.name,
         description: policy.description,
@@ -67,13 +109,22 @@ export function toResourcePolicy(policy: PolicyDefinition): ResourceValidationPo
                 args.notApplicable(`${policy.name} applies only to Kubernetes workloads (${workloadKinds.join(", ")})`);
                 return;
             }
-            for (const finding of policy.check(workload)) {
+            const findings = policy.check(workload);
+            const exemption = findings.length > 0 ? exemptionFor(exemptions?.list ?? [], policy.name, workload.namespace) : undefined;
+            if (exemption !== undefined) {
+                // Not a violation: the engine records the policy as not applicable here, with the reason.
+                args.notApplicable(`exempt in namespace "${exemption.namespace}" (${plural(findings.length, "finding")} not reported): ${exemption.reason}`);
+                return;
+            }
+            for (const finding of findings) {
                 reportViolation(formatFinding(workload, finding));
             }
         },
     };
 }
 
+/** The pack's policies: the exemption carrier first, then every rule of the catalog. */
 export function crossGuardPolicies(): ResourceValidationPolicy[] {
-    return policyCatalog.map(toResourcePolicy);
+    const exemptions = new PackExemptions();
+    return [exemptionsPolicy(exemptions), ...policyCatalog.map((policy) => toResourcePolicy(policy, exemptions))];
 }

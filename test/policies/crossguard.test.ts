@@ -3,13 +3,18 @@ import { expect } from "chai";
 import { UnknownValueError } from "@pulumi/policy";
 import * as k8s from "@pulumi/kubernetes";
 import { policyCatalog } from "../../policies/catalog";
-import { crossGuardPolicies, toResourcePolicy, workloadKindOfResource } from "../../policies/crossguard";
-import { checkObjects } from "../../policies/evaluate";
+import { crossGuardPolicies, exemptionsPolicyDescription, PackExemptions, toResourcePolicy, workloadKindOfResource } from "../../policies/crossguard";
+import { checkObjects, EXEMPTIONS_POLICY } from "../../policies/evaluate";
 import type { WorkloadKind } from "../../policies/rules/pod-spec";
 import { resourceArgs, runValidation } from "./support/crossguard-args";
 import { allKinds, kindLayout, workloadWith, type Json } from "./support/fixtures";
 
 const unknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the SDK's unknown-string sentinel
+
+/** The pack's policies that check something (all but the exemption carrier). */
+function rulePolicies() {
+    return crossGuardPolicies().filter((policy) => policy.name !== EXEMPTIONS_POLICY);
+}
 
 function policyNamed(name: string) {
     const definition = policyCatalog.find((policy) => policy.name === name);
@@ -57,10 +62,11 @@ const notWorkloadClasses: ResourceClass[] = [
 ];
 
 describe("CrossGuard adapters", () => {
-    it("wrap every catalog policy with its name, description and default level", () => {
-        expect(crossGuardPolicies().map((policy) => [policy.name, policy.enforcementLevel, policy.description])).to.deep.equal(
-            policyCatalog.map((policy) => [policy.name, policy.defaultLevel, policy.description]),
-        );
+    it("wrap every catalog policy with its name, description and default level, after the exemption carrier", () => {
+        expect(crossGuardPolicies().map((policy) => [policy.name, policy.enforcementLevel, policy.description])).to.deep.equal([
+            [EXEMPTIONS_POLICY, "advisory", exemptionsPolicyDescription],
+            ...policyCatalog.map((policy) => [policy.name, policy.defaultLevel, policy.description]),
+        ]);
     });
 
     for (const [resourceClass, kind] of sdkWorkloadClasses) {
@@ -97,7 +103,7 @@ describe("CrossGuard adapters", () => {
             const type = kindLayout[kind].typeToken;
 
             it("a compliant resource passes every policy", async () => {
-                for (const policy of crossGuardPolicies()) {
+                for (const policy of rulePolicies()) {
                     const result = await runValidation(policy, resourceArgs(type, workloadWith(kind)));
                     expect(result, policy.name).to.deep.equal({ violations: [], notApplicable: undefined });
                 }
@@ -111,7 +117,7 @@ describe("CrossGuard adapters", () => {
                     spec.ephemeralContainers[0].image = "busybox";
                 });
                 const reported: string[] = [];
-                for (const policy of crossGuardPolicies()) {
+                for (const policy of rulePolicies()) {
                     reported.push(...(await runValidation(policy, resourceArgs(type, object))).violations);
                 }
                 const offline = checkObjects([object]).map((violation) => violation.message);
@@ -145,4 +151,74 @@ describe("CrossGuard adapters", () => {
         }
         expect(thrown).to.be.instanceOf(UnknownValueError);
     });
+});
+
+describe("CrossGuard namespace exemptions", () => {
+    /** Breaks a Pod Security policy and a hygiene policy: privileged, and no resources. */
+    const broken = (namespace: string): Json => {
+        const object = workloadWith("Deployment", (spec) => {
+            spec.containers[0].securityContext.privileged = true;
+            delete spec.containers[0].resources;
+        });
+        object.metadata.namespace = namespace;
+        return object;
+    };
+
+    /** Runs the pack's policies in the pack's order, as the policy server does, each seeing only its own config. */
+    async function runPack(object: Json, carrierConfig: object): Promise<Map<string, Awaited<ReturnType<typeof runValidation>>>> {
+        const results = new Map<string, Awaited<ReturnType<typeof runValidation>>>();
+        for (const policy of crossGuardPolicies()) {
+            const args = resourceArgs("kubernetes:apps/v1:Deployment", object);
+            args.getConfig = <T extends object>() => (policy.name === EXEMPTIONS_POLICY ? carrierConfig : {}) as T;
+            results.set(policy.name, await runValidation(policy, args));
+        }
+        return results;
+    }
+
+    const reason = "chart-owned workloads (test)";
+
+    it("an exempted namespace passes: the policies are not applicable there, with the reason", async () => {
+        const results = await runPack(broken("cert-manager"), { exemptions: [{ namespace: "cert-manager", reason }] });
+        expect([...results.values()].flatMap((result) => result.violations)).to.deep.equal([]);
+        expect(results.get("no-privileged-containers")!.notApplicable).to.equal(`exempt in namespace "cert-manager" (1 finding not reported): ${reason}`);
+        expect(results.get("resource-requests-and-limits")!.notApplicable).to.match(/^exempt in namespace "cert-manager" \(\d+ findings not reported\): chart-owned/);
+        // A policy with nothing to report is simply passed, not marked exempt.
+        expect(results.get("run-as-non-root")).to.deep.equal({ violations: [], notApplicable: undefined });
+        expect(results.get(EXEMPTIONS_POLICY)!.notApplicable).to.match(/checks nothing itself/);
+    });
+
+    it("the same object in another namespace fails", async () => {
+        const results = await runPack(broken("team-a"), { exemptions: [{ namespace: "cert-manager", reason }] });
+        expect(results.get("no-privileged-containers")!.violations).to.have.length(1);
+        expect(results.get("resource-requests-and-limits")!.violations).to.not.deep.equal([]);
+    });
+
+    it("an exemption limited to one policy still reports the others", async () => {
+        const results = await runPack(broken("cert-manager"), { exemptions: [{ namespace: "cert-manager", policies: ["resource-requests-and-limits"], reason }] });
+        expect(results.get("resource-requests-and-limits")!.violations).to.deep.equal([]);
+        expect(results.get("resource-requests-and-limits")!.notApplicable).to.contain(reason);
+        expect(results.get("no-privileged-containers")!.violations).to.deep.equal([
+            'Deployment "cert-manager/demo", container "app": spec.template.spec.containers[0].securityContext.privileged is true; remove it or set it to false',
+        ]);
+    });
+
+    it("refuses an exemption without a reason, naming the entry, so the preview fails", async () => {
+        const carrier = crossGuardPolicies()[0]!;
+        const args = resourceArgs("kubernetes:apps/v1:Deployment", broken("team-a"));
+        args.getConfig = <T extends object>() => ({ exemptions: [{ namespace: "cert-manager", reason }, { namespace: "external-secrets" }] }) as T;
+        let thrown: unknown;
+        try {
+            await runValidation(carrier, args);
+        } catch (error) {
+            thrown = error;
+        }
+        expect((thrown as Error).message).to.equal('policy config "namespace-exemptions": exemptions[1] (namespace "external-secrets"): "reason" is required: say why the namespace is exempt');
+    });
+
+    it("exempts nothing until the carrier has read its config (fails closed)", async () => {
+        const policy = toResourcePolicy(policyCatalog.find((definition) => definition.name === "no-privileged-containers")!, new PackExemptions());
+        const result = await runValidation(policy, resourceArgs("kubernetes:apps/v1:Deployment", broken("cert-manager")));
+        expect(result.violations).to.have.length(1);
+    });
+
 });

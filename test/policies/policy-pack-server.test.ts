@@ -14,6 +14,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzeRequest, AnalyzerResourceOptions, ConfigureAnalyzerRequest, EnforcementLevel, PolicyConfig, type AnalyzeResponse, type AnalyzerInfo } from "@pulumi/pulumi/proto/analyzer_pb";
 import { policyCatalog } from "../../policies/catalog";
+import { EXEMPTIONS_POLICY } from "../../policies/exemptions";
 import { workloadWith } from "./support/fixtures";
 
 const packDirectory = join(__dirname, "../../policies");
@@ -43,6 +44,12 @@ function unary<Response>(invoke: (callback: (error: grpc.ServiceError | null, re
         invoke((error, response) => (error ? reject(error) : resolve(response)));
     });
 }
+
+/** The pack's policies as it announces them: the exemption carrier (advisory), then the catalog. */
+const announced: Array<[string, EnforcementLevel]> = [
+    [EXEMPTIONS_POLICY, EnforcementLevel.ADVISORY],
+    ...policyCatalog.map((policy): [string, EnforcementLevel] => [policy.name, policy.defaultLevel === "mandatory" ? EnforcementLevel.MANDATORY : EnforcementLevel.ADVISORY]),
+];
 
 function analyzeRequest(type: string, props: object): AnalyzeRequest {
     return new AnalyzeRequest()
@@ -85,9 +92,7 @@ describe("the policy pack process over the analyzer protocol", function () {
         const info = await unary<AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
         expect(info.getName()).to.equal("agent-platform");
         expect(info.getVersion()).to.equal("0.1.0");
-        expect(info.getPoliciesList().map((policy) => [policy.getName(), policy.getEnforcementlevel()])).to.deep.equal(
-            policyCatalog.map((policy) => [policy.name, policy.defaultLevel === "mandatory" ? EnforcementLevel.MANDATORY : EnforcementLevel.ADVISORY]),
-        );
+        expect(info.getPoliciesList().map((policy) => [policy.getName(), policy.getEnforcementlevel()])).to.deep.equal(announced);
     });
 
     it("reports a Deployment's violations at their default levels, with the offline checker's message", async () => {
@@ -99,7 +104,7 @@ describe("the policy pack process over the analyzer protocol", function () {
     it("marks every policy not applicable to a Service", async () => {
         const response = await analyze(analyzeRequest("kubernetes:core/v1:Service", { apiVersion: "v1", kind: "Service", metadata: { name: "api" } }));
         expect(response.getDiagnosticsList()).to.deep.equal([]);
-        expect(response.getNotApplicableList().map((entry) => entry.getPolicyName())).to.deep.equal(policyCatalog.map((policy) => policy.name));
+        expect(response.getNotApplicableList().map((entry) => entry.getPolicyName())).to.deep.equal(announced.map(([name]) => name));
     });
 
     it("honours the policy-pack config the engine sends", async () => {
@@ -110,5 +115,53 @@ describe("the policy pack process over the analyzer protocol", function () {
         await unary<Empty>((done) => client.configure(request, done));
         const response = await analyze(analyzeRequest("kubernetes:apps/v1:Deployment", deployment));
         expect(diagnosticsOf(response)).to.deep.equal([["pinned-image", EnforcementLevel.MANDATORY]]);
+    });
+
+    describe("namespace exemptions, configured as pulumi preview --policy-pack-config sends them", () => {
+        /** What the engine sends for {"all": "mandatory", "namespace-exemptions": {"exemptions": [...]}}: every policy mandatory, the carrier with its settings. */
+        function configureAllMandatory(exemptions: unknown[]): Promise<Empty> {
+            const request = new ConfigureAnalyzerRequest();
+            for (const [name] of announced) {
+                const properties = name === EXEMPTIONS_POLICY ? Struct.fromJavaScript({ exemptions } as unknown as Record<string, never>) : new Struct();
+                request.getPolicyconfigMap().set(name, new PolicyConfig().setEnforcementlevel(EnforcementLevel.MANDATORY).setProperties(properties));
+            }
+            request.getPolicyconfigMap().set("all", new PolicyConfig().setEnforcementlevel(EnforcementLevel.MANDATORY).setProperties(new Struct()));
+            return unary<Empty>((done) => client.configure(request, done));
+        }
+
+        const inNamespace = (namespace: string) => ({ ...deployment, metadata: { ...deployment.metadata, namespace } });
+        const reason = "chart-owned hygiene (test)";
+
+        it("skips an exempted namespace, recording each policy with findings as not applicable with the reason", async () => {
+            await configureAllMandatory([{ namespace: "cert-manager", reason }]);
+            const response = await analyze(analyzeRequest("kubernetes:apps/v1:Deployment", inNamespace("cert-manager")));
+            expect(diagnosticsOf(response)).to.deep.equal([]);
+            const reasons = new Map(response.getNotApplicableList().map((entry) => [entry.getPolicyName(), entry.getReason()]));
+            expect(reasons.get("no-privileged-containers")).to.equal(`exempt in namespace "cert-manager" (1 finding not reported): ${reason}`);
+            expect(reasons.get("pinned-image")).to.contain(reason);
+        });
+
+        it("still fails the same Deployment in another namespace", async () => {
+            await configureAllMandatory([{ namespace: "cert-manager", reason }]);
+            const response = await analyze(analyzeRequest("kubernetes:apps/v1:Deployment", inNamespace("team-a")));
+            expect(diagnosticsOf(response)).to.deep.equal([["no-privileged-containers", EnforcementLevel.MANDATORY], ["pinned-image", EnforcementLevel.MANDATORY]]);
+        });
+
+        it("reports the policies an exemption does not name", async () => {
+            await configureAllMandatory([{ namespace: "cert-manager", policies: ["pinned-image"], reason }]);
+            const response = await analyze(analyzeRequest("kubernetes:apps/v1:Deployment", inNamespace("cert-manager")));
+            expect(diagnosticsOf(response)).to.deep.equal([["no-privileged-containers", EnforcementLevel.MANDATORY]]);
+        });
+
+        it("fails the analysis on an exemption without a reason, naming the entry", async () => {
+            await configureAllMandatory([{ namespace: "cert-manager", reason: " " }]);
+            let failure: grpc.ServiceError | undefined;
+            try {
+                await analyze(analyzeRequest("kubernetes:apps/v1:Deployment", inNamespace("team-a")));
+            } catch (error) {
+                failure = error as grpc.ServiceError;
+            }
+            expect(failure?.details).to.contain('exemptions[0] (namespace "cert-manager"): "reason" is required');
+        });
     });
 });

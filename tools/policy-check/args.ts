@@ -13,7 +13,10 @@ input. A file that cannot be read or parsed is reported with its name (and line)
 others are still checked.
 
   --json         print the violations as a JSON array instead of one line each
-  --config FILE  policy config: enforcement level per policy, e.g. {"all": "mandatory"}
+  --config FILE  policy config: enforcement level per policy, e.g. {"all": "mandatory"},
+                 and namespace exemptions ("namespace-exemptions"). A finding in an exempted
+                 namespace is not a violation: it is printed as [exempted] with the reason
+                 and counted apart.
   -h, --help     this text
 
 Exit codes: 0 no mandatory violation; 1 a mandatory violation; 2 an input could not be read

@@ -4,11 +4,11 @@
  * file does not stop the others from being checked and reported).
  */
 import { readFileSync } from "node:fs";
-import { checkObject, defaultPolicyConfig, loadPolicyConfigFile, type PolicyConfig } from "../../policies/evaluate";
+import { defaultPolicyConfig, evaluateObject, loadPolicyConfigFile, type PolicyConfig } from "../../policies/evaluate";
 import { help, parseArgs } from "./args";
 import { collectManifestFiles, type ManifestFile } from "./files";
 import { manifestContents, readManifestFile } from "./manifests";
-import { formatJson, formatText, type FileViolation } from "./report";
+import { formatJson, formatText, type FileExempted, type FileViolation } from "./report";
 import { InputError } from "./yaml";
 
 export interface Output {
@@ -22,6 +22,8 @@ export interface CheckSummary {
     readonly files: number;
     readonly objects: number;
     readonly violations: FileViolation[];
+    /** Findings in a namespace the config exempts: not violations, reported with the reason. */
+    readonly exempted: FileExempted[];
     readonly skipped: readonly string[];
     /** One line per input that could not be read or parsed, naming the file (and line). */
     readonly errors: readonly string[];
@@ -40,6 +42,7 @@ function oneLine(text: string): string {
  */
 export function checkPaths(paths: readonly string[], config: PolicyConfig = defaultPolicyConfig, readStdin: () => string = () => readFileSync(0, "utf8")): CheckSummary {
     const violations: FileViolation[] = [];
+    const exempted: FileExempted[] = [];
     const skipped: string[] = [];
     const errors: string[] = [];
     let objects = 0;
@@ -71,13 +74,17 @@ export function checkPaths(paths: readonly string[], config: PolicyConfig = defa
             }
             objects += contents.objects.length;
             for (const object of contents.objects) {
-                for (const violation of checkObject(object, config)) {
+                const evaluation = evaluateObject(object, config);
+                for (const violation of evaluation.violations) {
                     violations.push({ file: file.path, ...violation });
+                }
+                for (const finding of evaluation.exempted) {
+                    exempted.push({ file: file.path, ...finding });
                 }
             }
         }
     }
-    return { files, objects, violations, skipped, errors };
+    return { files, objects, violations, exempted, skipped, errors };
 }
 
 const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
@@ -85,7 +92,8 @@ const plural = (count: number, one: string, many = `${one}s`): string => `${coun
 export function summaryLine(summary: CheckSummary, mandatory: number): string {
     const unusable = summary.errors.length > 0 ? ` (${plural(summary.errors.length, "input")} could not be read)` : "";
     const advisory = summary.violations.length - mandatory;
-    return `${plural(summary.objects, "object")} in ${plural(summary.files, "file")}${unusable}: ${mandatory} mandatory, ${plural(advisory, "advisory violation")}`;
+    const exempted = summary.exempted.length > 0 ? `; ${summary.exempted.length} exempted` : "";
+    return `${plural(summary.objects, "object")} in ${plural(summary.files, "file")}${unusable}: ${mandatory} mandatory, ${plural(advisory, "advisory violation")}${exempted}`;
 }
 
 export function runPolicyCheck(argv: readonly string[], output: Output, readStdin?: () => string): number {
@@ -97,7 +105,7 @@ export function runPolicyCheck(argv: readonly string[], output: Output, readStdi
         }
         const config = args.configPath === undefined ? defaultPolicyConfig : loadPolicyConfigFile(args.configPath);
         const summary = checkPaths(args.paths, config, readStdin);
-        output.stdout(args.json ? formatJson(summary.violations) : formatText(summary.violations));
+        output.stdout(args.json ? formatJson(summary.violations, summary.exempted) : formatText(summary.violations, summary.exempted));
         const mandatory = summary.violations.filter((violation) => violation.enforcementLevel === "mandatory").length;
         for (const note of summary.skipped) {
             output.stderr(`policy:check: ${note}\n`);
