@@ -12,6 +12,7 @@ import { aiAgentsExternalSecretsServiceAccount, AiAgentsPlatform } from "./compo
 import { AzureKeyVault, KeyVaultReader } from "./components/azure-keyvault";
 import { AzureMysql } from "./components/azure-mysql";
 import type { AzurePlacement } from "./components/azure-placement";
+import { deployerPrincipalType } from "./components/azure-access";
 import { azureProviderArgs } from "./components/azure-provider";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
@@ -29,7 +30,9 @@ const stack = pulumi.getStack();
 // The default azure-native provider is disabled: an AKS stack's Azure resources and invokes all use this one.
 const azureProvider = config.cluster.aks && config.cluster.target === "aks" ? new AzureProvider("azure", azureProviderArgs(config.cluster.aks)) : undefined;
 const azureProviders = azureProvider && { providers: [azureProvider] };
-const cluster = new ClusterTarget("cluster", { config: config.cluster, stack, network: config.azure.network }, azureProviders);
+// The deployer's role assignment must state its principal type: `auto` reads how the provider signs in.
+const deployerType = config.cluster.aks && deployerPrincipalType(config.cluster.aks.deployer.principalType, process.env);
+const cluster = new ClusterTarget("cluster", { config: config.cluster, stack, network: config.azure.network, deployerPrincipalType: deployerType }, azureProviders);
 const providers = { providers: [cluster.provider] };
 
 const addonsEnabled = Object.values(config.addons).some((addon) => addon.enabled);
@@ -106,6 +109,7 @@ const outputs: Record<string, unknown> = {
     gatewayHosts: gateway?.hosts,
     mysqlHost: mysql?.connection.host,
     mysqlDatabase: mysql?.connection.database,
+    keyVaultName: keyVault?.vaultName,
     keyVaultUrl: keyVault?.vaultUrl,
     keyVaultReaderClientId: keyVault?.readerClientId,
     agentRuntimeUrl: agentRuntime?.url,

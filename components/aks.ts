@@ -8,6 +8,11 @@
  * separate user AgentPool for workloads, because a cluster's inline pool profiles cannot be
  * changed after creation. The kubeconfig is the user credential in exec format for `kubelogin`.
  *
+ * Access: local accounts are off, so the identity running `pulumi up` gets Azure Kubernetes
+ * Service RBAC Cluster Admin on the cluster, and `cluster.aks.access` names roles for people and
+ * pipelines (`AksAccess`, components/azure-access/); the stack's Kubernetes provider waits for
+ * these assignments (components/cluster.ts).
+ *
  * Both pools live in the node subnet of the stack's own virtual network (`AzureNetwork`, created
  * here because it needs the resource group and the cluster needs its subnet). Every Azure
  * resource and invoke uses the azure-native provider passed in `opts.providers`: the default
@@ -19,6 +24,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
+import { AksAccess, deployerPrincipalType, resolveClusterAccess, roleDefinitionIdFor } from "./azure-access";
 import { AzureNetwork, AzureNetworkConfig } from "./azure-network";
 import type { AksConfig } from "./config";
 
@@ -28,6 +34,11 @@ export interface AksClusterArgs {
     stack: string;
     /** The `azure.network` block: the virtual network the node pools live in. */
     network: AzureNetworkConfig;
+    /**
+     * The deployer's principal type, resolved by the wiring from `cluster.aks.deployer.principalType`
+     * and the provider's environment; default: the configured type, `User` for `auto`.
+     */
+    deployerPrincipalType?: "User" | "ServicePrincipal";
 }
 
 /**
@@ -37,11 +48,7 @@ export interface AksClusterArgs {
  */
 export const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 
-/** A built-in role's definition id in the subscription of an Azure resource id. */
-export function roleDefinitionIdFor(resourceId: string, role: string): string {
-    const subscription = resourceId.split("/")[2];
-    return `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
-}
+export { roleDefinitionIdFor };
 
 export interface ResolvedAksNames {
     resourceGroupName: string;
@@ -145,6 +152,10 @@ export class AksCluster extends pulumi.ComponentResource {
     readonly userPool: containerservice.AgentPool;
     /** The stack's virtual network: the node subnet, the MySQL subnet, room to grow. */
     readonly network: AzureNetwork;
+    /** Who may use the cluster: the deployer's and `cluster.aks.access` role assignments. */
+    readonly access: AksAccess;
+    /** The role assignments every Kubernetes call of the stack must wait for. */
+    readonly kubernetesAccess: pulumi.Resource[];
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:aks:AksCluster", name, {}, opts);
@@ -194,6 +205,17 @@ export class AksCluster extends pulumi.ComponentResource {
             { resourceGroupName: group.name, resourceName: cluster.name, ...buildUserPoolSpec(config, nodeSubnetId) },
             { parent: this, ignoreChanges: ["count", "orchestratorVersion"] },
         );
+
+        this.access = new AksAccess(
+            `${name}-access`,
+            {
+                plan: resolveClusterAccess(config, args.deployerPrincipalType ?? deployerPrincipalType(config.deployer.principalType, {}), names.clusterName),
+                clusterId: cluster.id,
+                resourceGroupId: group.id,
+            },
+            { parent: this },
+        );
+        this.kubernetesAccess = this.access.assignments;
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             { resourceGroupName: group.name, resourceName: cluster.name, format: "exec" },

@@ -19,6 +19,8 @@ export interface ClusterTargetArgs {
     stack: string;
     /** The `azure.network` block, for the `aks` target: the virtual network its node pools use. */
     network?: AzureNetworkConfig;
+    /** For the `aks` target: the deployer's principal type, resolved from config and the provider's environment. */
+    deployerPrincipalType?: "User" | "ServicePrincipal";
 }
 
 /**
@@ -40,7 +42,11 @@ export class ClusterTarget extends pulumi.ComponentResource {
         const { config } = args;
         if (config.target === "aks") {
             if (!config.aks || !args.network) throw new Error("ClusterTarget: the aks target needs `config.aks` and `network` (the `azure.network` block)");
-            this.aks = new AksCluster(`${name}-aks`, { config: config.aks, stack: args.stack, network: args.network }, { parent: this });
+            this.aks = new AksCluster(
+                `${name}-aks`,
+                { config: config.aks, stack: args.stack, network: args.network, deployerPrincipalType: args.deployerPrincipalType },
+                { parent: this },
+            );
             this.provider = new k8s.Provider(
                 `${name}-k8s`,
                 {
@@ -49,8 +55,10 @@ export class ClusterTarget extends pulumi.ComponentResource {
                     enableServerSideApply: true,
                     upsertExistingObjects: config.adoptExistingObjects,
                 },
-                // Workloads need the user pool's nodes before they can become ready.
-                { parent: this, dependsOn: [this.aks.userPool] },
+                // Workloads need the user pool's nodes before they can become ready; and with local
+                // accounts off, no Kubernetes call succeeds before the deployer's role assignment
+                // (and the access entries) exist. Every object uses this provider, so it waits too.
+                { parent: this, dependsOn: [this.aks.userPool, ...this.aks.kubernetesAccess] },
             );
         } else {
             this.provider = new k8s.Provider(

@@ -29,9 +29,7 @@ const SUFFIX = "x7k2q9";
 
 /** Stack names Pulumi accepts (letters, digits, '-', '_', '.'), including awkward ones. */
 const STACK_NAMES = [
-    "dev",
-    "prod",
-    "staging",
+    "qa",
     "Prod",
     "feature_login.v2",
     "1st",

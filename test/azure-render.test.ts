@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildNetwork, egressAllowed, type Endpoint } from "../tools/connectivity/index";
+import { KEY_VAULT_NAME, MYSQL_SERVER_NAME } from "../components/azure-names";
 import type { RecordedResource } from "../tools/render/recorder";
 import { objectsOf, renderStack, type StackRender } from "../tools/render/render-stack";
 
@@ -84,6 +85,28 @@ for (const stack of ["staging", "prod"]) {
             expect(network.privateDnsZoneResourceId).to.match(new RegExp(`/privateDnsZones/${String(server.inputs["serverName"])}\\.private\\.mysql\\.database\\.azure\\.com$`));
             expect(server.dependsOn).to.include.members([link.urn, mysqlSubnet.urn]);
             expect(one("azure-native:dbformysql:Configuration").inputs).to.include({ configurationName: "require_secure_transport", value: "ON" });
+        });
+
+        it("creates no Kubernetes object before the deployer's Cluster Admin assignment: all go through the provider that waits for it", () => {
+            const deployer = one("azure-native:authorization:RoleAssignment", "cluster-aks-access-deployer-cluster-admin");
+            expect(deployer.inputs["roleDefinitionId"]).to.match(/\/roleDefinitions\/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b$/);
+            const provider = one("pulumi:providers:kubernetes", "cluster-k8s");
+            expect(provider.dependsOn).to.include(deployer.urn);
+            const kubernetes = render.recording.resources.filter((r) => (r.custom || r.remote) && r.type.startsWith("kubernetes:"));
+            expect(kubernetes.length).to.be.greaterThan(20);
+            const usesProvider = (r: RecordedResource) => r.provider?.startsWith(`${provider.urn}::`) === true || r.providers["kubernetes"]?.startsWith(`${provider.urn}::`) === true;
+            expect(kubernetes.filter((r) => !usesProvider(r)).map((r) => r.urn)).to.deep.equal([]);
+        });
+
+        it("names its Key Vault and MySQL server by Azure's rules, unique by a random suffix", () => {
+            const server = String(one("azure-native:dbformysql:Server").inputs["serverName"]);
+            expect(MYSQL_SERVER_NAME.problem(server), server).to.equal(undefined);
+            expect(server).to.match(new RegExp(`^agent-platform-${stack}-mysql-[a-z0-9]{6}$`));
+            for (const vault of resources("azure-native:keyvault:Vault")) {
+                const name = String(vault.inputs["vaultName"]);
+                expect(KEY_VAULT_NAME.problem(name), name).to.equal(undefined);
+                expect(name).to.match(new RegExp(`^ap-${stack}-kv-[a-z0-9]{6}$`));
+            }
         });
 
         it("lets the backend and its migration reach the server's subnet on 3306, and nothing else of the network", () => {

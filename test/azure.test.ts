@@ -330,9 +330,9 @@ describe("AzureKeyVault", () => {
     });
 
     it("lets the reader read secrets and nothing else, on this vault only", () => {
-        const assignment = byKind("azure-native:authorization:RoleAssignment")[0]!.inputs;
+        const assignment = one(recorded.recording, "azure-native:authorization:RoleAssignment", "kv-reader-secrets-user").inputs;
         expect(assignment["roleDefinitionId"]).to.match(new RegExp(`/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}$`));
-        expect(assignment["scope"]).to.match(/\/Vault\/ap-prod-kv-[a-z0-9]{6}$/);
+        expect(assignment["scope"]).to.match(/\/providers\/Microsoft\.KeyVault\/vaults\/ap-prod-kv-[a-z0-9]{6}$/);
         expect(assignment["principalType"]).to.equal("ServicePrincipal");
     });
 
@@ -358,7 +358,7 @@ describe("ClusterAddons", () => {
             ["cert-manager", "v1.17.2", "cert-manager"],
             ["external-secrets", "0.18.0", "external-secrets"],
         ]);
-        expect(charts[0].values).to.deep.equal({ crds: { enabled: true } });
+        expect(charts[0].values.crds).to.deep.equal({ enabled: true });
         expect(r.object("Namespace", "external-secrets").metadata.labels!["pod-security.kubernetes.io/enforce"]).to.equal("restricted");
     });
 });

@@ -181,7 +181,7 @@ describe("ClusterTarget with AKS", () => {
     });
 
     it("lets the control plane's identity manage the node subnet before the cluster is created", () => {
-        const assignment = one(recorded.recording, "azure-native:authorization:RoleAssignment");
+        const assignment = one(recorded.recording, "azure-native:authorization:RoleAssignment", "cluster-aks-identity-network-contributor");
         const identity = one(recorded.recording, "azure-native:managedidentity:UserAssignedIdentity");
         const cluster = one(recorded.recording, "azure-native:containerservice:ManagedCluster");
         expect(assignment.inputs["roleDefinitionId"]).to.equal(`/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE}`);
@@ -194,7 +194,7 @@ describe("ClusterTarget with AKS", () => {
 
     it("identifies the cluster by its Azure resource id and waits for the user pool", () => {
         const provider = byType("pulumi:providers:kubernetes").find((r) => r.name === "cluster-k8s")!;
-        expect(provider.inputs["clusterIdentifier"]).to.match(/\/ManagedCluster\/agent-platform-staging$/);
+        expect(provider.inputs["clusterIdentifier"]).to.match(/\/providers\/Microsoft\.ContainerService\/managedClusters\/agent-platform-staging$/);
         expect(provider.dependsOn).to.include(byType("azure-native:containerservice:AgentPool")[0]!.urn);
     });
 });

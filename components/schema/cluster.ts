@@ -1,5 +1,6 @@
 /** The `cluster` block: an existing cluster through a kubeconfig, or an AKS cluster. */
 import { z } from "zod";
+import { accessList, accessProblems, deployerBlock } from "../azure-access/schema";
 import { addressInCidr, canonicalCidr, cidrsOverlap, ipv4Address, ipv4Range } from "../azure-network/cidr";
 import { AKS_RESERVED_RANGES } from "../azure-network/schema";
 import { sensitiveString } from "./common";
@@ -43,11 +44,19 @@ const aksBlock = z
         adminGroupObjectIds: z
             .array(z.string().uuid("must be an Entra ID group object id").meta({ description: "An Entra ID group object id." }))
             .default([])
-            .meta({ description: "Entra ID groups that get cluster-admin (local accounts are disabled, so access is through Entra ID and Azure RBAC)." }),
+            .meta({
+                description:
+                    "Entra ID groups bound to Kubernetes cluster-admin by AKS (local accounts are disabled, so access is through Entra ID); `cluster.aks.access` assigns finer Azure roles.",
+            }),
+        access: accessList,
+        deployer: deployerBlock,
         kubeloginMode: z
             .enum(["azurecli", "workloadidentity", "spn", "devicecode", "msi"])
             .default("azurecli")
-            .meta({ description: "How `kubelogin` in the stack's kubeconfig gets a token: `azurecli` for engineers and CI after `az login`." }),
+            .meta({
+                description:
+                    "How `kubelogin` in the stack's kubeconfig (the Kubernetes provider's and the `kubeconfig` output) gets a token: `azurecli` for engineers after `az login`. CI overrides it for its run with `AAD_LOGIN_METHOD=workloadidentity`, which kubelogin prefers over the kubeconfig (docs/ci.md).",
+            }),
         upgradeChannel: z
             .enum(["stable", "patch", "rapid", "node-image"])
             .default("stable")
@@ -91,6 +100,9 @@ const aksBlock = z
             .uuid("must be an Entra ID tenant id")
             .meta({ description: "Entra ID tenant the azure-native provider signs in to; default: the provider's environment (`ARM_TENANT_ID`, or the Azure CLI's)." })
             .optional(),
+    })
+    .superRefine((aks, ctx) => {
+        for (const problem of accessProblems(aks)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
     })
     .meta({ description: "AKS cluster created by the stack (target `aks`)." });
 

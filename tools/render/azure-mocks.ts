@@ -91,6 +91,8 @@ export function azureMockState(type: string, pulumiName: string, inputs: Record<
             break;
         case "azure-native:containerservice:ManagedCluster":
             Object.assign(state, {
+                // ARM's id shape: role assignments are scoped to it, or to `<id>/namespaces/<name>`.
+                id: `${groupId}/providers/Microsoft.ContainerService/managedClusters/${name}`,
                 fqdn: `${name}.rendered.invalid`,
                 oidcIssuerProfile: { enabled: true, issuerURL: `https://oidc.rendered.invalid/${TENANT}/${fakeUuid(id)}/` },
             });
@@ -103,6 +105,7 @@ export function azureMockState(type: string, pulumiName: string, inputs: Record<
             break;
         }
         case "azure-native:keyvault:Vault":
+            state["id"] = `${groupId}/providers/Microsoft.KeyVault/vaults/${name}`;
             state["properties"] = { ...((inputs["properties"] as object) ?? {}), vaultUri: `https://${name}.vault.rendered.invalid/` };
             break;
     }
@@ -126,10 +129,11 @@ function renderedKubeconfig(cluster: string): string {
     });
 }
 
+/** Who a render "runs as": the identity `getClientConfig` reports (the deployer of the stack's role assignments). */
+export const RENDERED_CLIENT = { clientId: fakeUuid("client"), objectId: fakeUuid("object"), subscriptionId: SUBSCRIPTION, tenantId: TENANT } as const;
+
 export function azureCallResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
-    if (token === "azure-native:authorization:getClientConfig") {
-        return { clientId: fakeUuid("client"), objectId: fakeUuid("object"), subscriptionId: SUBSCRIPTION, tenantId: TENANT };
-    }
+    if (token === "azure-native:authorization:getClientConfig") return { ...RENDERED_CLIENT };
     if (token === "azure-native:containerservice:listManagedClusterUserCredentials") {
         const kubeconfig = renderedKubeconfig(String(inputs["resourceName"] ?? "cluster"));
         return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
