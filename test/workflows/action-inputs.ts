@@ -51,11 +51,6 @@ export const PINNED_ACTIONS: Readonly<Record<string, ActionInputs>> = {
         inputs: ["organization", "requested-token-type", "scope", "token-expiration", "export-environment-variables", "cloud-url"],
         required: ["organization", "requested-token-type"],
     },
-    "azure/login@f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca": {
-        tag: "v3.0.1",
-        inputs: ["creds", "client-id", "tenant-id", "subscription-id", "enable-AzPSSession", "environment", "allow-no-subscriptions", "audience", "auth-type"],
-        required: [],
-    },
     "azure/use-kubelogin@0ce7c36141aa27d4934872cf00b0120804c98a29": {
         tag: "v1.3",
         inputs: ["kubelogin-version", "skip-cache", "github-api-base-url"],

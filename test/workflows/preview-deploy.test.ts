@@ -4,8 +4,14 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse } from "yaml";
+import { withKubeloginMode } from "../../components/aks";
+import { parseStackConfig, type StackConfig } from "../../components/config";
 import { loadPolicyConfigFile, policyNames } from "../../policies/policy-config";
-import { actionOf, loadWorkflow, onlyStepUsing, projectStacks, resolveEnv, ROOT, type Job, type Workflow } from "./support";
+import { loadStackFiles } from "../../tools/render/stack-files";
+import { GITHUB_JOB_LIMIT_MINUTES, TIMEOUT_MARGIN, totalMinutes, worstCaseFirstDeploy } from "./deploy-timeline";
+import { kubeloginRun } from "./kubelogin";
+import { actionOf, loadWorkflow, onlyStepUsing, projectStacks, resolveEnv, ROOT, stepsUsing, type Job, type Workflow } from "./support";
 
 const POLICY_CONFIG = "policies/config/all-mandatory.json";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preview-workflow-test-"));
@@ -19,6 +25,41 @@ function policyWiring(job: Job, workflow: Workflow): { packs: string; configs: s
 
 function indexOfAction(job: Job, action: string): number {
     return job.steps.findIndex((step) => actionOf(step) === action);
+}
+
+function stackConfig(stack: string): StackConfig {
+    const files = loadStackFiles(ROOT, stack);
+    return parseStackConfig(files.config, new Set(files.secretKeys));
+}
+
+/** The exec args of an AKS user kubeconfig as AKS hands it out, after the stack sets its kubelogin mode. */
+function stackKubeloginArgs(config: StackConfig): string[] {
+    const aksKubeconfig = [
+        "users:",
+        "  - name: clusterUser",
+        "    user:",
+        "      exec:",
+        "        command: kubelogin",
+        "        args: [get-token, --environment, AzurePublicCloud, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630, --client-id, 80faf920-1908-4b52-b5ef-a8e7bedfc67a, --tenant-id, aks-tenant, --login, devicecode]",
+    ].join("\n");
+    return parse(withKubeloginMode(aksKubeconfig, config.cluster.aks!.kubeloginMode)).users[0].user.exec.args;
+}
+
+/** The environment a job's steps see: its env, and GitHub's OIDC request variables when it may mint tokens. */
+function jobEnvironment(job: Job, workflow: Workflow): Record<string, string> {
+    const oidc = typeof job.permissions === "object" && job.permissions["id-token"] === "write";
+    return {
+        ...workflow.env,
+        ...job.env,
+        ...(oidc ? { ACTIONS_ID_TOKEN_REQUEST_TOKEN: "(runner)", ACTIONS_ID_TOKEN_REQUEST_URL: "(runner)" } : {}),
+    };
+}
+
+/** The kubelogin version a step installs, at least v0.2.0 (the GitHub Actions credential). */
+function kubeloginVersionOk(job: Job): boolean {
+    const version = String(onlyStepUsing(job, "azure/use-kubelogin").with?.["kubelogin-version"] ?? "latest");
+    const match = /^v(\d+)\.(\d+)\.(\d+)$/.exec(version);
+    return match !== null && (Number(match[1]) > 0 || Number(match[2]) >= 2);
 }
 
 describe("the CI policy config", () => {
@@ -90,13 +131,22 @@ describe("preview.yml", () => {
         expect(workflow.text).to.not.match(/PULUMI_ACCESS_TOKEN|secrets\.PULUMI/);
     });
 
-    it("logs in to Azure with OIDC for the AKS stacks (az CLI for kubelogin, ARM_USE_OIDC for azure-native)", () => {
-        const azure = onlyStepUsing(job, "azure/login");
-        expect(azure.if).to.equal("matrix.clusterTarget == 'aks'");
-        expect(azure.with).to.deep.equal({ "client-id": "${{ vars.AZURE_PREVIEW_CLIENT_ID }}", "tenant-id": "${{ vars.AZURE_TENANT_ID }}", "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}" });
+    it("reaches Azure as the preview identity through fresh GitHub OIDC tokens: ARM_USE_OIDC for azure-native, kubelogin's workloadidentity for the AKS stacks, no az CLI login", () => {
         expect(job.env).to.include({ ARM_USE_OIDC: "true", ARM_CLIENT_ID: "${{ vars.AZURE_PREVIEW_CLIENT_ID }}" });
+        expect(stepsUsing(job, "azure/login")).to.deep.equal([]);
         expect(onlyStepUsing(job, "azure/use-kubelogin").if).to.equal("matrix.clusterTarget == 'aks'");
-        expect(indexOfAction(job, "azure/login")).to.be.lessThan(indexOfAction(job, "pulumi/actions"));
+        expect(kubeloginVersionOk(job)).to.equal(true);
+        expect(indexOfAction(job, "azure/use-kubelogin")).to.be.lessThan(indexOfAction(job, "pulumi/actions"));
+        for (const stack of projectStacks()) {
+            const config = stackConfig(stack);
+            if (config.cluster.target !== "aks") continue;
+            expect(kubeloginRun(stackKubeloginArgs(config), jobEnvironment(job, workflow)), stack).to.deep.equal({
+                login: "workloadidentity",
+                clientId: job.env!["ARM_CLIENT_ID"],
+                tenantId: job.env!["ARM_TENANT_ID"],
+                credential: "GithubActionsCredential",
+            });
+        }
     });
 
     it("caches npm (setup-node) and the Pulumi plugins, keyed by the lockfile", () => {
@@ -157,9 +207,40 @@ describe("deploy.yml", () => {
             expect(up.with).to.include({ command: "up", "stack-name": `\${{ vars.PULUMI_ORG }}/${stack}`, "comment-on-summary": true });
             expect(policyWiring(job, workflow)).to.deep.equal({ packs: "policies", configs: POLICY_CONFIG });
             expect(job.env).to.include({ STACK_NAME: stack, ARM_USE_OIDC: "true", ARM_CLIENT_ID: "${{ vars.AZURE_CLIENT_ID }}" });
-            for (const login of ["pulumi/auth-actions", "azure/login", "azure/use-kubelogin"]) {
+            for (const login of ["pulumi/auth-actions", "azure/use-kubelogin"]) {
                 expect(indexOfAction(job, login), login).to.be.within(0, indexOfAction(job, "pulumi/actions"));
             }
+        });
+
+        it(`${stack}: kubelogin gets its Kubernetes tokens as the deploy identity from fresh GitHub OIDC tokens, however long the run (no az CLI login, whose token expires)`, () => {
+            expect(stepsUsing(job, "azure/login")).to.deep.equal([]);
+            expect(kubeloginVersionOk(job)).to.equal(true);
+            const config = stackConfig(stack);
+            const args = stackKubeloginArgs(config);
+            // The deploy identity is the one getClientConfig reports: the stack gives it Cluster Admin.
+            expect(kubeloginRun(args, jobEnvironment(job, workflow))).to.deep.equal({
+                login: "workloadidentity",
+                clientId: job.env!["ARM_CLIENT_ID"],
+                tenantId: job.env!["ARM_TENANT_ID"],
+                credential: "GithubActionsCredential",
+            });
+            // An engineer running the same stack locally gets the stack's own mode.
+            expect(kubeloginRun(args, {}).login).to.equal(config.cluster.aks!.kubeloginMode);
+        });
+
+        it(`${stack}: has time for the worst case of a first deploy, and a Pulumi token that outlives the job`, () => {
+            const worst = totalMinutes(worstCaseFirstDeploy(stackConfig(stack)));
+            expect(job["timeout-minutes"]).to.be.at.least(Math.ceil(worst * TIMEOUT_MARGIN)).and.at.most(GITHUB_JOB_LIMIT_MINUTES);
+            const expiration = Number(onlyStepUsing(job, "pulumi/auth-actions").with!["token-expiration"]);
+            expect(expiration / 60, "token-expiration (minutes)").to.be.greaterThan(job["timeout-minutes"]!);
+        });
+
+        it(`${stack}: says how to recover when the run is cancelled or times out mid-update`, () => {
+            const last = job.steps[job.steps.length - 1]!;
+            expect(last.if).to.equal("cancelled()");
+            expect(last.run).to.contain('>> "$GITHUB_STEP_SUMMARY"');
+            expect(last.run).to.contain("Recovering an interrupted deploy");
+            expect(fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8")).to.contain("## Recovering an interrupted deploy");
         });
 
         it(`${stack}: type-checks and renders the stack offline (policy pack included) before logging in anywhere`, () => {
