@@ -11,7 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs as parseCommandLine } from "node:util";
-import { checkObjects } from "../policies/evaluate";
+import { checkObjects, loadPolicyConfigFile } from "../policies/evaluate";
+import { CI_POLICY_CONFIG, uncheckedReport, unexpandedCharts } from "./policy-check/unexpanded";
 import { hasErrors, readinessReport, writeReadiness } from "./readiness";
 import { checkOutDir, OutDirError, summarize, writeRender } from "./render/output";
 import { objectsOf, renderStack, type StackRender } from "./render/render-stack";
@@ -75,6 +76,9 @@ function printPolicyCheck(render: StackRender): number {
     }
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     console.log(`\nPolicy check: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation${violations.length - mandatory === 1 ? "" : "s"}.`);
+    // What the offline check could not see (unexpanded charts), and CI's exemptions for it.
+    const unchecked = uncheckedReport(unexpandedCharts(render.plan.resources), objectsOf(render), loadPolicyConfigFile(path.join(PROJECT_DIR, CI_POLICY_CONFIG)), CI_POLICY_CONFIG);
+    if (unchecked !== "") console.log(`\n${unchecked}`);
     return mandatory;
 }
 

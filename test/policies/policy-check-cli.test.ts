@@ -127,6 +127,71 @@ describe("policy:check CLI (end to end)", function () {
         expectOneLineError(runCli(["--config", "config/typo.json", "list"], root), /^policy:check: config\/typo\.json: policy config "no-priviliged-containers": unknown policy; allowed keys are "all", /);
     });
 
+    describe("--config with namespace exemptions", () => {
+        /** privilegedPod (mandatory) and latestImageDeployment (advisory), both in namespace addons. */
+        const inAddons = () => {
+            const pod = privilegedPod();
+            pod.metadata.namespace = "addons";
+            const deployment = latestImageDeployment();
+            deployment.metadata.namespace = "addons";
+            return yamlStream(pod, deployment, latestImageDeployment());
+        };
+        const reason = "the chart's own workloads";
+
+        it("prints exempted findings as [exempted] with the reason after the violations, counts them apart, and exits 0 when only they would fail", () => {
+            write(root, "exempt/objects.yaml", inAddons());
+            write(root, "config/exempt.json", JSON.stringify({ all: "mandatory", "namespace-exemptions": { exemptions: [{ namespace: "addons", reason }] } }));
+            const result = runCli(["--config", "config/exempt.json", "exempt/objects.yaml"], root);
+            const lines = result.stdout.trimEnd().split("\n");
+            expect(lines.map((line) => line.split(": ").slice(0, 3).join(": "))).to.deep.equal([
+                "exempt/objects.yaml: Deployment/team-a/demo: pinned-image [mandatory]",
+                "exempt/objects.yaml: Pod/addons/priv: no-privileged-containers [exempted]",
+                "exempt/objects.yaml: Deployment/addons/demo: pinned-image [exempted]",
+            ]);
+            expect(lines[1]).to.match(/privileged is true; remove it or set it to false \(exempt in namespace "addons": the chart's own workloads\)$/);
+            expect(result.stderr).to.equal("policy:check: 3 objects in 1 file: 1 mandatory, 0 advisory violations; 2 exempted\n");
+            expect(result.code).to.equal(1);
+
+            write(root, "exempt-only/objects.yaml", inAddons().split("---\n").slice(0, 2).join("---\n"));
+            const onlyExempted = runCli(["--config", "config/exempt.json", "exempt-only"], root);
+            expect(onlyExempted.code).to.equal(0);
+            expect(onlyExempted.stderr).to.contain(": 0 mandatory, 0 advisory violations; 2 exempted");
+        });
+
+        it("an exemption limited to one policy still reports the others", () => {
+            write(root, "config/exempt-one.json", JSON.stringify({ all: "mandatory", "namespace-exemptions": { exemptions: [{ namespace: "addons", policies: ["pinned-image"], reason }] } }));
+            const result = runCli(["--config", "config/exempt-one.json", "exempt/objects.yaml"], root);
+            expect(result.code).to.equal(1);
+            expect(result.stdout).to.contain("Pod/addons/priv: no-privileged-containers [mandatory]");
+            expect(result.stdout).to.contain("Deployment/addons/demo: pinned-image [exempted]");
+        });
+
+        it("--json adds the exempted findings after the violations, with enforcementLevel \"exempted\" and the reason", () => {
+            const result = runCli(["--json", "--config", "config/exempt.json", "exempt/objects.yaml"], root);
+            const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+            expect(rows.map(({ message: _message, ...rest }) => rest)).to.deep.equal([
+                { file: "exempt/objects.yaml", kind: "Deployment", namespace: "team-a", name: "demo", policy: "pinned-image", enforcementLevel: "mandatory" },
+                { file: "exempt/objects.yaml", kind: "Pod", namespace: "addons", name: "priv", policy: "no-privileged-containers", enforcementLevel: "exempted", reason },
+                { file: "exempt/objects.yaml", kind: "Deployment", namespace: "addons", name: "demo", policy: "pinned-image", enforcementLevel: "exempted", reason },
+            ]);
+        });
+
+        it("exits 2, naming the entry, on an exemption without a reason", () => {
+            write(root, "config/no-reason.json", JSON.stringify({ all: "mandatory", "namespace-exemptions": { exemptions: [{ namespace: "addons", reason }, { namespace: "cert-manager" }] } }));
+            expectOneLineError(
+                runCli(["--config", "config/no-reason.json", "exempt"], root),
+                /^policy:check: config\/no-reason\.json: policy config "namespace-exemptions": exemptions\[1\] \(namespace "cert-manager"\): "reason" is required: say why the namespace is exempt$/,
+            );
+        });
+
+        it("exits 2 on an exemption that names an unknown policy or an empty namespace", () => {
+            write(root, "config/typo-policy.json", JSON.stringify({ "namespace-exemptions": { exemptions: [{ namespace: "addons", policies: ["health-probe"], reason }] } }));
+            expectOneLineError(runCli(["--config", "config/typo-policy.json", "exempt"], root), /exemptions\[0\] \(namespace "addons"\): "policies" names "health-probe", which is not a policy of the pack/);
+            write(root, "config/empty-namespace.json", JSON.stringify({ "namespace-exemptions": { exemptions: [{ namespace: "", reason }] } }));
+            expectOneLineError(runCli(["--config", "config/empty-namespace.json", "exempt"], root), /exemptions\[0\]: "namespace" must be a non-empty namespace name$/);
+        });
+    });
+
     it("exits 2 on bad YAML with the file and line, never a stack trace", () => {
         write(root, "bad/broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\nspec: {}\n");
         expectInputError(runCli(["bad/broken.yaml"], root), /^policy:check: bad\/broken\.yaml: invalid YAML at line \d+, column \d+: /);
