@@ -10,6 +10,7 @@ import { AgentBackend, agentBackendKeyVaultServiceAccount } from "./components/a
 import { AgentRuntime, externalSecretsServiceAccount } from "./components/agent-runtime";
 import { aiAgentsExternalSecretsServiceAccount, AiAgentsPlatform } from "./components/ai-agents";
 import { AzureKeyVault, KeyVaultReader } from "./components/azure-keyvault";
+import { resolveVaultSecrets } from "./components/azure-keyvault-secrets";
 import { AzureMysql } from "./components/azure-mysql";
 import type { AzurePlacement } from "./components/azure-placement";
 import { deployerPrincipalType } from "./components/azure-access";
@@ -19,7 +20,8 @@ import { loadStackConfig } from "./components/config";
 import { resolveStackGateway, StackGateway, wireStackIngress } from "./components/gateway";
 import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-worker";
 import { PlatformNamespace } from "./components/namespace";
-import { RegistryCredentials, sharedPullSecrets } from "./components/registry-credentials";
+import { RegistryCredentials, registryKeyVaultServiceAccount } from "./components/registry-credentials";
+import { generatedVaultSecrets } from "./components/schema/keyvault-secrets";
 import { withClusterCni } from "./components/service-endpoints";
 
 // What the stack installs (the Gateway, its controller) is filled into the services' config.
@@ -35,12 +37,14 @@ const deployerType = config.cluster.aks && deployerPrincipalType(config.cluster.
 const cluster = new ClusterTarget("cluster", { config: config.cluster, stack, network: config.azure.network, deployerPrincipalType: deployerType }, azureProviders);
 const providers = { providers: [cluster.provider] };
 
+const platformNamespace = new PlatformNamespace("platform", config.namespace, providers);
+
 const addonsEnabled = Object.values(config.addons).some((addon) => addon.enabled);
-const addons = addonsEnabled ? new ClusterAddons("addons", { config: config.addons, gateway: gatewayPlan }, providers) : undefined;
+// Reloader watches the platform namespace (its Role lives there, so the namespace comes first).
+const platformNamespaceContext = { name: config.namespace.name, ready: [platformNamespace] };
+const addons = addonsEnabled ? new ClusterAddons("addons", { config: config.addons, gateway: gatewayPlan, platformNamespace: platformNamespaceContext }, providers) : undefined;
 // The shared Gateway, its redirect route and ACME issuer: custom resources of the add-ons' CRDs.
 const gateway = gatewayPlan && addons ? new StackGateway("gateway", { plan: gatewayPlan, crdsReady: addons.crdsReady }, providers) : undefined;
-
-const platformNamespace = new PlatformNamespace("platform", config.namespace, providers);
 
 // Azure services need the AKS target; the config layer has already enforced that.
 const aks = cluster.aks;
@@ -55,11 +59,14 @@ const platformReaders = [
     config.agentRuntime.enabled ? externalSecretsServiceAccount(config.agentRuntime) : undefined,
     config.aiAgents.enabled ? aiAgentsExternalSecretsServiceAccount(config.aiAgents) : undefined,
     config.agentBackend.enabled ? agentBackendKeyVaultServiceAccount(config.agentBackend) : undefined,
+    registryKeyVaultServiceAccount(config.images),
 ].filter((serviceAccount): serviceAccount is string => serviceAccount !== undefined);
 const keyVaultReaders: KeyVaultReader[] = [
     ...platformReaders.map((serviceAccount) => ({ namespace: config.namespace.name, serviceAccount })),
     ...hyphaWorkerKeyVaultReaders(config.hyphaWorker, config.namespace.name),
 ];
+// What the stack writes into its vault: the seeded secrets, and what it generates (the MySQL password for the backend).
+const generatedSecrets = mysql ? generatedVaultSecrets(config).map((secret) => ({ ...secret, value: mysql.connection.password })) : [];
 const keyVault =
     aks && azurePlacement && config.azure.keyVault.enabled
         ? new AzureKeyVault("keyvault", {
@@ -67,29 +74,41 @@ const keyVault =
               ...azurePlacement,
               oidcIssuerUrl: aks.oidcIssuerUrl,
               readers: keyVaultReaders,
+              secrets: resolveVaultSecrets(config.azure.keyVault.secrets, generatedSecrets),
+              deployerPrincipalType: deployerType,
           }, azureProviders)
         : undefined;
+const keyVaultSettings = keyVault && { vaultUrl: keyVault.vaultUrl, clientId: keyVault.readerClientId, tenantId: keyVault.tenantId };
 
-if (config.images.credentials.length > 0) {
-    new RegistryCredentials("registry-credentials", { images: config.images, namespace: platformNamespace.name }, providers);
-}
+// Pull Secrets for private registries: from secret config, or synced from the vault.
+const registryCredentials =
+    config.images.credentials.length > 0
+        ? new RegistryCredentials(
+              "registry-credentials",
+              { images: config.images, namespace: platformNamespace.name, keyVault: keyVaultSettings, crdsReady: addons?.crdsReady, externalReady: keyVault?.ready },
+              providers,
+          )
+        : undefined;
 
 /** What every service shares: where it runs and what the stack provides. */
 const serviceContext = {
-    images: { ...config.images, pullSecrets: sharedPullSecrets(config.images) },
+    images: { ...config.images, registryPullSecrets: registryCredentials?.pullSecrets ?? [] },
     namespace: platformNamespace.name,
     // With the network plugin of the target filled in (aks: cilium).
     networkPolicy: withClusterCni(config.networkPolicy, config.cluster.target),
     platformDomain: config.platform.domain,
-    keyVault: keyVault && { vaultUrl: keyVault.vaultUrl, clientId: keyVault.readerClientId, tenantId: keyVault.tenantId },
+    keyVault: keyVaultSettings,
+    // ExternalSecrets are created after what the stack writes into the vault and the reader's access.
+    keyVaultReady: keyVault?.ready,
     crdsReady: addons?.crdsReady,
 };
 
 const agentRuntime = config.agentRuntime.enabled ? new AgentRuntime("agent-runtime", { config: config.agentRuntime, ...serviceContext }, providers) : undefined;
 
-// The backend's database comes from the stack's Azure MySQL when there is one.
+// The backend's database comes from the stack's Azure MySQL when there is one; its password from the vault when the stack wrote it there.
+const backendDatabase = mysql && { ...mysql.connection, passwordRemoteKey: generatedSecrets[0]?.name };
 const agentBackend = config.agentBackend.enabled
-    ? new AgentBackend("agent-backend", { config: config.agentBackend, ...serviceContext, database: mysql?.connection }, providers)
+    ? new AgentBackend("agent-backend", { config: config.agentBackend, ...serviceContext, database: backendDatabase }, providers)
     : undefined;
 const hyphaWorker = config.hyphaWorker.enabled ? new HyphaWorker("hypha-worker", { config: config.hyphaWorker, ...serviceContext }, providers) : undefined;
 const aiAgents = config.aiAgents.enabled ? new AiAgentsPlatform("ai-agents", { config: config.aiAgents, ...serviceContext }, providers) : undefined;

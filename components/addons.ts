@@ -19,6 +19,7 @@ import type { AddonsConfig } from "./config";
 import { buildTraefikValues } from "./gateway/build";
 import { CONTROLLER_NAMESPACE, StackGatewayPlan, TRAEFIK_RELEASE } from "./gateway/resolve";
 import { podSecurityLabels } from "./namespace";
+import { buildReloaderValues, RELOADER_REPO } from "./reloader";
 
 export interface AddonChart {
     /** Key in the `addons` config block. */
@@ -33,12 +34,16 @@ export interface AddonChart {
     release?: string;
     /** Needs the Gateway API CRDs installed first. */
     needsGatewayApi?: boolean;
+    /** Installed after these (e.g. the namespaces its objects live in). @default [] */
+    after?: pulumi.Resource[];
 }
 
 /** What the add-ons take from the rest of the stack. */
 export interface AddonContext {
     /** The stack's Gateway (when `addons.traefik` is on): its route timeouts shape Traefik's entrypoints. */
     gateway?: StackGatewayPlan;
+    /** The platform namespace, which Reloader watches (its Role lives there), and what creates it. */
+    platformNamespace?: { name: string; ready: pulumi.Resource[] };
 }
 
 /** The standard-channel install manifest of a Gateway API release. */
@@ -67,6 +72,16 @@ export function enabledAddonCharts(config: AddonsConfig, context: AddonContext =
             repo: "https://charts.external-secrets.io",
             values: externalSecretsValues(),
             podSecurity: "restricted",
+        },
+        {
+            // Stakater Reloader, scoped to the platform namespace (components/reloader.ts).
+            addon: "reloader",
+            namespace: "reloader",
+            chart: "reloader",
+            repo: RELOADER_REPO,
+            values: buildReloaderValues(context.platformNamespace ? [context.platformNamespace.name] : []),
+            podSecurity: "restricted",
+            after: context.platformNamespace?.ready,
         },
         {
             addon: "prometheusOperatorCrds",
@@ -125,7 +140,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
                     namespace: namespace.metadata.name,
                     values: addon.values,
                 },
-                { parent: this, ...(addon.needsGatewayApi && gatewayApiCrds ? { dependsOn: [gatewayApiCrds] } : {}) },
+                { parent: this, dependsOn: [...(addon.needsGatewayApi && gatewayApiCrds ? [gatewayApiCrds] : []), ...(addon.after ?? [])] },
             );
         });
         this.charts = charts;

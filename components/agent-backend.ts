@@ -23,7 +23,8 @@ import { AppIdentity, imageReference, objectLabels } from "./pod";
 import { backendEndpoints } from "./agent-backend/endpoints";
 import { agentBackendStackProblems } from "./agent-backend/stack-problems";
 import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId } from "./schema/agent-backend";
-import { SecretRefs, SecretValueSpec, Secrets, SecretsConfig } from "./secrets";
+import { pullSecretsFor } from "./registry-credentials";
+import { SecretRefs, SecretValueSpec, Secrets, SecretsConfig, withReloaderAnnotation } from "./secrets";
 
 export type { StackDatabase } from "./agent-backend/settings";
 
@@ -54,8 +55,10 @@ export interface ResolvedAgentBackend {
     createServiceAccount: boolean;
     /** The block's secrets, with the stack's Key Vault filled in for `external` mode. */
     secrets: SecretsConfig<BackendSecretId>;
-    /** The values the block's secrets provide (the password only when the stack's server does not). */
+    /** The values the block's secrets provide (the password only when the stack's server does not, or wrote it into the vault). */
     secretValues: SecretValueSpec<BackendSecretId>[];
+    /** The stack's generated password is read from the stack's Key Vault with the other values (mode `external`). */
+    passwordFromVault: boolean;
     /** Set in `migrations.mode: job`. */
     migrationJobName?: string;
 }
@@ -76,6 +79,11 @@ function withoutStackPassword(config: SecretsConfig<BackendSecretId>, fromStack:
     if (!fromStack || config.values.databasePassword === undefined) return config;
     const { databasePassword: _unused, ...values } = config.values;
     return { ...config, values };
+}
+
+/** The stack's password, read from the vault key the stack wrote it to, in place of any empty `databasePassword` entry. */
+function withVaultPassword(config: SecretsConfig<BackendSecretId>, remoteKey: string): SecretsConfig<BackendSecretId> {
+    return { ...config, values: { ...config.values, databasePassword: { remoteKey } } };
 }
 
 /** Undefined for an empty map, so objects carry no empty `annotations: {}`. */
@@ -100,22 +108,28 @@ export function resolveAgentBackendArgs(args: AgentBackendArgs): ResolvedAgentBa
     const waits = config.initContainerDependencies.enabled && wait.enabled;
     const image = (i: AgentBackendConfig["image"]) => imageReference({ registry: i.registry ?? args.images.registry, repository: i.repository, tag: i.tag, digest: i.digest });
     const backendImage = image(config.image);
+    const waitImage = image(wait.image);
+    // The stack wrote its generated password into its vault: read it there, like the other values.
+    const vaultKey = database.passwordFromStack && config.secrets.mode === "external" && config.secrets.external?.vaultUrl === undefined ? args.database?.passwordRemoteKey : undefined;
+    const secrets = backendSecretsWithKeyVault(config.secrets, args.keyVault);
     return {
         identity,
         migrationIdentity: { name: BACKEND_NAME, instance: `${config.name}-migration`, component: "migration", version: config.image.tag },
         image: backendImage,
-        waitImage: image(wait.image),
+        waitImage,
         database,
         urls: {
             platformApiUrl: resolveUrl(config.platformApiUrl, "platformApiUrl", args.platformDomain),
             mcpUrl: resolveUrl(config.mcpUrl, "mcpUrl", args.platformDomain),
         },
-        pullSecrets: mergePullSecrets(args.images.pullSecrets, config.image.pullSecrets, waits ? wait.image.pullSecrets : []),
+        // The stack's registry logins for the backend's (private) registry, and the wait's.
+        pullSecrets: mergePullSecrets(pullSecretsFor(args.images, waits ? [backendImage, waitImage] : [backendImage]), config.image.pullSecrets, waits ? wait.image.pullSecrets : []),
         serviceAccountName: config.serviceAccount.name ?? config.name,
         createServiceAccount: config.serviceAccount.name === undefined,
-        secrets: withoutStackPassword(backendSecretsWithKeyVault(config.secrets, args.keyVault), database.passwordFromStack),
+        secrets: vaultKey ? withVaultPassword(secrets, vaultKey) : withoutStackPassword(secrets, database.passwordFromStack),
         // Without the stack's server the password is required, as the chart's checks demand.
-        secretValues: BACKEND_SECRET_VALUES.filter((v) => v.id !== "databasePassword" || !database.passwordFromStack).map((v) => ({ ...v, required: true })),
+        secretValues: BACKEND_SECRET_VALUES.filter((v) => v.id !== "databasePassword" || !database.passwordFromStack || vaultKey).map((v) => ({ ...v, required: true })),
+        passwordFromVault: vaultKey !== undefined,
         ...(config.migrations.mode === "job" ? { migrationJobName: migrationJobName(config.name, backendImage) } : {}),
     };
 }
@@ -151,11 +165,12 @@ export class AgentBackend extends pulumi.ComponentResource {
                 config: resolved.secrets,
                 configPath: "agentBackend.secrets",
                 crdsReady: args.crdsReady,
+                externalReady: args.keyVaultReady,
             },
             child,
         );
         let refs: SecretRefs<BackendSecretId> = secrets.refs;
-        if (resolved.database.passwordFromStack) {
+        if (resolved.database.passwordFromStack && !resolved.passwordFromVault) {
             // The stack's generated password goes into a Secret this stack owns, never into the ConfigMap.
             const stackSecrets = new Secrets(
                 `${name}-database-secrets`,
@@ -220,7 +235,8 @@ export class AgentBackend extends pulumi.ComponentResource {
         }
         new k8s.apps.v1.Deployment(
             `${name}-deployment`,
-            { metadata, spec: buildBackendDeploymentSpec(inputs) },
+            // Reloader rolls the pods when a Secret they read changes in place (a rotation in the vault).
+            { metadata: withReloaderAnnotation(metadata, secrets.rotatingSecretNames), spec: buildBackendDeploymentSpec(inputs) },
             // Job mode: the new version starts only after its migration succeeded.
             { ...child, dependsOn: migration ? [migration] : [] },
         );

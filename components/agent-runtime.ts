@@ -14,7 +14,8 @@ import { ServiceIngress } from "./ingress";
 import { Monitoring } from "./monitoring";
 import { EgressPeer, NetworkPolicy, ServiceEndpoint } from "./network-policy";
 import { RUNTIME_SECRET_VALUES, RuntimeSecretId } from "./schema/agent-runtime";
-import { SecretRefs, Secrets, SecretsConfig, secretEnv } from "./secrets";
+import { pullSecretsFor } from "./registry-credentials";
+import { SecretRefs, Secrets, SecretsConfig, secretEnv, withReloaderAnnotation } from "./secrets";
 import type { ServiceContext } from "./service-context";
 import {
     AppIdentity,
@@ -189,7 +190,7 @@ export function buildAgentRuntimeDeploymentSpec(
         runAs: { user: RUNTIME_UID, group: RUNTIME_UID, fsGroup: RUNTIME_UID },
         serviceAccountName: resolved.objectName,
         automountServiceAccountToken: false, // the runtime never calls the Kubernetes API
-        imagePullSecrets: args.images.pullSecrets,
+        imagePullSecrets: pullSecretsFor(args.images, [resolved.image]),
         containers: [
             {
                 name: "runtime",
@@ -288,11 +289,13 @@ export class AgentRuntime extends pulumi.ComponentResource {
                 config: secretsWithKeyVault(config.secrets, args.keyVault),
                 configPath: "agentRuntime.secrets",
                 crdsReady: args.crdsReady,
+                externalReady: args.keyVaultReady,
             },
             child,
         );
         new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, { metadata, automountServiceAccountToken: false }, child);
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata, spec: buildAgentRuntimeDeploymentSpec(args, resolved, secrets.refs) }, child);
+        // Reloader rolls the pods when a Secret they read changes in place (a rotation in the vault).
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata: withReloaderAnnotation(metadata, secrets.rotatingSecretNames), spec: buildAgentRuntimeDeploymentSpec(args, resolved, secrets.refs) }, child);
         if (args.config.autoscaling.enabled) {
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(
                 `${name}-hpa`,

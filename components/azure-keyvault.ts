@@ -10,11 +10,14 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { defaultKeyVaultName, NAME_SUFFIX_SPEC } from "./azure-names";
+import { KeyVaultSecrets, VaultSecret } from "./azure-keyvault-secrets";
 import type { AzurePlacement } from "./azure-placement";
 import type { KeyVaultConfig } from "./config";
 
 /** Built-in role "Key Vault Secrets User": read secret contents, nothing else. */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
+/** Built-in role "Key Vault Secrets Officer": every action on secrets (learn.microsoft.com/azure/role-based-access-control/built-in-roles/security). */
+export const KEY_VAULT_SECRETS_OFFICER_ROLE = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
 
 /** A Kubernetes ServiceAccount that reads the vault through workload identity. */
 export interface KeyVaultReader {
@@ -28,6 +31,10 @@ export interface AzureKeyVaultArgs extends AzurePlacement {
     oidcIssuerUrl: pulumi.Input<string>;
     /** ServiceAccounts that may read the vault (one federated credential each; Azure allows 20). */
     readers: KeyVaultReader[];
+    /** Secrets the stack writes into the vault (seeded from config, or generated). @default [] */
+    secrets?: readonly VaultSecret[];
+    /** Principal type of the identity running `up` (its Secrets Officer assignment); unset lets Azure look it up. */
+    deployerPrincipalType?: string;
 }
 
 /**
@@ -50,6 +57,11 @@ export class AzureKeyVault extends pulumi.ComponentResource {
     /** Client id of the reader identity, for the ServiceAccount's workload identity annotation. */
     readonly readerClientId: pulumi.Output<string>;
     readonly tenantId: pulumi.Output<string>;
+    /**
+     * What an ExternalSecret reading this vault waits for: the reader's role assignment and
+     * federated credentials, and every secret the stack writes.
+     */
+    readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: AzureKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:azure:AzureKeyVault", name, {}, opts);
@@ -100,7 +112,7 @@ export class AzureKeyVault extends pulumi.ComponentResource {
                 { parent: this, dependsOn: previous ? [previous] : [] },
             );
         }
-        new authorization.RoleAssignment(
+        const readerAccess = new authorization.RoleAssignment(
             `${name}-reader-secrets-user`,
             {
                 principalId: reader.principalId,
@@ -111,6 +123,25 @@ export class AzureKeyVault extends pulumi.ComponentResource {
             { parent: this },
         );
         this.vaultName = vault.name;
+        // The identity running `up` writes the stack's secrets (and may set the others by hand).
+        const writerAccess = new authorization.RoleAssignment(
+            `${name}-deployer-secrets-officer`,
+            {
+                principalId: client.objectId,
+                ...(args.deployerPrincipalType ? { principalType: args.deployerPrincipalType } : {}),
+                roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_OFFICER_ROLE}`,
+                scope: vault.id,
+            },
+            { parent: this },
+        );
+        const written = (args.secrets ?? []).length
+            ? new KeyVaultSecrets(
+                  `${name}-secrets`,
+                  { resourceGroupName: args.resourceGroupName, vaultName: vault.name, secrets: args.secrets!, writerAccess: [writerAccess], tags: args.tags },
+                  { parent: this },
+              ).written
+            : [];
+        this.ready = [readerAccess, ...(previous ? [previous] : []), ...written];
         this.vaultUrl = vault.properties.apply((p) => p.vaultUri ?? "");
         this.readerClientId = reader.clientId;
         this.tenantId = client.tenantId;

@@ -21,6 +21,7 @@ import { clusterBlock } from "./schema/cluster";
 import { networkPolicyClusterSchema } from "./schema/network-policy";
 import { stackEndpointProblems, withClusterCni } from "./service-endpoints";
 import { hyphaWorkerBlock } from "./schema/hypha-worker";
+import { keyVaultSecretsStackProblems } from "./schema/keyvault-secrets";
 import { imagesBlock, namespaceBlock, platformBlock } from "./schema/platform";
 import { preinstalledBlock } from "./schema/preinstalled";
 
@@ -98,6 +99,8 @@ export const stackConfigSchema = z
         }
         // The ingress path: the stack's Gateway, its issuer and controller, and every route's parent.
         for (const problem of stackGatewayProblems(config)) issue(problem.path, problem.message);
+        // What the stack writes into its vault, and registry logins read from it.
+        for (const problem of keyVaultSecretsStackProblems(config)) issue(problem.path, problem.message);
         for (const service of ["mysql", "keyVault"] as const) {
             if (config.azure?.[service]?.enabled && config.cluster?.target !== "aks") {
                 issue(["azure", service, "enabled"], "needs `cluster.target: aks` (its resource group, region and OIDC issuer) (allowed: false with a kubeconfig target)");

@@ -24,7 +24,8 @@ import { HyphaServer, hyphaServerEndpoints, parseHyphaServerUrl, serverPorts } f
 import { cniOf, EgressPeer, endpointEgress, NetworkPolicy } from "./network-policy";
 import { AppIdentity, imageReference, objectLabels } from "./pod";
 import { CLAUDE_AGENT_SECRET_VALUES, HyphaWorkerConfig, WORKER_SECRET_VALUES, WorkerSecretId } from "./schema/hypha-worker";
-import { Secrets, SecretsConfig } from "./secrets";
+import { pullSecretsFor } from "./registry-credentials";
+import { Secrets, SecretsConfig, withReloaderAnnotation } from "./secrets";
 
 /** The platform's service context; the worker has no ingress, so `platformDomain` goes unused. */
 export interface HyphaWorkerArgs extends ServiceContext {
@@ -215,6 +216,7 @@ export class HyphaWorker extends pulumi.ComponentResource {
                     config: claude.config,
                     configPath: CLAUDE_AGENT_CONFIG_PATH,
                     crdsReady: args.crdsReady,
+                    externalReady: args.keyVaultReady,
                 },
                 child,
             );
@@ -236,6 +238,7 @@ export class HyphaWorker extends pulumi.ComponentResource {
                 config: withKeyVault(config.secrets, args.keyVault),
                 configPath: "hyphaWorker.secrets",
                 crdsReady: args.crdsReady,
+                externalReady: args.keyVaultReady,
             },
             child,
         );
@@ -244,7 +247,15 @@ export class HyphaWorker extends pulumi.ComponentResource {
         new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, { metadata, automountServiceAccountToken: false }, child);
         new k8s.apps.v1.Deployment(
             `${name}-deployment`,
-            { metadata, spec: buildHyphaWorkerDeploymentSpec(config, { identity: resolved.identity, image: resolved.image, probeCommand: resolved.probeCommand, images: args.images }, secrets.refs) },
+            {
+                // Reloader rolls the worker when its token's Secret changes in place (a rotation in the vault).
+                metadata: withReloaderAnnotation(metadata, secrets.rotatingSecretNames),
+                spec: buildHyphaWorkerDeploymentSpec(
+                    config,
+                    { identity: resolved.identity, image: resolved.image, probeCommand: resolved.probeCommand, images: { pullSecrets: pullSecretsFor(args.images, [resolved.image]) } },
+                    secrets.refs,
+                ),
+            },
             // Never started without its permissions.
             { parent: this, dependsOn: [binding] },
         );

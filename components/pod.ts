@@ -8,6 +8,7 @@
  * them, so no container depends on inheritance. Nothing here talks to Pulumi's engine.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 
 export type Container = k8s.types.input.core.v1.Container;
 export type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -157,7 +158,8 @@ export interface PodSpecArgs {
     serviceAccountName?: string;
     /** Mount the ServiceAccount token only for workloads that call the API server. @default false */
     automountServiceAccountToken?: boolean;
-    imagePullSecrets?: string[];
+    /** Secret names; a name may be an output of the resource that makes the Secret (so the pod waits for it). */
+    imagePullSecrets?: pulumi.Input<string>[];
     /** Volumes other than the writable emptyDirs, which are derived from the containers. */
     volumes?: Volume[];
     affinity?: k8s.types.input.core.v1.Affinity;
@@ -233,8 +235,13 @@ export function httpGetProbe(path: string, port: string | number, timings: Probe
 /** What every service gets from the `images` block: the registry override and the pull secrets of every pod. */
 export interface SharedImageSettings {
     registry?: string;
-    /** Pull Secret names, the stack's own registry credentials included; per-image ones are added to these. */
+    /** Existing pull Secret names every pod gets; per-image ones are added to these. */
     pullSecrets: string[];
+    /**
+     * The stack's registry login Secrets, each with the registries it has logins for: a pod gets
+     * those of its images' registries (`pullSecretsFor` in registry-credentials.ts). @default []
+     */
+    registryPullSecrets?: { registries: string[]; secretName: pulumi.Input<string> }[];
 }
 
 export interface ImageRef {

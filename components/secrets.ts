@@ -13,6 +13,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppIdentity, EnvVar, objectLabels } from "./pod";
+import { createKeyVaultSync } from "./secrets-keyvault";
+
+export {
+    buildExternalSecretSpec,
+    buildKeyVaultServiceAccount,
+    buildSecretStoreSpec,
+    createKeyVaultSync,
+    EXTERNAL_SECRET_READY,
+    WORKLOAD_IDENTITY_CLIENT_ID,
+    WORKLOAD_IDENTITY_TENANT_ID,
+} from "./secrets-keyvault";
+export type { ExternalSecretTemplate, KeyVaultSyncArgs } from "./secrets-keyvault";
 
 export const SECRETS_MODES = ["managed", "existing", "external"] as const;
 export type SecretsMode = (typeof SECRETS_MODES)[number];
@@ -102,6 +114,11 @@ export interface SecretsArgs<Id extends string = string> {
     configPath?: string;
     /** What installs the external-secrets CRDs (e.g. the add-on chart); the custom resources wait for it. @default [] */
     crdsReady?: pulumi.Resource[];
+    /**
+     * What must exist before the ExternalSecret reads the vault: the secrets the stack writes
+     * into it and the reader's access (the stack's Key Vault `ready`). @default []
+     */
+    externalReady?: pulumi.Resource[];
 }
 
 /** Where a consumer reads one value. */
@@ -116,9 +133,26 @@ export interface SecretRef {
 export type SecretRefs<Id extends string = string> = { readonly [K in Id]?: SecretRef };
 
 export const DEFAULT_REFRESH_INTERVAL = "1h";
-/** Annotations read by Azure workload identity (and by ESO's azurekv provider). */
-export const WORKLOAD_IDENTITY_CLIENT_ID = "azure.workload.identity/client-id";
-export const WORKLOAD_IDENTITY_TENANT_ID = "azure.workload.identity/tenant-id";
+
+/**
+ * Stakater Reloader (`addons.reloader`): a workload carrying this annotation is rolled when one
+ * of the named Secrets changes (comma-separated names, in the workload's namespace).
+ */
+export const RELOADER_SECRET_ANNOTATION = "secret.reloader.stakater.com/reload";
+
+/** The Reloader annotation for Secrets that change in place; `{}` when there are none. */
+export function reloaderAnnotations(secretNames: readonly string[]): Record<string, string> {
+    const names = [...new Set(secretNames)].sort();
+    return names.length > 0 ? { [RELOADER_SECRET_ANNOTATION]: names.join(",") } : {};
+}
+
+/** A workload's metadata with the Reloader annotation for `secretNames` (unchanged when there are none). */
+export function withReloaderAnnotation<M extends object>(metadata: M, secretNames: readonly string[]): M & { annotations?: Record<string, string> } {
+    const reload = reloaderAnnotations(secretNames);
+    if (Object.keys(reload).length === 0) return metadata;
+    const existing = (metadata as { annotations?: Record<string, string> }).annotations ?? {};
+    return { ...metadata, annotations: { ...existing, ...reload } };
+}
 
 /** `anthropicApiKey` -> `anthropic-api-key`: a valid Key Vault secret name. */
 export function defaultRemoteKey(id: string): string {
@@ -299,44 +333,6 @@ export function buildManagedSecret(resolved: ResolvedSecrets, metadata: { namesp
     };
 }
 
-/** The ServiceAccount the SecretStore exchanges for an Azure token; no pod runs as it. */
-export function buildKeyVaultServiceAccount(external: ResolvedExternalSecrets, metadata: { namespace: pulumi.Input<string>; labels: Record<string, string> }) {
-    return {
-        metadata: {
-            name: external.serviceAccountName,
-            namespace: metadata.namespace,
-            labels: metadata.labels,
-            // The tenant goes here, not into the store: ESO rejects a tenant set in both places.
-            annotations: {
-                [WORKLOAD_IDENTITY_CLIENT_ID]: external.clientId,
-                ...(external.tenantId ? { [WORKLOAD_IDENTITY_TENANT_ID]: external.tenantId } : {}),
-            },
-        },
-        automountServiceAccountToken: false,
-    };
-}
-
-export function buildSecretStoreSpec(external: ResolvedExternalSecrets) {
-    return {
-        provider: {
-            azurekv: {
-                authType: "WorkloadIdentity",
-                vaultUrl: external.vaultUrl,
-                serviceAccountRef: { name: external.serviceAccountName },
-            },
-        },
-    };
-}
-
-export function buildExternalSecretSpec(external: ResolvedExternalSecrets) {
-    return {
-        refreshInterval: external.refreshInterval,
-        secretStoreRef: { kind: "SecretStore", name: external.storeName },
-        target: { name: external.secretName, creationPolicy: "Owner" },
-        data: external.data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.remoteKey } })),
-    };
-}
-
 /**
  * Container env entries reading values from their Secrets, one per variable whose value has a
  * source: `{ ANTHROPIC_API_KEY: "anthropicApiKey" }`. Optional values get `optional: true`.
@@ -352,6 +348,8 @@ export function secretEnv<Id extends string>(refs: SecretRefs<Id>, env: Readonly
 export class Secrets<Id extends string = string> extends pulumi.ComponentResource {
     /** Where each value is read; the same shape in every mode. */
     readonly refs: SecretRefs<Id>;
+    /** Names of the Secrets read here whose content changes in place (for `reloaderAnnotations`). */
+    readonly rotatingSecretNames: string[];
 
     constructor(name: string, args: SecretsArgs<Id>, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:secrets:Secrets", name, {}, opts);
@@ -370,20 +368,8 @@ export class Secrets<Id extends string = string> extends pulumi.ComponentResourc
 
         let externalName: pulumi.Output<string> | undefined;
         if (resolved.external) {
-            const external = resolved.external;
-            const account = new k8s.core.v1.ServiceAccount(`${name}-keyvault-identity`, buildKeyVaultServiceAccount(external, metadata), { parent: this });
-            const store = new k8s.apiextensions.CustomResource(
-                `${name}-secretstore`,
-                { apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { ...metadata, name: external.storeName }, spec: buildSecretStoreSpec(external) },
-                { parent: this, dependsOn: [account, ...(args.crdsReady ?? [])] },
-            );
-            const externalSecret = new k8s.apiextensions.CustomResource(
-                `${name}-externalsecret`,
-                { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { ...metadata, name: external.secretName }, spec: buildExternalSecretSpec(external) },
-                { parent: this, dependsOn: [store] },
-            );
-            // Through the ExternalSecret's output, so workloads that read it are created after it.
-            externalName = externalSecret.metadata.apply(() => external.secretName);
+            // Through the ExternalSecret's output, so workloads that read it are created after it is Ready.
+            externalName = createKeyVaultSync(name, { external: resolved.external, metadata, crdsReady: args.crdsReady, externalReady: args.externalReady }, this);
         }
 
         const refs: Partial<Record<Id, SecretRef>> = {};
@@ -393,6 +379,11 @@ export class Secrets<Id extends string = string> extends pulumi.ComponentResourc
             refs[value.id as Id] = { secretName, key: value.key, optional: value.optional };
         }
         this.refs = refs;
+        // Secrets that change in place: ESO's (refreshed from the vault) and the user's. The managed one is replaced instead.
+        this.rotatingSecretNames = [
+            ...(resolved.external ? [resolved.external.secretName] : []),
+            ...resolved.values.flatMap((v) => (v.source.kind === "existing" ? [v.source.secretName] : [])),
+        ];
         this.registerOutputs({ refs });
     }
 }

@@ -18,6 +18,8 @@ export interface ServiceContext {
     platformDomain?: string;
     /** The stack's own Key Vault: fills `secrets.external` where the stack file leaves it out. */
     keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
+    /** What ExternalSecrets wait for: the secrets the stack writes into its vault and the reader's access. @default [] */
+    keyVaultReady?: pulumi.Resource[];
     /** What installs CRDs (the add-on charts); custom resources wait for it. @default [] */
     crdsReady?: pulumi.Resource[];
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { dockerConfigJson, REGISTRY_CREDENTIALS_SECRET, RegistryCredentials, sharedPullSecrets } from "../components/registry-credentials";
+import { dockerConfigJson, pullSecretsFor, REGISTRY_CREDENTIALS_SECRET, RegistryCredentials } from "../components/registry-credentials";
 import { REDACTED } from "../tools/render/wire";
 import { validateAgainstSchema } from "./helpers/kubernetes-schema";
 import { recordComponents } from "./helpers/record";
@@ -14,10 +14,11 @@ describe("registry credentials", () => {
         expect(Buffer.from(doc.auths["cr.seqera.io"].auth, "base64").toString()).to.equal("robot:VERY-SECRET-TOKEN");
     });
 
-    it("adds the stack's Secret to the existing pull secrets, only when there are logins", () => {
-        expect(sharedPullSecrets(testConfig({ images: { pullSecrets: ["regcred"] } }).images)).to.deep.equal(["regcred"]);
-        const withLogin = testConfig({ images: { pullSecrets: ["regcred"], credentials: [login] } }, ["agent-platform:images"]).images;
-        expect(sharedPullSecrets(withLogin)).to.deep.equal(["regcred", REGISTRY_CREDENTIALS_SECRET]);
+    it("adds a login Secret to the existing pull secrets of pods whose images come from its registry, and only those", () => {
+        const images = { pullSecrets: ["regcred"], registryPullSecrets: [{ registries: ["cr.seqera.io"], secretName: REGISTRY_CREDENTIALS_SECRET }] };
+        expect(pullSecretsFor(images, ["cr.seqera.io/private/nf-tower-enterprise/agent-backend:0.1.0"])).to.deep.equal(["regcred", REGISTRY_CREDENTIALS_SECRET]);
+        expect(pullSecretsFor(images, ["ghcr.io/l4b4r4b4b4/fractal-agents-runtime-python:development", "mysql:8.0"])).to.deep.equal(["regcred"]);
+        expect(pullSecretsFor({ pullSecrets: [] }, ["cr.seqera.io/x:1"])).to.deep.equal([]);
     });
 
     it("requires the password to be a secret and refuses a registry listed twice", () => {

@@ -17,8 +17,13 @@ export interface StackDatabase {
     port: number;
     database: pulumi.Input<string>;
     username: pulumi.Input<string>;
-    /** Kept secret whatever is passed; lands in a Secret this stack owns. */
+    /** Kept secret whatever is passed; lands in a Secret this stack owns (or in its Key Vault, see `passwordRemoteKey`). */
     password: pulumi.Input<string>;
+    /**
+     * The stack wrote the password into its Key Vault under this name: with `secrets.mode: external`
+     * the backend reads it there through its ExternalSecret, with its other values.
+     */
+    passwordRemoteKey?: string;
     /** Where the server is reachable, for the NetworkPolicy. @default the internet (public addresses) on `port` */
     egress?: EgressPeer;
 }

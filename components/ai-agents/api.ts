@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Monitoring } from "../monitoring";
 import { buildPodSpec, buildPodTemplate, objectLabels, podLabels, selectorLabels } from "../pod";
 import { AI_AGENTS_SECRET_VALUES, AiAgentsSecretId } from "../schema/ai-agents";
-import { SecretRefs, Secrets, secretEnv } from "../secrets";
+import { SecretRefs, Secrets, secretEnv, withReloaderAnnotation } from "../secrets";
 import { AI_AGENTS_RUN_AS, buildApiEnv, contentHashName, dataMounts, dataVolumes, processContainer, ResolvedAiAgents, workspaceStrategy } from "./resolve";
 
 /** The API's environment variables read from its Secret. */
@@ -74,6 +74,8 @@ export interface AiAgentsApiArgs {
     crds?: pulumi.Resource[];
     /** What installs the External Secrets and Prometheus Operator CRDs. @default [] */
     crdsReady?: pulumi.Resource[];
+    /** What the API's ExternalSecret waits for (the stack's Key Vault `ready`). @default [] */
+    keyVaultReady?: pulumi.Resource[];
 }
 
 export class AiAgentsApi extends pulumi.ComponentResource {
@@ -98,6 +100,7 @@ export class AiAgentsApi extends pulumi.ComponentResource {
                 config: resolved.secrets,
                 configPath: "aiAgents.secrets",
                 crdsReady: args.crdsReady,
+                externalReady: args.keyVaultReady,
             },
             child,
         );
@@ -106,7 +109,8 @@ export class AiAgentsApi extends pulumi.ComponentResource {
         const env = new k8s.core.v1.ConfigMap(`${name}-configmap`, configMap, child);
         new k8s.apps.v1.Deployment(
             `${name}-deployment`,
-            { metadata, spec: buildApiDeploymentSpec(resolved, configMap.metadata.name, secrets.refs) },
+            // Reloader rolls the API when its Secret changes in place (a rotation in the vault).
+            { metadata: withReloaderAnnotation(metadata, secrets.rotatingSecretNames), spec: buildApiDeploymentSpec(resolved, configMap.metadata.name, secrets.refs) },
             { parent: this, dependsOn: [env, ...(args.rbac ?? []), ...(args.crds ?? [])] },
         );
         const service = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: buildApiServiceSpec(resolved) }, child);

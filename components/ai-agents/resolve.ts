@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { cniOf } from "../network-policy";
 import { AppIdentity, ContainerArgs, httpGetProbe, imageReference, RunAs, TMP_DIR } from "../pod";
+import { pullSecretsFor } from "../registry-credentials";
 import { AiAgentsConfig, AiAgentsSecretId } from "../schema/ai-agents";
 import type { SecretsConfig } from "../secrets";
 import type { ServiceContext } from "../service-context";
@@ -43,7 +44,8 @@ export interface ResolvedAiAgents {
     identities: Record<Process, AppIdentity>;
     images: { api: string; app: string; processor: string; webhook: string; executor: string };
     pullPolicy: "Always" | "IfNotPresent" | "Never";
-    pullSecrets: string[];
+    /** The platform's pull Secrets: the shared ones and the stack's logins for its images' registries. */
+    pullSecrets: pulumi.Input<string>[];
     /** Static webhook receivers (provisioning `static`). */
     webhookSources: string[];
     /** Where each value of the API's Secret comes from, with the stack's Key Vault filled in. */
@@ -106,6 +108,13 @@ export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgent
     const base = config.name;
     const registry = config.image.registry ?? args.images.registry;
     const image = (repository: string, digest?: string, imageTag = tag) => imageReference({ registry, repository, tag: imageTag, digest });
+    const images = {
+        api: image(config.image.repository, config.image.digest),
+        app: image(config.app.image.repository, config.app.image.digest),
+        processor: image(config.processor.image.repository, config.processor.image.digest),
+        webhook: image(config.webhooks.image.repository, config.webhooks.image.digest),
+        executor: image(config.executor.image.repository, config.executor.image.digest, config.executor.image.tag ?? tag),
+    };
     return {
         config,
         namespace: args.namespace,
@@ -134,15 +143,9 @@ export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgent
             cleanup: identity(base, "cleanup", "cleanup", tag),
             tokenRefresh: identity(base, "token-refresh", "token-refresh", tag),
         },
-        images: {
-            api: image(config.image.repository, config.image.digest),
-            app: image(config.app.image.repository, config.app.image.digest),
-            processor: image(config.processor.image.repository, config.processor.image.digest),
-            webhook: image(config.webhooks.image.repository, config.webhooks.image.digest),
-            executor: image(config.executor.image.repository, config.executor.image.digest, config.executor.image.tag ?? tag),
-        },
+        images,
         pullPolicy: config.image.pullPolicy,
-        pullSecrets: args.images.pullSecrets,
+        pullSecrets: pullSecretsFor(args.images, [images.api, images.app, images.processor, images.webhook]),
         webhookSources: config.webhooks.provisioning === "static" ? config.webhooks.sources : [],
         secrets: withKeyVault(config.secrets!, args.keyVault),
         workspaceSingleNode: config.storage.workspace.accessMode === "ReadWriteOnce",

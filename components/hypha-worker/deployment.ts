@@ -5,11 +5,11 @@
  * service id would each receive calls for sessions only the other one knows.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { AppIdentity, EnvVar, TMP_DIR, buildPodSpec, buildPodTemplate, podLabels, selectorLabels } from "../pod";
 import type { HyphaWorkerConfig } from "../schema/hypha-worker";
 import { SecretRefs, secretEnv } from "../secrets";
 import type { WorkerSecretId } from "../schema/hypha-worker";
-import type { ImagesConfig } from "../config";
 import { buildConnectionProbes } from "./probe";
 
 /** The image's `worker` user. */
@@ -38,7 +38,8 @@ export interface WorkerPodInputs {
     image: string;
     /** The exec command of the connection probes. */
     probeCommand: string[];
-    images: Pick<ImagesConfig, "pullSecrets">;
+    /** The pod's pull Secrets (names may be outputs of the resources that make them). */
+    images: { pullSecrets: pulumi.Input<string>[] };
 }
 
 export function buildHyphaWorkerDeploymentSpec(

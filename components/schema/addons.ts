@@ -41,6 +41,16 @@ export const addonsBlock = z
             })
             .prefault({})
             .meta({ description: "External Secrets Operator, for the secrets block's `external` mode." }),
+        reloader: z
+            .strictObject({
+                enabled: z
+                    .boolean()
+                    .default(false)
+                    .meta({ description: "Install Stakater Reloader, watching the platform namespace: a workload is rolled when a Secret it reads changes in place (a secret rotated in Key Vault, synced by External Secrets)." }),
+                version: chartVersion("2.2.16", "reloader chart version (2.2.16 runs Reloader v1.4.21)."),
+            })
+            .prefault({})
+            .meta({ description: "Stakater Reloader, so rotated secrets reach running pods; see docs/secrets.md." }),
         prometheusOperatorCrds: z
             .strictObject({
                 enabled: z.boolean().default(false).meta({ description: "Install only the Prometheus Operator CRDs (ServiceMonitor, PrometheusRule)." }),

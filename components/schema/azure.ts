@@ -1,6 +1,7 @@
 /** The `azure` block: the virtual network, MySQL Flexible Server and Key Vault next to the AKS cluster. */
 import { z } from "zod";
 import { azureNetworkBlock } from "../azure-network/schema";
+import { keyVaultSecretsField } from "./keyvault-secrets";
 import { type AzureNameRule, azureNameProblem, KEY_VAULT_NAME, MYSQL_SERVER_NAME } from "../azure-names";
 
 /** A configured global Azure name, checked by Azure's rule for it; the message names the rule. */
@@ -63,6 +64,7 @@ const keyVaultBlock = z
         sku: z.enum(["standard", "premium"]).default("standard").meta({ description: "Vault SKU (premium adds HSM-backed keys)." }),
         softDeleteRetentionDays: z.number().int().min(7).max(90).default(90).meta({ description: "Days a deleted secret can be recovered." }),
         purgeProtection: z.boolean().default(true).meta({ description: "Forbid purging deleted secrets before retention ends (cannot be turned off later)." }),
+        secrets: keyVaultSecretsField,
     })
     .meta({ description: "Azure Key Vault for the secrets block's `external` mode." });
 

@@ -1,6 +1,10 @@
 /** The platform-wide blocks: the namespace, the platform domain and the shared image settings. */
 import { z } from "zod";
+import { KEY_VAULT_SECRET_NAME_PATTERN } from "../secrets";
 import { dnsLabel, sensitiveString } from "./common";
+
+const vaultSecretName = (description: string) =>
+    z.string().regex(KEY_VAULT_SECRET_NAME_PATTERN, "must be a Key Vault secret name").meta({ description, allowed: "1 to 127 letters, digits and '-'" });
 
 export const namespaceBlock = z
     .strictObject({
@@ -32,19 +36,41 @@ export const imagesBlock = z
             .meta({ description: "Existing image pull Secrets added to every pod." }),
         credentials: z
             .array(
-                z.strictObject({
-                    registry: z
-                        .string()
-                        .regex(/^[a-z0-9.-]+(:[0-9]+)?$/, "must be a registry host")
-                        .meta({ description: "Registry host, e.g. cr.seqera.io.", allowed: "a host[:port]" }),
-                    username: z.string().min(1).meta({ description: "User name at the registry." }),
-                    password: sensitiveString("Password or token at the registry."),
-                }).meta({ description: "One registry login." }),
+                z
+                    .strictObject({
+                        registry: z
+                            .string()
+                            .regex(/^[a-z0-9.-]+(:[0-9]+)?$/, "must be a registry host")
+                            .meta({ description: "Registry host, e.g. cr.seqera.io; pods whose images come from it get the login.", allowed: "a host[:port]" }),
+                        username: z.string().min(1).meta({ description: "User name at the registry (with `password`)." }).optional(),
+                        password: sensitiveString("Password or token at the registry (with `username`).").optional(),
+                        fromKeyVault: z
+                            .strictObject({
+                                usernameKey: vaultSecretName("Key Vault secret holding the user name."),
+                                passwordKey: vaultSecretName("Key Vault secret holding the password or token."),
+                            })
+                            .meta({
+                                description:
+                                    "Read the login from the stack's Key Vault instead (External Secrets renders the dockerconfigjson); seed the two secrets with `azure.keyVault.secrets` or set them in the vault.",
+                            })
+                            .optional(),
+                    })
+                    .superRefine((login, ctx) => {
+                        const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+                        if (login.fromKeyVault !== undefined) {
+                            if (login.username !== undefined) issue("username", "set either `username` or `fromKeyVault.usernameKey`, not both");
+                            if (login.password !== undefined) issue("password", "set either `password` or `fromKeyVault.passwordKey`, not both");
+                        } else {
+                            if (login.username === undefined) issue("username", "is required: the user name at the registry (allowed: a user name, or `fromKeyVault`)");
+                            if (login.password === undefined) issue("password", "is required: a secret set with `pulumi config set --secret` (allowed: a secret value, or `fromKeyVault`)");
+                        }
+                    })
+                    .meta({ description: "One registry login: `username` and a secret `password`, or `fromKeyVault`." }),
             )
             .default([])
             .meta({
                 description:
-                    "Registry logins (Seqera's `global.imageCredentials`): the stack creates one dockerconfigjson Secret from them and adds it to every pod's pull secrets.",
+                    "Registry logins (Seqera's `global.imageCredentials`): the stack turns them into dockerconfigjson Secrets (from config, or synced from the Key Vault) and adds them to the pull secrets of every pod whose image comes from that registry.",
             }),
     })
     .superRefine((images, ctx) => {

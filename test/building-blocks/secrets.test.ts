@@ -327,7 +327,8 @@ describe("Secrets component", () => {
         expect(externalSecret.spec).to.deep.equal({
             refreshInterval: "15m",
             secretStoreRef: { kind: "SecretStore", name: "agent-runtime-keyvault" },
-            target: { name: "agent-runtime-secrets", creationPolicy: "Owner" },
+            // Retain: a vault secret that is missing fails the sync instead of leaving the key out.
+            target: { name: "agent-runtime-secrets", creationPolicy: "Owner", deletionPolicy: "Retain" },
             data: [
                 { secretKey: "ANTHROPIC_API_KEY", remoteRef: { key: "anthropic-api-key" } },
                 { secretKey: "langfuse-public-key", remoteRef: { key: "langfuse-pk" } },

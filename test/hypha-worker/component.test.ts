@@ -180,7 +180,7 @@ describe("HyphaWorker claude-agent Secret", () => {
         const r = await renderWorker(workerArgs({ claudeAgent: { secrets: { mode: "external" } } }, { keyVault: { vaultUrl: VAULT, clientId: CLIENT } }));
         const externalSecret: any = r.object("ExternalSecret");
         expect(externalSecret.metadata.namespace).to.equal("hypha-jobs");
-        expect(externalSecret.spec.target).to.deep.equal({ name: "deno-claude-code-config", creationPolicy: "Owner" });
+        expect(externalSecret.spec.target).to.deep.equal({ name: "deno-claude-code-config", creationPolicy: "Owner", deletionPolicy: "Retain" });
         expect(externalSecret.spec.data).to.deep.equal([
             { secretKey: "ANTHROPIC_API_KEY", remoteRef: { key: "anthropic-api-key" } },
             { secretKey: "HYPHA_TOKEN", remoteRef: { key: "hypha-token" } },
