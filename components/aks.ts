@@ -123,18 +123,34 @@ export function buildUserPoolSpec(config: AksConfig, nodeSubnetId: pulumi.Input<
     };
 }
 
+/** Flags of AKS's exec kubeconfig that only the interactive and secret-based logins use. */
+const CLIENT_FLAGS = ["--client-id", "--tenant-id", "--environment"];
+
 /**
  * Sets how `kubelogin` obtains a token in an exec-format AKS kubeconfig (`--login <mode>`):
- * AKS hands out `devicecode`, which cannot work in CI or under Pulumi.
+ * AKS hands out `devicecode`, which cannot work in CI or under Pulumi. As `kubelogin
+ * convert-kubeconfig` does (Azure/kubelogin pkg/internal/converter/convert.go), the `azurecli`,
+ * `workloadidentity` and `msi` logins keep only `--server-id`: AKS's `--client-id` is its own
+ * public client, which would make `msi` and `workloadidentity` sign in as the wrong application,
+ * and the Azure CLI supplies its own tenant. Environment variables still override (docs/ci.md).
  */
 export function withKubeloginMode(kubeconfig: string, mode: AksConfig["kubeloginMode"]): string {
     const doc = parse(kubeconfig) as { users?: Array<{ user?: { exec?: { command?: string; args?: string[] } } }> };
+    const dropped = ["--login", ...(mode === "azurecli" || mode === "workloadidentity" || mode === "msi" ? CLIENT_FLAGS : [])];
     for (const user of doc.users ?? []) {
         const exec = user.user?.exec;
         if (!exec || !exec.command?.endsWith("kubelogin")) continue;
-        const args = [...(exec.args ?? [])];
-        const at = args.indexOf("--login");
-        if (at >= 0) args.splice(at, 2);
+        const args: string[] = [];
+        const given = exec.args ?? [];
+        for (let i = 0; i < given.length; i++) {
+            const arg = given[i]!;
+            const name = arg.split("=")[0]!;
+            if (dropped.includes(name)) {
+                if (!arg.includes("=")) i++; // and its value
+                continue;
+            }
+            args.push(arg);
+        }
         exec.args = [...args, "--login", mode];
     }
     return stringify(doc);

@@ -59,12 +59,19 @@ describe("kubelogin mode", () => {
         "    user:",
         "      exec:",
         "        command: kubelogin",
-        "        args: [get-token, --environment, AzurePublicCloud, --login, devicecode]",
+        "        args: [get-token, --environment, AzurePublicCloud, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630, --client-id, 80faf920-1908-4b52-b5ef-a8e7bedfc67a, --tenant-id, t1, --login, devicecode]",
     ].join("\n");
+    const argsFor = (mode: Parameters<typeof withKubeloginMode>[1]) => parse(withKubeloginMode(kubeconfig, mode)).users[0].user.exec.args;
 
-    it("replaces the device-code login AKS hands out", () => {
-        const args = parse(withKubeloginMode(kubeconfig, "azurecli")).users[0].user.exec.args;
-        expect(args).to.deep.equal(["get-token", "--environment", "AzurePublicCloud", "--login", "azurecli"]);
+    it("replaces the device-code login AKS hands out, keeping only the server id as kubelogin convert-kubeconfig does", () => {
+        expect(argsFor("azurecli")).to.deep.equal(["get-token", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630", "--login", "azurecli"]);
+        // AKS's own public client id would make workload identity and MSI sign in as the wrong application.
+        expect(argsFor("workloadidentity")).to.deep.equal(["get-token", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630", "--login", "workloadidentity"]);
+        expect(argsFor("msi")).to.not.include("--client-id");
+    });
+    it("keeps the client and tenant for the logins that use them", () => {
+        expect(argsFor("devicecode")).to.include.members(["--client-id", "80faf920-1908-4b52-b5ef-a8e7bedfc67a", "--tenant-id", "t1"]);
+        expect(argsFor("spn").slice(-2)).to.deep.equal(["--login", "spn"]);
     });
     it("leaves users that are not kubelogin alone", () => {
         const other = "users:\n  - name: u\n    user:\n      token: abc\n";
