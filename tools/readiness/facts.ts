@@ -44,6 +44,8 @@ export interface ReadinessFacts {
     nodePools: NodePool[];
     /** What each service must reach, and where the pods it talks to run. */
     connectivity: ConnectivityFacts;
+    /** The stack's own Key Vault: its configured name (unset: generated at deploy time) and the secrets the config seeds. */
+    keyVault?: { name?: string; seeded: string[] };
 }
 
 export function emptyDeclarations(): Declarations {
@@ -127,6 +129,7 @@ export function factsFromConfig(config: StackConfig, disabledDefaultProviders: s
         disabledDefaultProviders,
         declared,
         connectivity: connectivityFacts(config, aks !== undefined),
+        ...(aks && config.azure.keyVault.enabled ? { keyVault: { name: config.azure.keyVault.name, seeded: Object.keys(config.azure.keyVault.secrets) } } : {}),
         nodePools: aks
             ? [
                   { name: "system", vmSize: aks.systemPool.vmSize, taints: ["CriticalAddonsOnly=true:NoSchedule"] },

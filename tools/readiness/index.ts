@@ -10,6 +10,7 @@ import { mysqlServerFindings } from "./azure";
 import { connectivityFindings } from "./connectivity";
 import { crdFindings } from "./crds";
 import { engineFindings } from "./engine";
+import { keyVaultFindings } from "./keyvault";
 import type { ReadinessFacts } from "./facts";
 import { sortFindings, type Finding } from "./findings";
 import { nameFindings } from "./names";
@@ -35,6 +36,7 @@ export function analyzeReadiness({ recording, objects: rendered, facts }: Readin
     return sortFindings([
         ...engineFindings(recording, facts.disabledDefaultProviders),
         ...referenceFindings(objects, facts, index),
+        ...keyVaultFindings(objects, recording, facts, index),
         ...routingFindings(objects, charts, facts, index),
         ...crdFindings(rendered, recording, charts, facts),
         ...connectivityFindings(objects, charts, facts, index),
