@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { NETWORK_CONTRIBUTOR_ROLE, withKubeloginMode } from "../components/aks";
 import { ClusterTarget } from "../components/cluster";
+import { AKS_SERVER_APP } from "../tools/render/azure-mocks";
 import { REDACTED } from "../tools/render/wire";
 import { azureProviderRef, one, recordWithAzure, withoutAzureProvider } from "./azure-fixtures";
 import { configProblems, testConfig } from "./helpers/stack-config";
@@ -161,6 +162,17 @@ describe("ClusterTarget with AKS", () => {
         expect(recorded.recording.calls.map((c) => c.token)).to.include("azure-native:containerservice:listManagedClusterUserCredentials");
         const provider = byType("pulumi:providers:kubernetes").find((r) => r.name === "cluster-k8s")!;
         expect(provider.inputs["kubeconfig"]).to.equal(REDACTED);
+    });
+
+    it("hands the provider AKS's user kubeconfig with the configured kubelogin login, as a secret", async () => {
+        let target: ClusterTarget | undefined;
+        await recordWithAzure((azure) => (target = new ClusterTarget("cluster", { config, stack: "staging", network: stackConfig.azure.network }, azure)));
+        const kubeconfig = target!.aks!.kubeconfig;
+        expect(await (kubeconfig as any).isSecret).to.equal(true);
+        const value = await new Promise<string>((resolve) => kubeconfig.apply((v) => resolve(v)));
+        const exec = parse(value).users[0].user.exec;
+        expect(exec.command).to.equal("kubelogin");
+        expect(exec.args).to.deep.equal(["get-token", "--server-id", AKS_SERVER_APP, "--login", "azurecli"]);
     });
 
     it("creates every Azure resource, and fetches the kubeconfig, with the stack's explicit azure-native provider", () => {

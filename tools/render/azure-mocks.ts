@@ -112,7 +112,14 @@ export function azureMockState(type: string, pulumiName: string, inputs: Record<
     return state;
 }
 
-/** A user kubeconfig in AKS's exec format, pointing nowhere. */
+/**
+ * A user kubeconfig in AKS's exec format, pointing nowhere. The args are the ones AKS hands out
+ * for an Entra ID cluster: its server application, its public kubelogin client, device-code login.
+ */
+/** The Entra ID application every AKS cluster's API server accepts tokens for, and AKS's public client of it. */
+export const AKS_SERVER_APP = "6dae42f8-4368-4678-94ff-3960e28e3630";
+const AKS_KUBELOGIN_CLIENT = "80faf920-1908-4b52-b5ef-a8e7bedfc67a";
+
 function renderedKubeconfig(cluster: string): string {
     return stringify({
         apiVersion: "v1",
@@ -123,7 +130,13 @@ function renderedKubeconfig(cluster: string): string {
         users: [
             {
                 name: `clusterUser_${cluster}`,
-                user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "kubelogin", args: ["get-token", "--login", "devicecode"] } },
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "kubelogin",
+                        args: ["get-token", "--environment", "AzurePublicCloud", "--server-id", AKS_SERVER_APP, "--client-id", AKS_KUBELOGIN_CLIENT, "--tenant-id", TENANT, "--login", "devicecode"],
+                    },
+                },
             },
         ],
     });
