@@ -381,8 +381,7 @@ export class Secrets<Id extends string = string> extends pulumi.ComponentResourc
         this.refs = refs;
         // Secrets that change in place: ESO's (refreshed from the vault) and the user's. The managed one is replaced instead.
         this.rotatingSecretNames = [
-            ...(resolved.external ? [resolved.external.secretName] : []),
-            ...resolved.values.flatMap((v) => (v.source.kind === "existing" ? [v.source.secretName] : [])),
+            ...new Set([...(resolved.external ? [resolved.external.secretName] : []), ...resolved.values.flatMap((v) => (v.source.kind === "existing" ? [v.source.secretName] : []))]),
         ];
         this.registerOutputs({ refs });
     }

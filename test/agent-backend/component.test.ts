@@ -399,3 +399,48 @@ describe("AgentBackend: Key Vault", () => {
         expect(r.object("ServiceAccount", "agent-backend-keyvault").metadata.annotations).to.deep.include({ "azure.workload.identity/client-id": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" });
     });
 });
+
+describe("AgentBackend: the stack's generated password through the stack's Key Vault", () => {
+    const VAULT = { vaultUrl: "https://ap-prod-kv.vault.azure.net/", clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" };
+    const EXTERNAL = { ...WITHOUT_DATABASE, secrets: { mode: "external" } };
+    const registry = { registries: ["cr.seqera.io"], secretName: pulumi.output("agent-platform-registry-credentials-keyvault") };
+
+    it("reads the password the stack wrote into the vault with its other values: one ExternalSecret, no Secret of its own", async () => {
+        const args = backendArgs({ migrations: { mode: "job" } }, { database: stackDatabase({ passwordRemoteKey: "database-password" }), keyVault: VAULT }, EXTERNAL);
+        expect(resolveAgentBackendArgs(args).passwordFromVault).to.equal(true);
+        const r = await recordBackend(args);
+        expect(r.objects.filter((o) => o.kind === "Secret")).to.deep.equal([]);
+        const es: any = r.object("ExternalSecret");
+        expect(es.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key])).to.deep.equal([
+            ["AGENT_BACKEND_DB_PASSWORD", "database-password"],
+            ["ANTHROPIC_API_KEY", "anthropic-api-key"],
+            ["LANGCHAIN_API_KEY", "langchain-api-key"],
+        ]);
+        for (const kind of ["Deployment", "Job"]) {
+            const password = podSpecOf(r.object(kind)).containers.flatMap((c: any) => c.env ?? []).find((e: any) => e.name === "AGENT_BACKEND_DB_PASSWORD");
+            expect(password.valueFrom.secretKeyRef, kind).to.deep.equal({ name: "agent-backend-secrets", key: "AGENT_BACKEND_DB_PASSWORD" });
+        }
+        await expectValidAndCompliant(r);
+    });
+
+    it("keeps its own Secret for the password without the vault (or with a password source of its own)", () => {
+        expect(resolveAgentBackendArgs(backendArgs({}, { database: stackDatabase({ passwordRemoteKey: "database-password" }) }, WITHOUT_DATABASE)).passwordFromVault).to.equal(false);
+        const own = backendArgs({ secrets: { databasePassword: { remoteKey: "mine" } } }, { database: stackDatabase({ passwordRemoteKey: "database-password" }), keyVault: VAULT }, EXTERNAL);
+        const resolved = resolveAgentBackendArgs(own);
+        expect([resolved.passwordFromVault, resolved.database.passwordFromStack, resolved.secrets.values.databasePassword]).to.deep.equal([false, false, { remoteKey: "mine" }]);
+    });
+
+    it("pulls its image and runs its migration with the registry's login; Reloader rolls it when the synced Secret changes", async () => {
+        const args = backendArgs(
+            { migrations: { mode: "job" } },
+            { database: stackDatabase({ passwordRemoteKey: "database-password" }), keyVault: VAULT, images: { pullSecrets: ["platform-pull"], registryPullSecrets: [registry] } },
+            EXTERNAL,
+        );
+        const r = await recordBackend(args);
+        for (const kind of ["Deployment", "Job"]) {
+            expect(podSpecOf(r.object(kind)).imagePullSecrets, kind).to.deep.equal([{ name: "platform-pull" }, { name: "agent-platform-registry-credentials-keyvault" }]);
+        }
+        expect(r.object("Deployment").metadata.annotations).to.deep.equal({ "secret.reloader.stakater.com/reload": "agent-backend-secrets" });
+        expect(r.object("Job").metadata.annotations ?? {}).not.to.have.property("secret.reloader.stakater.com/reload");
+    });
+});

@@ -354,6 +354,32 @@ describe("Secrets component", () => {
         const externalSecret = r.recording.resources.find((x) => x.name === "rt-secrets-externalsecret")!;
         expect(deployment.dependsOn).to.include(externalSecret.urn);
     });
+
+    it("external: the ExternalSecret waits until ESO reports it Ready, and is created after what the vault must hold first", async () => {
+        let rotating: string[] = [];
+        const r = await recordComponents((provider) => {
+            const seeded = new k8s.core.v1.ConfigMap("stand-in-for-a-vault-secret", { metadata: { name: "seed", namespace: "agents" } }, { provider });
+            const secrets = new Secrets(
+                "rt-secrets",
+                { ...args({ mode: "external", external: { vaultUrl: "https://kv.vault.azure.net/", clientId: CLIENT } }), externalReady: [seeded] },
+                { providers: [provider] },
+            );
+            rotating = secrets.rotatingSecretNames;
+        });
+        const externalSecret = r.recording.resources.find((x) => x.name === "rt-secrets-externalsecret")!;
+        expect((r.object("ExternalSecret") as any).metadata.annotations).to.deep.equal({ "pulumi.com/waitFor": "condition=Ready" });
+        expect(externalSecret.dependsOn).to.include(r.recording.resources.find((x) => x.name === "stand-in-for-a-vault-secret")!.urn);
+        expect(rotating, "the synced Secret changes in place on a rotation").to.deep.equal(["agent-runtime-secrets"]);
+    });
+
+    it("names the Secrets that change in place for Reloader: the user's, never the managed one (replaced under a new name instead)", async () => {
+        const names: string[][] = [];
+        await recordComponents((provider) => {
+            names.push(new Secrets("a", args({ anthropicApiKey: { value: "x" }, langfusePublicKey: { existingSecret: { name: "langfuse" } } }), { providers: [provider] }).rotatingSecretNames);
+            names.push(new Secrets("b", args({ mode: "existing", existingSecret: { name: "runtime-secrets" } }), { providers: [provider] }).rotatingSecretNames);
+        });
+        expect(names).to.deep.equal([["langfuse"], ["runtime-secrets"]]);
+    });
 });
 
 /**
