@@ -21,7 +21,7 @@ import { resolveStackGateway, StackGateway, wireStackIngress } from "./component
 import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-worker";
 import { PlatformNamespace } from "./components/namespace";
 import { RegistryCredentials, registryKeyVaultServiceAccount } from "./components/registry-credentials";
-import { generatedVaultSecrets } from "./components/schema/keyvault-secrets";
+import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets } from "./components/schema/keyvault-secrets";
 import { withClusterCni } from "./components/service-endpoints";
 
 // What the stack installs (the Gateway, its controller) is filled into the services' config.
@@ -106,7 +106,7 @@ const serviceContext = {
 const agentRuntime = config.agentRuntime.enabled ? new AgentRuntime("agent-runtime", { config: config.agentRuntime, ...serviceContext }, providers) : undefined;
 
 // The backend's database comes from the stack's Azure MySQL when there is one; its password from the vault when the stack wrote it there.
-const backendDatabase = mysql && { ...mysql.connection, passwordRemoteKey: generatedSecrets[0]?.name };
+const backendDatabase = mysql && { ...mysql.connection, passwordRemoteKey: generatedSecrets.find((secret) => secret.name === BACKEND_PASSWORD_REMOTE_KEY)?.name };
 const agentBackend = config.agentBackend.enabled
     ? new AgentBackend("agent-backend", { config: config.agentBackend, ...serviceContext, database: backendDatabase }, providers)
     : undefined;
