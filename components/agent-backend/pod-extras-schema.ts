@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { OBJECT_NAME_PATTERN } from "../secrets";
-import { dnsLabel, pullPolicy, quantity, resources } from "../schema/common";
+import { dnsLabel, pullPolicy, quantity, resources } from "../core/schema";
 
 export const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;

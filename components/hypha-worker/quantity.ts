@@ -2,7 +2,7 @@
  * Kubernetes quantities as numbers, so guard-rail settings can be compared with each other
  * and with what the worker's jobs ask for ("500m" < "2", "512Mi" < "2Gi").
  */
-import { quantityPattern } from "../schema/common";
+import { quantityPattern } from "../core/schema";
 
 const SUFFIX: Record<string, number> = {
     "": 1,

@@ -1,6 +1,6 @@
 /** The `addons` block: Helm charts for a bare cluster, and the stack's own ingress path. */
 import { z } from "zod";
-import { dnsLabel, quantity } from "./common";
+import { dnsLabel, quantity } from "../core/schema";
 
 const chartVersion = (defaultVersion: string, description: string) =>
     z.string().min(1).default(defaultVersion).meta({ description });

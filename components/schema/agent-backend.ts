@@ -19,10 +19,10 @@ import {
     volumeSchema,
 } from "../agent-backend/pod-extras-schema";
 import type { SecretValueSpec } from "../secrets";
-import { cidr, dnsLabel, imageDigest, pullPolicy, resources } from "./common";
+import { cidr, dnsLabel, imageDigest, pullPolicy, resources } from "../core/schema";
 import { DOMAIN_PLACEHOLDER, ingressConfigSchema } from "./ingress";
 import { serviceNetworkPolicySchema } from "./network-policy";
-import { secretsConfigSchema } from "./secrets";
+import { secretsConfigSchema } from "../secrets/schema";
 
 /**
  * The backend's sensitive values, with the chart's Secret keys. The database password is not

@@ -1,11 +1,11 @@
 /** The `agentRuntime` block: the fractal agents runtime (seed chart fractal-agents-runtime). */
 import { z } from "zod";
 import type { SecretValueSpec } from "../secrets";
-import { cidr, dnsLabel, imageDigest, pullPolicy, resources } from "./common";
+import { cidr, dnsLabel, imageDigest, pullPolicy, resources } from "../core/schema";
 import { ingressConfigSchema } from "./ingress";
 import { monitoringConfigSchema } from "./monitoring";
 import { serviceNetworkPolicySchema } from "./network-policy";
-import { secretsConfigSchema } from "./secrets";
+import { secretsConfigSchema } from "../secrets/schema";
 
 /**
  * The runtime's sensitive values with the chart's Secret key names (`existingSecret.keys`

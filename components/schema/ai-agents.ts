@@ -8,11 +8,11 @@
  */
 import { z } from "zod";
 import type { SecretValueSpec } from "../secrets";
-import { dnsLabel, imageDigest, pullPolicy, quantity, resources } from "./common";
+import { dnsLabel, imageDigest, pullPolicy, quantity, resources } from "../core/schema";
 import { isHostTemplate, KNOWN_CLASSES } from "./ingress";
 import { monitoringConfigSchema } from "./monitoring";
 import { serviceNetworkPolicySchema } from "./network-policy";
-import { secretsConfigSchema } from "./secrets";
+import { secretsConfigSchema } from "../secrets/schema";
 
 /** The keys the API reads from its deployment-level Secret; the seed's key names are the env names. */
 export const AI_AGENTS_SECRET_VALUES = [

@@ -4,9 +4,9 @@ import { parseHyphaServerUrl, SERVER_URL_SCHEMES } from "../hypha-worker/server"
 import { atMost } from "../hypha-worker/quantity";
 import { ALLOWED, serviceConfigProblems } from "../network-policy";
 import type { SecretValueSpec } from "../secrets";
-import { dnsLabel, imageDigest, pullPolicy, quantity, resources } from "./common";
+import { dnsLabel, imageDigest, pullPolicy, quantity, resources } from "../core/schema";
 import { serviceNetworkPolicySchema } from "./network-policy";
-import { secretsConfigSchema } from "./secrets";
+import { secretsConfigSchema } from "../secrets/schema";
 
 /** The worker's own token, read from the seed's `hypha-secrets` Secret by default. */
 export const WORKER_SECRET_VALUES = [

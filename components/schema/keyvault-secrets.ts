@@ -13,7 +13,7 @@ import { z } from "zod";
 import { passwordConfigured } from "../agent-backend/settings";
 import { KEY_VAULT_SECRET_NAME_PATTERN, SecretsConfig, defaultRemoteKey } from "../secrets";
 import type { BackendSecretId } from "./agent-backend";
-import { sensitiveString } from "./common";
+import { sensitiveString } from "../core/schema";
 
 /** The `azure.keyVault.secrets` field: vault secret name -> secret value. */
 export const keyVaultSecretsField = z

@@ -1,7 +1,7 @@
 /** The platform-wide blocks: the namespace, the platform domain and the shared image settings. */
 import { z } from "zod";
 import { KEY_VAULT_SECRET_NAME_PATTERN } from "../secrets";
-import { dnsLabel, sensitiveString } from "./common";
+import { dnsLabel, sensitiveString } from "../core/schema";
 
 const vaultSecretName = (description: string) =>
     z.string().regex(KEY_VAULT_SECRET_NAME_PATTERN, "must be a Key Vault secret name").meta({ description, allowed: "1 to 127 letters, digits and '-'" });

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { OBJECT_NAME_PATTERN } from "../secrets";
-import { dnsLabel } from "./common";
+import { dnsLabel } from "../core/schema";
 
 const objectName = (description: string) =>
     z.string().regex(OBJECT_NAME_PATTERN, "must be a Kubernetes object name").meta({ description, allowed: "a Kubernetes object name (lowercase, digits, '-', '.')" });

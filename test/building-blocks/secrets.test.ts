@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { z } from "zod";
 import { sensitivePathsIn } from "../../components/config-introspect";
 import { AppIdentity, buildPodSpec, selectorLabels } from "../../components/pod";
-import { secretsConfigSchema } from "../../components/schema/secrets";
+import { secretsConfigSchema } from "../../components/secrets/schema";
 import {
     SecretRefs,
     Secrets,

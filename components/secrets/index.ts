@@ -12,8 +12,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AppIdentity, EnvVar, objectLabels } from "./pod";
-import { createKeyVaultSync } from "./secrets-keyvault";
+import { AppIdentity, EnvVar, objectLabels } from "../pod";
+import { createKeyVaultSync } from "./keyvault";
 
 export {
     buildExternalSecretSpec,
@@ -23,8 +23,8 @@ export {
     EXTERNAL_SECRET_READY,
     WORKLOAD_IDENTITY_CLIENT_ID,
     WORKLOAD_IDENTITY_TENANT_ID,
-} from "./secrets-keyvault";
-export type { ExternalSecretTemplate, KeyVaultSyncArgs } from "./secrets-keyvault";
+} from "./keyvault";
+export type { ExternalSecretTemplate, KeyVaultSyncArgs } from "./keyvault";
 
 export const SECRETS_MODES = ["managed", "existing", "external"] as const;
 export type SecretsMode = (typeof SECRETS_MODES)[number];

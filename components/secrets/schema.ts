@@ -12,7 +12,7 @@
  * the component, so config errors and component errors say the same thing.
  */
 import { z } from "zod";
-import { sensitiveString } from "./common";
+import { sensitiveString } from "../core/schema";
 import {
     DEFAULT_REFRESH_INTERVAL,
     KEY_VAULT_SECRET_NAME_PATTERN,
