@@ -18,7 +18,7 @@ import { agentRuntimeBlock } from "./schema/agent-runtime";
 import { hyphaWorkerStackProblems } from "./hypha-worker";
 import { azureBlock } from "./schema/azure";
 import { clusterBlock } from "./schema/cluster";
-import { networkPolicyClusterSchema } from "./schema/network-policy";
+import { networkPolicyClusterSchema } from "./network-policy/schema";
 import { stackEndpointProblems, withClusterCni } from "./service-endpoints";
 import { hyphaWorkerBlock } from "./schema/hypha-worker";
 import { keyVaultSecretsStackProblems } from "./schema/keyvault-secrets";

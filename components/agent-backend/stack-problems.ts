@@ -5,7 +5,7 @@
  * reports them with every other config error, and by the component for args built in code.
  */
 import { AgentBackendConfig, BACKEND_SECRET_VALUES } from "../schema/agent-backend";
-import { DOMAIN_PLACEHOLDER } from "../schema/ingress";
+import { DOMAIN_PLACEHOLDER } from "../ingress/schema";
 import { SecretsConfig, secretsConfigProblems } from "../secrets";
 
 /** What the rest of the stack provides, for the rules that span blocks. */

@@ -17,7 +17,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IngressConfig, RouteFilter, ServiceIngress } from "../ingress";
-import { ingressConfigSchema, KNOWN_CLASSES } from "../schema/ingress";
+import { ingressConfigSchema, KNOWN_CLASSES } from "../ingress/schema";
 import { objectLabels } from "../pod";
 import { platformIdentity, ResolvedAiAgents } from "./resolve";
 

@@ -9,7 +9,7 @@
  * - `wireStackIngress`: the config the services get, with what the stack installs filled in
  *   (the Gateway their routes attach to, and the controller pods their NetworkPolicies admit).
  */
-import { ingressConfigSchema, isHostname, DOMAIN_PLACEHOLDER } from "../schema/ingress";
+import { ingressConfigSchema, isHostname, DOMAIN_PLACEHOLDER } from "../ingress/schema";
 import type { StackConfig } from "../config-schema";
 
 /** The namespace of the Traefik add-on, and so of the shared Gateway, its certificates and its redirect route. */

@@ -5,7 +5,7 @@
  * Every ratio is aggregated with `sum by (namespace, job)` before dividing, and guarded so
  * a quiet service (zero requests) never turns into a division by zero that fires.
  */
-import type { AlertsConfig, Severity } from "../schema/monitoring";
+import type { AlertsConfig, Severity } from "./schema";
 import { MonitoringProfile, QueryTarget, podSelector, quote, serviceSelector } from "./promql";
 
 export interface AlertRule {

@@ -20,8 +20,8 @@ import {
 } from "../agent-backend/pod-extras-schema";
 import type { SecretValueSpec } from "../secrets";
 import { cidr, dnsLabel, imageDigest, pullPolicy, resources } from "../core/schema";
-import { DOMAIN_PLACEHOLDER, ingressConfigSchema } from "./ingress";
-import { serviceNetworkPolicySchema } from "./network-policy";
+import { DOMAIN_PLACEHOLDER, ingressConfigSchema } from "../ingress/schema";
+import { serviceNetworkPolicySchema } from "../network-policy/schema";
 import { secretsConfigSchema } from "../secrets/schema";
 
 /**

@@ -2,9 +2,9 @@
 import { z } from "zod";
 import type { SecretValueSpec } from "../secrets";
 import { cidr, dnsLabel, imageDigest, pullPolicy, resources } from "../core/schema";
-import { ingressConfigSchema } from "./ingress";
-import { monitoringConfigSchema } from "./monitoring";
-import { serviceNetworkPolicySchema } from "./network-policy";
+import { ingressConfigSchema } from "../ingress/schema";
+import { monitoringConfigSchema } from "../monitoring/schema";
+import { serviceNetworkPolicySchema } from "../network-policy/schema";
 import { secretsConfigSchema } from "../secrets/schema";
 
 /**

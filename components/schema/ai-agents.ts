@@ -9,9 +9,9 @@
 import { z } from "zod";
 import type { SecretValueSpec } from "../secrets";
 import { dnsLabel, imageDigest, pullPolicy, quantity, resources } from "../core/schema";
-import { isHostTemplate, KNOWN_CLASSES } from "./ingress";
-import { monitoringConfigSchema } from "./monitoring";
-import { serviceNetworkPolicySchema } from "./network-policy";
+import { isHostTemplate, KNOWN_CLASSES } from "../ingress/schema";
+import { monitoringConfigSchema } from "../monitoring/schema";
+import { serviceNetworkPolicySchema } from "../network-policy/schema";
 import { secretsConfigSchema } from "../secrets/schema";
 
 /** The keys the API reads from its deployment-level Secret; the seed's key names are the env names. */

@@ -5,7 +5,7 @@ import { atMost } from "../hypha-worker/quantity";
 import { ALLOWED, serviceConfigProblems } from "../network-policy";
 import type { SecretValueSpec } from "../secrets";
 import { dnsLabel, imageDigest, pullPolicy, quantity, resources } from "../core/schema";
-import { serviceNetworkPolicySchema } from "./network-policy";
+import { serviceNetworkPolicySchema } from "../network-policy/schema";
 import { secretsConfigSchema } from "../secrets/schema";
 
 /** The worker's own token, read from the seed's `hypha-secrets` Secret by default. */

@@ -10,7 +10,7 @@ import { withExtraMetadata } from "../../components/agent-backend/metadata";
 import { passwordConfigured, publicAddresses, resolveDatabase, resolveUrl } from "../../components/agent-backend/settings";
 import { WAIT_FOR_MYSQL_SCRIPT, buildWaitForMysqlContainer } from "../../components/agent-backend/wait-for-mysql";
 import { mergePullSecrets, migrationJobName } from "../../components/agent-backend/workload";
-import { networkPolicyClusterSchema } from "../../components/schema/network-policy";
+import { networkPolicyClusterSchema } from "../../components/network-policy/schema";
 import { findTool } from "../helpers/external-tools";
 import { BASE_BLOCK, backendArgs, backendConfig, kubeletExpand } from "./fixtures";
 

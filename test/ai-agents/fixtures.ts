@@ -5,7 +5,7 @@
 import { AiAgentsPlatform, AiAgentsPlatformArgs, resolveAiAgentsArgs, ResolvedAiAgents } from "../../components/ai-agents";
 import type { NetworkPolicyConfig } from "../../components/config";
 import { AiAgentsConfig, aiAgentsBlock } from "../../components/schema/ai-agents";
-import { networkPolicyClusterSchema } from "../../components/schema/network-policy";
+import { networkPolicyClusterSchema } from "../../components/network-policy/schema";
 import { recordComponents, Recorded } from "../helpers/record";
 
 /** What a stack must set to enable the platform. */

@@ -16,7 +16,7 @@ import {
     resolveIngressArgs,
     ServiceIngress,
 } from "../../components/ingress";
-import { IngressConfigInput, ingressConfigSchema, isHostTemplate } from "../../components/schema/ingress";
+import { IngressConfigInput, ingressConfigSchema, isHostTemplate } from "../../components/ingress/schema";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { recordComponents } from "../helpers/record";
 

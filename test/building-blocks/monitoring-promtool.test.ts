@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { buildMonitoringDashboard, buildRuleGroups, MonitoringArgs, resolveMonitoringArgs, RuleGroup } from "../../components/monitoring";
 import { RATE_INTERVAL } from "../../components/monitoring/dashboard";
-import { MonitoringConfigInput, monitoringConfigSchema } from "../../components/schema/monitoring";
+import { MonitoringConfigInput, monitoringConfigSchema } from "../../components/monitoring/schema";
 import { requireTool } from "../helpers/external-tools";
 
 const NS = "agents";

@@ -18,7 +18,7 @@ import {
 } from "../../components/monitoring";
 import { dashboardUid } from "../../components/monitoring/dashboard";
 import { metricNames, podNamePattern } from "../../components/monitoring/promql";
-import { durationMs, MonitoringConfigInput, monitoringConfigSchema } from "../../components/schema/monitoring";
+import { durationMs, MonitoringConfigInput, monitoringConfigSchema } from "../../components/monitoring/schema";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { recordComponents } from "../helpers/record";
 

@@ -24,7 +24,7 @@ import {
 } from "../../components/network-policy";
 import { buildApiServerCiliumPolicySpec, clusterCni } from "../../components/network-policy/cilium";
 import { deriveEndpointEgress, EndpointContext, placeEndpoint } from "../../components/network-policy/endpoints";
-import { networkPolicyClusterSchema, serviceNetworkPolicySchema } from "../../components/schema/network-policy";
+import { networkPolicyClusterSchema, serviceNetworkPolicySchema } from "../../components/network-policy/schema";
 import { withClusterCni } from "../../components/service-endpoints";
 import { checkObjects, parsePolicyConfig } from "../../policies/evaluate";
 import { buildNetwork, egressAllowed, type Endpoint } from "../../tools/connectivity/index";

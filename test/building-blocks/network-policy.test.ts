@@ -15,7 +15,7 @@ import {
     strictlyInside,
 } from "../../components/network-policy";
 import { AppIdentity } from "../../components/pod";
-import { networkPolicyClusterSchema, serviceNetworkPolicySchema } from "../../components/schema/network-policy";
+import { networkPolicyClusterSchema, serviceNetworkPolicySchema } from "../../components/network-policy/schema";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { recordComponents } from "../helpers/record";
 

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { HyphaWorker, HyphaWorkerArgs } from "../../components/hypha-worker";
-import { networkPolicyClusterSchema } from "../../components/schema/network-policy";
+import { networkPolicyClusterSchema } from "../../components/network-policy/schema";
 import { HyphaWorkerConfig, hyphaWorkerBlock } from "../../components/schema/hypha-worker";
 import { imagesBlock } from "../../components/schema/platform";
 import { checkObjects, parsePolicyConfig } from "../../policies/evaluate";

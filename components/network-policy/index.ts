@@ -18,12 +18,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AppIdentity, objectLabels, selectorLabels } from "./pod";
-import { apiServerPolicyName, buildApiServerCiliumPolicySpec, CILIUM_API_VERSION, CILIUM_POLICY_KIND, Cni } from "./network-policy/cilium";
-import { deriveEndpointEgress, EndpointOverride, ServiceEndpoint } from "./network-policy/endpoints";
+import { AppIdentity, objectLabels, selectorLabels } from "../pod";
+import { apiServerPolicyName, buildApiServerCiliumPolicySpec, CILIUM_API_VERSION, CILIUM_POLICY_KIND, Cni } from "./cilium";
+import { deriveEndpointEgress, EndpointOverride, ServiceEndpoint } from "./endpoints";
 
-export type { Cni } from "./network-policy/cilium";
-export type { EndpointOverride, ServiceEndpoint } from "./network-policy/endpoints";
+export type { Cni } from "./cilium";
+export type { EndpointOverride, ServiceEndpoint } from "./endpoints";
 
 export type Labels = Record<string, string>;
 export type Protocol = "TCP" | "UDP" | "SCTP";

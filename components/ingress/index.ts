@@ -11,10 +11,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AppIdentity, objectLabels } from "./pod";
-import { DOMAIN_PLACEHOLDER, IngressBackendConfig, IngressConfig, isHostname, KNOWN_CLASSES } from "./schema/ingress";
+import { AppIdentity, objectLabels } from "../pod";
+import { DOMAIN_PLACEHOLDER, IngressBackendConfig, IngressConfig, isHostname, KNOWN_CLASSES } from "./schema";
 
-export type { IngressConfig, IngressConfigInput } from "./schema/ingress";
+export type { IngressConfig, IngressConfigInput } from "./schema";
 
 export const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";
 

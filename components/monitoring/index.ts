@@ -10,16 +10,16 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { buildAlertGroups, RuleGroup } from "./monitoring/alerts";
-import { buildDashboard, Dashboard } from "./monitoring/dashboard";
-import { MetricNames, metricNames, MonitoringProfile, podNamePattern, QueryTarget, WorkloadRef } from "./monitoring/promql";
-import { AppIdentity, objectLabels, selectorLabels } from "./pod";
-import { durationMs, MonitoringConfig } from "./schema/monitoring";
+import { buildAlertGroups, RuleGroup } from "./alerts";
+import { buildDashboard, Dashboard } from "./dashboard";
+import { MetricNames, metricNames, MonitoringProfile, podNamePattern, QueryTarget, WorkloadRef } from "./promql";
+import { AppIdentity, objectLabels, selectorLabels } from "../pod";
+import { durationMs, MonitoringConfig } from "./schema";
 
-export type { AlertRule, RuleGroup } from "./monitoring/alerts";
-export type { Dashboard, DashboardPanel } from "./monitoring/dashboard";
-export type { MetricNames, MonitoringProfile, WorkloadKind, WorkloadRef } from "./monitoring/promql";
-export type { MonitoringConfig, MonitoringConfigInput } from "./schema/monitoring";
+export type { AlertRule, RuleGroup } from "./alerts";
+export type { Dashboard, DashboardPanel } from "./dashboard";
+export type { MetricNames, MonitoringProfile, WorkloadKind, WorkloadRef } from "./promql";
+export type { MonitoringConfig, MonitoringConfigInput } from "./schema";
 
 export const PROMETHEUS_OPERATOR_API_VERSION = "monitoring.coreos.com/v1";
 
