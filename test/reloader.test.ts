@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
 import { ClusterAddons, enabledAddonCharts } from "../components/addons";
-import { buildReloaderValues, RELOADER_CHART_VERSION, RELOADER_REPO } from "../components/reloader";
+import { buildReloaderValues, RELOADER_CHART_VERSION, RELOADER_REPO } from "../components/addons/reloader";
 import { RELOADER_SECRET_ANNOTATION, reloaderAnnotations, withReloaderAnnotation } from "../components/secrets";
 import { checkObject, parsePolicyConfig } from "../policies/evaluate";
 import { recordComponents } from "./helpers/record";

@@ -14,11 +14,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { certManagerValues, externalSecretsValues, prometheusOperatorCrdsValues } from "./addon-values";
-import type { AddonsConfig } from "./config";
-import { buildTraefikValues } from "./gateway/build";
-import { CONTROLLER_NAMESPACE, StackGatewayPlan, TRAEFIK_RELEASE } from "./gateway/resolve";
-import { podSecurityLabels } from "./namespace";
+import { certManagerValues, externalSecretsValues, prometheusOperatorCrdsValues } from "./values";
+import type { AddonsConfig } from "../config";
+import { buildTraefikValues } from "../gateway/build";
+import { CONTROLLER_NAMESPACE, StackGatewayPlan, TRAEFIK_RELEASE } from "../gateway/resolve";
+import { podSecurityLabels } from "../namespace";
 import { buildReloaderValues, RELOADER_REPO } from "./reloader";
 
 export interface AddonChart {

@@ -4,8 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { NamespaceConfig } from "./config";
-import { MANAGED_BY, PART_OF } from "./pod";
+import type { NamespaceConfig } from "../config";
+import { MANAGED_BY, PART_OF } from "../pod";
 
 /** enforce + audit + warn at one level, pinned to `latest` so new restrictions apply on upgrade. */
 export function podSecurityLabels(level: NamespaceConfig["podSecurity"]): Record<string, string> {
