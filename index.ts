@@ -9,19 +9,19 @@ import { ClusterAddons } from "./components/addons";
 import { AgentBackend, agentBackendKeyVaultServiceAccount } from "./components/agent-backend";
 import { AgentRuntime, externalSecretsServiceAccount } from "./components/agent-runtime";
 import { aiAgentsExternalSecretsServiceAccount, AiAgentsPlatform } from "./components/ai-agents";
-import { AzureKeyVault, KeyVaultReader } from "./components/azure-keyvault";
-import { resolveVaultSecrets } from "./components/azure-keyvault-secrets";
-import { AzureMysql } from "./components/azure-mysql";
-import type { AzurePlacement } from "./components/azure-placement";
-import { deployerPrincipalType } from "./components/azure-access";
-import { azureProviderArgs } from "./components/azure-provider";
+import { AzureKeyVault, KeyVaultReader } from "./components/azure/keyvault";
+import { resolveVaultSecrets } from "./components/azure/keyvault/secrets";
+import { AzureMysql } from "./components/azure/mysql";
+import type { AzurePlacement } from "./components/azure/placement";
+import { deployerPrincipalType } from "./components/azure/access";
+import { azureProviderArgs } from "./components/azure/provider";
 import { ClusterTarget } from "./components/cluster";
 import { loadStackConfig } from "./components/config";
 import { resolveStackGateway, StackGateway, wireStackIngress } from "./components/gateway";
 import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-worker";
 import { PlatformNamespace } from "./components/namespace";
 import { RegistryCredentials, registryKeyVaultServiceAccount } from "./components/registry-credentials";
-import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets } from "./components/schema/keyvault-secrets";
+import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets } from "./components/azure/keyvault/schema";
 import { withClusterCni } from "./components/service-endpoints";
 
 // What the stack installs (the Gateway, its controller) is filled into the services' config.

@@ -9,19 +9,19 @@
  */
 import { z } from "zod";
 import { agentBackendStackProblems } from "./agent-backend/stack-problems";
-import { azureNetworkStackProblems } from "./azure-network/schema";
+import { azureNetworkStackProblems } from "./azure/network/schema";
 import { stackGatewayProblems } from "./gateway/resolve";
 import { addonsBlock } from "./addons/schema";
 import { agentBackendBlock } from "./schema/agent-backend";
 import { aiAgentsBlock } from "./schema/ai-agents";
 import { agentRuntimeBlock } from "./schema/agent-runtime";
 import { hyphaWorkerStackProblems } from "./hypha-worker";
-import { azureBlock } from "./schema/azure";
+import { azureBlock } from "./azure/schema";
 import { clusterBlock } from "./cluster/schema";
 import { networkPolicyClusterSchema } from "./network-policy/schema";
 import { stackEndpointProblems, withClusterCni } from "./service-endpoints";
 import { hyphaWorkerBlock } from "./schema/hypha-worker";
-import { keyVaultSecretsStackProblems } from "./schema/keyvault-secrets";
+import { keyVaultSecretsStackProblems } from "./azure/keyvault/schema";
 import { imagesBlock, namespaceBlock, platformBlock } from "./schema/platform";
 import { preinstalledBlock } from "./preinstalled/schema";
 

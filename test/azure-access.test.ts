@@ -5,8 +5,8 @@
  * Kubernetes provider (so every Kubernetes object) waiting for them.
  */
 import { expect } from "chai";
-import { ACCESS_ROLES, deployerPrincipalType, resolveClusterAccess } from "../components/azure-access";
-import { assignmentScope, buildRoleAssignmentSpec } from "../components/azure-access/resolve";
+import { ACCESS_ROLES, deployerPrincipalType, resolveClusterAccess } from "../components/azure/access";
+import { assignmentScope, buildRoleAssignmentSpec } from "../components/azure/access/resolve";
 import { ClusterTarget } from "../components/cluster";
 import { RENDERED_CLIENT } from "../tools/render/azure-mocks";
 import { byType, one, recordWithAzure, withoutAzureProvider } from "./azure-fixtures";

@@ -7,8 +7,8 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { AzureKeyVault } from "../components/azure-keyvault";
-import { AzureMysql } from "../components/azure-mysql";
+import { AzureKeyVault } from "../components/azure/keyvault";
+import { AzureMysql } from "../components/azure/mysql";
 import {
     azureNameProblem,
     defaultKeyVaultName,
@@ -18,8 +18,8 @@ import {
     NAME_SUFFIX_LENGTH,
     nameFromStack,
     uniqueAzureName,
-} from "../components/azure-names";
-import { AzureNetwork } from "../components/azure-network";
+} from "../components/azure/names";
+import { AzureNetwork } from "../components/azure/network";
 import { renderedRandomString } from "../tools/render/recorder";
 import { byType, one, recordWithAzure } from "./azure-fixtures";
 import { configProblems, testConfig } from "./helpers/stack-config";

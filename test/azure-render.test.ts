@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildNetwork, egressAllowed, type Endpoint } from "../tools/connectivity/index";
-import { KEY_VAULT_NAME, MYSQL_SERVER_NAME } from "../components/azure-names";
+import { KEY_VAULT_NAME, MYSQL_SERVER_NAME } from "../components/azure/names";
 import type { RecordedResource } from "../tools/render/recorder";
 import { objectsOf, renderStack, type StackRender } from "../tools/render/render-stack";
 

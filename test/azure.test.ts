@@ -7,11 +7,11 @@
 import { expect } from "chai";
 import { ClusterAddons, enabledAddonCharts } from "../components/addons";
 import { AgentBackend } from "../components/agent-backend";
-import { AzureKeyVault, KEY_VAULT_SECRETS_USER_ROLE } from "../components/azure-keyvault";
-import { AzureMysql, MysqlConnection, mysqlPrivateDnsZoneName } from "../components/azure-mysql";
-import { AzureNetwork, MYSQL_DELEGATION_SERVICE } from "../components/azure-network";
-import { addressInCidr, cidrContains, cidrsOverlap, cidrSize } from "../components/azure-network/cidr";
-import { azureProviderArgs } from "../components/azure-provider";
+import { AzureKeyVault, KEY_VAULT_SECRETS_USER_ROLE } from "../components/azure/keyvault";
+import { AzureMysql, MysqlConnection, mysqlPrivateDnsZoneName } from "../components/azure/mysql";
+import { AzureNetwork, MYSQL_DELEGATION_SERVICE } from "../components/azure/network";
+import { addressInCidr, cidrContains, cidrsOverlap, cidrSize } from "../components/azure/network/cidr";
+import { azureProviderArgs } from "../components/azure/provider";
 import { REDACTED } from "../tools/render/wire";
 import { ANTHROPIC_KEY, BASE_BLOCK, backendArgs, LANGCHAIN_KEY } from "./agent-backend/fixtures";
 import { azureResources, byType, one, recordWithAzure, withoutAzureProvider } from "./azure-fixtures";

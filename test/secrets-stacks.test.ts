@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import * as path from "node:path";
-import { BACKEND_PASSWORD_REMOTE_KEY } from "../components/schema/keyvault-secrets";
+import { BACKEND_PASSWORD_REMOTE_KEY } from "../components/azure/keyvault/schema";
 import { RELOADER_SECRET_ANNOTATION } from "../components/secrets";
 import { REGISTRY_KEYVAULT_SECRET } from "../components/registry-credentials";
 import type { KubernetesObject } from "../tools/render/manifests";

@@ -24,8 +24,8 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
-import { AksAccess, deployerPrincipalType, resolveClusterAccess, roleDefinitionIdFor } from "../azure-access";
-import { AzureNetwork, AzureNetworkConfig } from "../azure-network";
+import { AksAccess, deployerPrincipalType, resolveClusterAccess, roleDefinitionIdFor } from "../azure/access";
+import { AzureNetwork, AzureNetworkConfig } from "../azure/network";
 import type { AksConfig } from "../config";
 
 export interface AksClusterArgs {

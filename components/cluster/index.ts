@@ -10,7 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "../aks";
-import type { AzureNetworkConfig } from "../azure-network";
+import type { AzureNetworkConfig } from "../azure/network";
 import type { ClusterConfig } from "../config";
 
 export interface ClusterTargetArgs {

@@ -1,8 +1,8 @@
 /** The `cluster` block: an existing cluster through a kubeconfig, or an AKS cluster. */
 import { z } from "zod";
-import { accessList, accessProblems, deployerBlock } from "../azure-access/schema";
-import { addressInCidr, canonicalCidr, cidrsOverlap, ipv4Address, ipv4Range } from "../azure-network/cidr";
-import { AKS_RESERVED_RANGES } from "../azure-network/schema";
+import { accessList, accessProblems, deployerBlock } from "../azure/access/schema";
+import { addressInCidr, canonicalCidr, cidrsOverlap, ipv4Address, ipv4Range } from "../azure/network/cidr";
+import { AKS_RESERVED_RANGES } from "../azure/network/schema";
 import { sensitiveString } from "../core/schema";
 
 const nodePool = (defaults: { vmSize: string; minCount: number; maxCount: number }) =>

@@ -3,7 +3,7 @@
  * its subnets (plain objects, for tests), and `resolveAzureNetwork`, which refuses a bad
  * address plan before any resource exists.
  */
-import type { AzurePlacement } from "../azure-placement";
+import type { AzurePlacement } from "../placement";
 import { AksNetworkFacts, AzureNetworkConfig, azureNetworkProblems, azureNetworkStackProblems } from "./schema";
 
 /** Service a subnet is delegated to so MySQL Flexible Servers can be injected into it. */

@@ -9,10 +9,10 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { defaultKeyVaultName, NAME_SUFFIX_SPEC } from "./azure-names";
-import { KeyVaultSecrets, VaultSecret } from "./azure-keyvault-secrets";
-import type { AzurePlacement } from "./azure-placement";
-import type { KeyVaultConfig } from "./config";
+import { defaultKeyVaultName, NAME_SUFFIX_SPEC } from "../names";
+import { KeyVaultSecrets, VaultSecret } from "./secrets";
+import type { AzurePlacement } from "../placement";
+import type { KeyVaultConfig } from "../../config";
 
 /** Built-in role "Key Vault Secrets User": read secret contents, nothing else. */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";

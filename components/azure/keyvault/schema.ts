@@ -10,10 +10,11 @@
  *         anthropic-api-key: { secure: ... }   # pulumi config set --secret --path 'azure.keyVault.secrets.anthropic-api-key' ...
  */
 import { z } from "zod";
-import { passwordConfigured } from "../agent-backend/settings";
-import { KEY_VAULT_SECRET_NAME_PATTERN, SecretsConfig, defaultRemoteKey } from "../secrets";
-import type { BackendSecretId } from "./agent-backend";
-import { sensitiveString } from "../core/schema";
+import { passwordConfigured } from "../../agent-backend/settings";
+import { KEY_VAULT_SECRET_NAME_PATTERN, SecretsConfig, defaultRemoteKey } from "../../secrets";
+import type { BackendSecretId } from "../../schema/agent-backend";
+import { sensitiveString } from "../../core/schema";
+import { azureName, KEY_VAULT_NAME } from "../names";
 
 /** The `azure.keyVault.secrets` field: vault secret name -> secret value. */
 export const keyVaultSecretsField = z
@@ -30,6 +31,26 @@ export const keyVaultSecretsField = z
         description:
             "Secrets the stack writes into its vault, by vault secret name (1-127 letters, digits, '-'), each a secret config value. External Secrets reads them under these names (a service's `secrets.<id>.remoteKey`, default the id in kebab-case); the stack writes them before any ExternalSecret is created.",
     });
+
+export const keyVaultBlock = z
+    .strictObject({
+        enabled: z
+            .boolean()
+            .default(false)
+            .meta({
+                description:
+                    "Create a Key Vault (RBAC mode) and a workload identity that reads it, federated with the ServiceAccount of every service whose secrets use mode `external` (needs `cluster.target: aks`).",
+            }),
+        name: azureName(
+            KEY_VAULT_NAME,
+            "Vault name, globally unique (it becomes `<name>.vault.azure.net`); default `ap-<stack>-kv-<suffix>`, the prefix cut to fit 24 characters and a random 6-character suffix generated once and kept in state. A deleted vault keeps its name for `softDeleteRetentionDays` (docs/first-deploy-aks.md).",
+        ).optional(),
+        sku: z.enum(["standard", "premium"]).default("standard").meta({ description: "Vault SKU (premium adds HSM-backed keys)." }),
+        softDeleteRetentionDays: z.number().int().min(7).max(90).default(90).meta({ description: "Days a deleted secret can be recovered." }),
+        purgeProtection: z.boolean().default(true).meta({ description: "Forbid purging deleted secrets before retention ends (cannot be turned off later)." }),
+        secrets: keyVaultSecretsField,
+    })
+    .meta({ description: "Azure Key Vault for the secrets block's `external` mode." });
 
 /** The parts of the stack config the cross-block rules read (all optional: zod runs them on partial parses). */
 export interface VaultStackFacts {

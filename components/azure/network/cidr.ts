@@ -3,7 +3,7 @@
  * CIDRs, host bits zero) is the network policy's `parseIpv4Cidr`, so both read a CIDR alike.
  */
 import { z } from "zod";
-import { ALLOWED, parseIpv4Cidr } from "../network-policy";
+import { ALLOWED, parseIpv4Cidr } from "../../network-policy";
 
 /** First and last address of a canonical IPv4 CIDR, as integers. */
 export interface Ipv4Range {

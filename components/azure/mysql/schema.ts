@@ -1,20 +1,8 @@
-/** The `azure` block: the virtual network, MySQL Flexible Server and Key Vault next to the AKS cluster. */
+/** The `azure.mysql` block: the stack's MySQL Flexible Server. */
 import { z } from "zod";
-import { azureNetworkBlock } from "../azure-network/schema";
-import { keyVaultSecretsField } from "./keyvault-secrets";
-import { type AzureNameRule, azureNameProblem, KEY_VAULT_NAME, MYSQL_SERVER_NAME } from "../azure-names";
+import { azureName, MYSQL_SERVER_NAME } from "../names";
 
-/** A configured global Azure name, checked by Azure's rule for it; the message names the rule. */
-const azureName = (rule: AzureNameRule, description: string) =>
-    z
-        .string()
-        .superRefine((name, ctx) => {
-            const problem = azureNameProblem(rule, name);
-            if (problem) ctx.addIssue({ code: "custom", message: problem });
-        })
-        .meta({ description, allowed: rule.allowed });
-
-const mysqlBlock = z
+export const mysqlBlock = z
     .strictObject({
         enabled: z.boolean().default(false).meta({ description: "Create an Azure Database for MySQL Flexible Server (needs `cluster.target: aks`)." }),
         serverName: azureName(
@@ -48,30 +36,3 @@ const mysqlBlock = z
             "Azure Database for MySQL Flexible Server for the agent backend, in private access: only reachable from `azure.network` (and networks peered with it), TLS required.",
     });
 
-const keyVaultBlock = z
-    .strictObject({
-        enabled: z
-            .boolean()
-            .default(false)
-            .meta({
-                description:
-                    "Create a Key Vault (RBAC mode) and a workload identity that reads it, federated with the ServiceAccount of every service whose secrets use mode `external` (needs `cluster.target: aks`).",
-            }),
-        name: azureName(
-            KEY_VAULT_NAME,
-            "Vault name, globally unique (it becomes `<name>.vault.azure.net`); default `ap-<stack>-kv-<suffix>`, the prefix cut to fit 24 characters and a random 6-character suffix generated once and kept in state. A deleted vault keeps its name for `softDeleteRetentionDays` (docs/first-deploy-aks.md).",
-        ).optional(),
-        sku: z.enum(["standard", "premium"]).default("standard").meta({ description: "Vault SKU (premium adds HSM-backed keys)." }),
-        softDeleteRetentionDays: z.number().int().min(7).max(90).default(90).meta({ description: "Days a deleted secret can be recovered." }),
-        purgeProtection: z.boolean().default(true).meta({ description: "Forbid purging deleted secrets before retention ends (cannot be turned off later)." }),
-        secrets: keyVaultSecretsField,
-    })
-    .meta({ description: "Azure Key Vault for the secrets block's `external` mode." });
-
-export const azureBlock = z
-    .strictObject({
-        network: azureNetworkBlock.prefault({}),
-        mysql: mysqlBlock.prefault({}),
-        keyVault: keyVaultBlock.prefault({}),
-    })
-    .meta({ description: "Azure resources around the cluster, created in the AKS cluster's resource group and region: its virtual network and the services' MySQL and Key Vault." });

@@ -14,8 +14,8 @@
  */
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
-import type { GeneratedVaultSecret } from "./schema/keyvault-secrets";
-import { KEY_VAULT_SECRET_NAME_PATTERN } from "./secrets";
+import type { GeneratedVaultSecret } from "./schema";
+import { KEY_VAULT_SECRET_NAME_PATTERN } from "../../secrets";
 
 /** One secret the stack writes. */
 export interface VaultSecret {

@@ -13,6 +13,7 @@
  * Rules: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
  * (Microsoft.KeyVault/vaults; Microsoft.DBforMySQL/flexibleServers).
  */
+import { z } from "zod";
 
 /** Length of the random suffix: 36^6, about 2.2 billion names per prefix. */
 export const NAME_SUFFIX_LENGTH = 6;
@@ -103,3 +104,13 @@ export function defaultKeyVaultName(stack: string, suffix: string): string {
 export function defaultMysqlServerName(stack: string, suffix: string): string {
     return uniqueAzureName(MYSQL_SERVER_NAME, `agent-platform-${nameFromStack(stack)}-mysql`, suffix);
 }
+
+/** A configured global Azure name, checked by Azure's rule for it; the message names the rule. */
+export const azureName = (rule: AzureNameRule, description: string) =>
+    z
+        .string()
+        .superRefine((name, ctx) => {
+            const problem = azureNameProblem(rule, name);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .meta({ description, allowed: rule.allowed });

@@ -19,11 +19,11 @@ import * as dbformysql from "@pulumi/azure-native/dbformysql";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { defaultMysqlServerName, NAME_SUFFIX_SPEC } from "./azure-names";
-import type { StackSubnet } from "./azure-network";
-import type { AzurePlacement } from "./azure-placement";
-import type { MysqlConfig } from "./config";
-import type { EgressPeer } from "./network-policy";
+import { defaultMysqlServerName, NAME_SUFFIX_SPEC } from "../names";
+import type { StackSubnet } from "../network";
+import type { AzurePlacement } from "../placement";
+import type { MysqlConfig } from "../../config";
+import type { EgressPeer } from "../../network-policy";
 
 export const MYSQL_PORT = 3306;
 
