@@ -20,7 +20,7 @@ import { loadStackConfig } from "./components/config";
 import { resolveStackGateway, StackGateway, wireStackIngress } from "./components/gateway";
 import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-worker";
 import { PlatformNamespace } from "./components/namespace";
-import { RegistryCredentials, registryKeyVaultServiceAccount } from "./components/registry-credentials";
+import { RegistryCredentials, registryKeyVaultServiceAccount } from "./components/images";
 import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets } from "./components/azure/keyvault/schema";
 import { withClusterCni } from "./components/service-endpoints";
 

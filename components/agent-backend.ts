@@ -12,7 +12,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceContext } from "./service-context";
+import type { ServiceContext } from "./platform";
 import { ExtraMetadata, extraMetadataTransformation, hasExtraMetadata } from "./agent-backend/metadata";
 import { buildBackendServiceSpec } from "./agent-backend/service";
 import { ResolvedDatabase, StackDatabase, buildSettingsData, resolveDatabase, resolveUrl } from "./agent-backend/settings";
@@ -23,7 +23,7 @@ import { AppIdentity, imageReference, objectLabels } from "./pod";
 import { backendEndpoints } from "./agent-backend/endpoints";
 import { agentBackendStackProblems } from "./agent-backend/stack-problems";
 import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId } from "./schema/agent-backend";
-import { pullSecretsFor } from "./registry-credentials";
+import { pullSecretsFor } from "./images";
 import { SecretRefs, SecretValueSpec, Secrets, SecretsConfig, withReloaderAnnotation } from "./secrets";
 
 export type { StackDatabase } from "./agent-backend/settings";

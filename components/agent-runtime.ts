@@ -14,9 +14,9 @@ import { ServiceIngress } from "./ingress";
 import { Monitoring } from "./monitoring";
 import { EgressPeer, NetworkPolicy, ServiceEndpoint } from "./network-policy";
 import { RUNTIME_SECRET_VALUES, RuntimeSecretId } from "./schema/agent-runtime";
-import { pullSecretsFor } from "./registry-credentials";
+import { pullSecretsFor } from "./images";
 import { SecretRefs, Secrets, SecretsConfig, secretEnv, withReloaderAnnotation } from "./secrets";
-import type { ServiceContext } from "./service-context";
+import type { ServiceContext } from "./platform";
 import {
     AppIdentity,
     EnvVar,

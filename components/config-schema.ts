@@ -22,7 +22,9 @@ import { networkPolicyClusterSchema } from "./network-policy/schema";
 import { stackEndpointProblems, withClusterCni } from "./service-endpoints";
 import { hyphaWorkerBlock } from "./schema/hypha-worker";
 import { keyVaultSecretsStackProblems } from "./azure/keyvault/schema";
-import { imagesBlock, namespaceBlock, platformBlock } from "./schema/platform";
+import { imagesBlock } from "./images/schema";
+import { namespaceBlock } from "./namespace/schema";
+import { platformBlock } from "./platform/schema";
 import { preinstalledBlock } from "./preinstalled/schema";
 
 /** Every `agent-platform:*` key. Each is an object block; see Pulumi.yaml for why. */

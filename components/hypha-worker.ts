@@ -13,7 +13,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceContext } from "./service-context";
+import type { ServiceContext } from "./platform";
 import type { NetworkPolicyConfig } from "./config";
 import { buildManagedClaudeAgentSecret, CLAUDE_AGENT_CONFIG_PATH, resolveClaudeAgentSecret, ResolvedClaudeAgentSecret } from "./hypha-worker/claude-agent-secret";
 import { buildHyphaWorkerDeploymentSpec } from "./hypha-worker/deployment";
@@ -24,7 +24,7 @@ import { HyphaServer, hyphaServerEndpoints, parseHyphaServerUrl, serverPorts } f
 import { cniOf, EgressPeer, endpointEgress, NetworkPolicy } from "./network-policy";
 import { AppIdentity, imageReference, objectLabels } from "./pod";
 import { CLAUDE_AGENT_SECRET_VALUES, HyphaWorkerConfig, WORKER_SECRET_VALUES, WorkerSecretId } from "./schema/hypha-worker";
-import { pullSecretsFor } from "./registry-credentials";
+import { pullSecretsFor } from "./images";
 import { Secrets, SecretsConfig, withReloaderAnnotation } from "./secrets";
 
 /** The platform's service context; the worker has no ingress, so `platformDomain` goes unused. */

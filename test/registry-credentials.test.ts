@@ -10,7 +10,7 @@ import {
     REGISTRY_KEYVAULT_SECRET,
     RegistryCredentials,
     registryKeyVaultServiceAccount,
-} from "../components/registry-credentials";
+} from "../components/images";
 import { REDACTED } from "../tools/render/wire";
 import { validateAgainstSchema } from "./helpers/kubernetes-schema";
 import { recordComponents } from "./helpers/record";

@@ -8,10 +8,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { cniOf } from "../network-policy";
 import { AppIdentity, ContainerArgs, httpGetProbe, imageReference, RunAs, TMP_DIR } from "../pod";
-import { pullSecretsFor } from "../registry-credentials";
+import { pullSecretsFor } from "../images";
 import { AiAgentsConfig, AiAgentsSecretId } from "../schema/ai-agents";
 import type { SecretsConfig } from "../secrets";
-import type { ServiceContext } from "../service-context";
+import type { ServiceContext } from "../platform";
 
 export interface AiAgentsPlatformArgs extends ServiceContext {
     /** The `aiAgents` block, validated and defaulted by `aiAgentsBlock`. */

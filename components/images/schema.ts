@@ -1,24 +1,10 @@
-/** The platform-wide blocks: the namespace, the platform domain and the shared image settings. */
+/** The `images` block: a registry override, pull Secrets every pod gets, and registry logins. */
 import { z } from "zod";
-import { KEY_VAULT_SECRET_NAME_PATTERN } from "../secrets";
 import { dnsLabel, sensitiveString } from "../core/schema";
+import { KEY_VAULT_SECRET_NAME_PATTERN } from "../secrets";
 
 const vaultSecretName = (description: string) =>
     z.string().regex(KEY_VAULT_SECRET_NAME_PATTERN, "must be a Key Vault secret name").meta({ description, allowed: "1 to 127 letters, digits and '-'" });
-
-export const namespaceBlock = z
-    .strictObject({
-        name: dnsLabel("Namespace every service is deployed into.").default("agent-platform"),
-        create: z
-            .boolean()
-            .default(true)
-            .meta({ description: "Create the namespace (with Pod Security Admission labels); false uses an existing one." }),
-        podSecurity: z
-            .enum(["restricted", "baseline", "privileged"])
-            .default("restricted")
-            .meta({ description: "Pod Security Admission level set as enforce, audit and warn labels on a created namespace." }),
-    })
-    .meta({ description: "The Kubernetes namespace of the platform." });
 
 export const imagesBlock = z
     .strictObject({
@@ -80,13 +66,3 @@ export const imagesBlock = z
         });
     })
     .meta({ description: "Images: a registry override and the image pull credentials shared by every workload." });
-
-export const platformBlock = z
-    .strictObject({
-        domain: z
-            .string()
-            .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS domain")
-            .meta({ description: "Platform domain: ingress hosts written as `ai.{domain}` resolve against it.", allowed: "a DNS domain such as example.com" })
-            .optional(),
-    })
-    .meta({ description: "Settings shared by every service." });

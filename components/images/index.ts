@@ -14,9 +14,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImagesConfig } from "./config";
-import { MANAGED_BY, PART_OF, SharedImageSettings } from "./pod";
-import { createKeyVaultSync, DEFAULT_REFRESH_INTERVAL, ExternalSecretsConfig, ResolvedExternalSecrets } from "./secrets";
+import type { ImagesConfig } from "../config";
+import { MANAGED_BY, PART_OF, SharedImageSettings } from "../pod";
+import { createKeyVaultSync, DEFAULT_REFRESH_INTERVAL, ExternalSecretsConfig, ResolvedExternalSecrets } from "../secrets";
 
 /** The Secret of the logins from config; fixed, a change replaces it (delete first, same name). */
 export const REGISTRY_CREDENTIALS_SECRET = "agent-platform-registry-credentials";

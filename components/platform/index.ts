@@ -3,9 +3,9 @@
  * runs and what the stack provides. `index.ts` builds one and spreads it into each service.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { NetworkPolicyConfig } from "./config";
-import type { SharedImageSettings } from "./pod";
-import type { ExternalSecretsConfig } from "./secrets";
+import type { NetworkPolicyConfig } from "../config";
+import type { SharedImageSettings } from "../pod";
+import type { ExternalSecretsConfig } from "../secrets";
 
 export interface ServiceContext {
     /** Registry override and the pull Secrets every pod gets. */
