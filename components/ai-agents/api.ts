@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Monitoring } from "../monitoring";
 import { buildPodSpec, buildPodTemplate, objectLabels, podLabels, selectorLabels } from "../pod";
-import { AI_AGENTS_SECRET_VALUES, AiAgentsSecretId } from "../schema/ai-agents";
+import { AI_AGENTS_SECRET_VALUES, AiAgentsSecretId } from "./schema";
 import { SecretRefs, Secrets, secretEnv, withReloaderAnnotation } from "../secrets";
 import { AI_AGENTS_RUN_AS, buildApiEnv, contentHashName, dataMounts, dataVolumes, processContainer, ResolvedAiAgents, workspaceStrategy } from "./resolve";
 

@@ -17,7 +17,7 @@
  * Shared derivations live in resolve.ts. Objects that use the CRDs depend on them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AiAgentsConfig } from "../schema/ai-agents";
+import { AiAgentsConfig } from "./schema";
 import { AiAgentsApi } from "./api";
 import { AiAgentsApp } from "./app";
 import { AiAgentsCronJobs } from "./cronjobs";

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { AppIdentity, objectLabels } from "../pod";
-import { SHIPPED_INSTRUCTIONS } from "../schema/ai-agents";
+import { SHIPPED_INSTRUCTIONS } from "./schema";
 import { CRD_API_VERSION } from "./crds";
 
 export const INSTRUCTIONS_DIR = join(__dirname, "data", "instructions");

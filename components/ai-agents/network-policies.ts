@@ -33,7 +33,7 @@ import {
     ServiceNetworkPolicyConfig,
 } from "../network-policy";
 import { AppIdentity, objectLabels, PART_OF, selectorLabels } from "../pod";
-import type { AiAgentsConfig } from "../schema/ai-agents";
+import type { AiAgentsConfig } from "./schema";
 import { ResolvedAiAgents, webhookIdentity } from "./resolve";
 
 /** Set by the Job controller on every pod of a Job (Kubernetes 1.27+). */

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { cniOf } from "../network-policy";
 import { AppIdentity, ContainerArgs, httpGetProbe, imageReference, RunAs, TMP_DIR } from "../pod";
 import { pullSecretsFor } from "../images";
-import { AiAgentsConfig, AiAgentsSecretId } from "../schema/ai-agents";
+import { AiAgentsConfig, AiAgentsSecretId } from "./schema";
 import type { SecretsConfig } from "../secrets";
 import type { ServiceContext } from "../platform";
 

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
 import { AiAgentsApi, buildApiConfigMap, buildApiDeploymentSpec } from "../../components/ai-agents/api";
 import { AiAgentsPlatformArgs, resolveAiAgentsArgs } from "../../components/ai-agents/resolve";
-import { aiAgentsBlock } from "../../components/schema/ai-agents";
+import { aiAgentsBlock } from "../../components/ai-agents/schema";
 import { recordComponents } from "../helpers/record";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { ENABLED_BLOCK, platformArgs, resolvedPlatform } from "./fixtures";

@@ -4,7 +4,7 @@
  */
 import { AiAgentsPlatform, AiAgentsPlatformArgs, resolveAiAgentsArgs, ResolvedAiAgents } from "../../components/ai-agents";
 import type { NetworkPolicyConfig } from "../../components/config";
-import { AiAgentsConfig, aiAgentsBlock } from "../../components/schema/ai-agents";
+import { AiAgentsConfig, aiAgentsBlock } from "../../components/ai-agents/schema";
 import { networkPolicyClusterSchema } from "../../components/network-policy/schema";
 import { recordComponents, Recorded } from "../helpers/record";
 

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { AiAgentsIngress, platformIngressConfig, protectedRoutes, publicRoutes } from "../../components/ai-agents/ingress";
 import { recordComponents } from "../helpers/record";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
-import { aiAgentsBlock } from "../../components/schema/ai-agents";
+import { aiAgentsBlock } from "../../components/ai-agents/schema";
 import { ENABLED_BLOCK, merge, resolvedPlatform } from "./fixtures";
 
 const INGRESS = { ingress: { enabled: true, host: "agents.{domain}", entrypoints: ["websecure"], tls: { enabled: true, issuer: { name: "letsencrypt-prod" } } } };

@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 import { AI_INSTRUCTION_RULE, AiAgentsCrds, buildCrd, CRD_DEFINITIONS } from "../../components/ai-agents/crds";
 import { AiAgentsInstructions, buildInstructions, INSTRUCTIONS_DIR, loadInstructions } from "../../components/ai-agents/instructions";
 import { AppIdentity } from "../../components/pod";
-import { SHIPPED_INSTRUCTIONS } from "../../components/schema/ai-agents";
+import { SHIPPED_INSTRUCTIONS } from "../../components/ai-agents/schema";
 import { recordComponents } from "../helpers/record";
 import { customResourceValidator } from "./crd-schema";
 

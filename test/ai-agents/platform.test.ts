@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { aiAgentsExternalSecretsServiceAccount, resolveAiAgentsArgs } from "../../components/ai-agents";
-import { aiAgentsBlock } from "../../components/schema/ai-agents";
+import { aiAgentsBlock } from "../../components/ai-agents/schema";
 import { checkObjects, parsePolicyConfig } from "../../policies/evaluate";
 import { KubernetesObject } from "../../tools/render/manifests";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config-introspect";
-import { aiAgentsBlock, SHIPPED_INSTRUCTIONS } from "../../components/schema/ai-agents";
+import { aiAgentsBlock, SHIPPED_INSTRUCTIONS } from "../../components/ai-agents/schema";
 import { ENABLED_BLOCK, merge } from "./fixtures";
 
 /** Issues of a block that must fail, as `path: message`. */

@@ -9,14 +9,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AgentRuntimeConfig } from "./config";
-import { ServiceIngress } from "./ingress";
-import { Monitoring } from "./monitoring";
-import { EgressPeer, NetworkPolicy, ServiceEndpoint } from "./network-policy";
-import { RUNTIME_SECRET_VALUES, RuntimeSecretId } from "./schema/agent-runtime";
-import { pullSecretsFor } from "./images";
-import { SecretRefs, Secrets, SecretsConfig, secretEnv, withReloaderAnnotation } from "./secrets";
-import type { ServiceContext } from "./platform";
+import type { AgentRuntimeConfig } from "../config";
+import { ServiceIngress } from "../ingress";
+import { Monitoring } from "../monitoring";
+import { EgressPeer, NetworkPolicy, ServiceEndpoint } from "../network-policy";
+import { RUNTIME_SECRET_VALUES, RuntimeSecretId } from "./schema";
+import { pullSecretsFor } from "../images";
+import { SecretRefs, Secrets, SecretsConfig, secretEnv, withReloaderAnnotation } from "../secrets";
+import type { ServiceContext } from "../platform";
 import {
     AppIdentity,
     EnvVar,
@@ -28,7 +28,7 @@ import {
     objectLabels,
     podLabels,
     selectorLabels,
-} from "./pod";
+} from "../pod";
 
 export interface AgentRuntimeArgs extends ServiceContext {
     /** The runtime's settings, already validated and defaulted by the config layer. */
