@@ -4,7 +4,7 @@
  * here: it comes from the `database` block or the stack's MySQL (agent-backend/settings.ts).
  */
 import type { ServiceEndpoint } from "../network-policy";
-import type { AgentBackendConfig } from "../schema/agent-backend";
+import type { AgentBackendConfig } from "./schema";
 
 export function backendEndpoints(config: AgentBackendConfig): ServiceEndpoint[] {
     return (["platformApiUrl", "mcpUrl"] as const).map((key) => ({ name: key, path: ["agentBackend", key], url: config[key] }));

@@ -1,7 +1,7 @@
 /** The backend's Service: port 80 (by default) to the `http` container port, plus extra ports. */
 import type * as k8s from "@pulumi/kubernetes";
 import { AppIdentity, selectorLabels } from "../pod";
-import { AgentBackendConfig } from "../schema/agent-backend";
+import { AgentBackendConfig } from "./schema";
 
 export function buildBackendServiceSpec(config: AgentBackendConfig, identity: AppIdentity): k8s.types.input.core.v1.ServiceSpec {
     const s = config.service;

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressPeer, NetworkPolicyClusterConfig } from "../network-policy";
 import { INTERNET_CIDR, PRIVATE_RANGES } from "../network-policy";
-import { AgentBackendConfig, BackendSecretId, isIpv4 } from "../schema/agent-backend";
+import { AgentBackendConfig, BackendSecretId, isIpv4 } from "./schema";
 import { DOMAIN_PLACEHOLDER } from "../ingress/schema";
 import { EnvVar } from "../pod";
 import { SecretRefs, SecretsConfig, secretEnv } from "../secrets";

@@ -4,7 +4,7 @@
  * image's registry, `{domain}` URLs, Key Vault mode. Run by the stack schema, so `pulumi up`
  * reports them with every other config error, and by the component for args built in code.
  */
-import { AgentBackendConfig, BACKEND_SECRET_VALUES } from "../schema/agent-backend";
+import { AgentBackendConfig, BACKEND_SECRET_VALUES } from "./schema";
 import { DOMAIN_PLACEHOLDER } from "../ingress/schema";
 import { SecretsConfig, secretsConfigProblems } from "../secrets";
 

@@ -7,7 +7,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { AppIdentity, ContainerArgs, EnvVar, PodSpec, TMP_DIR, buildPodSpec, buildPodTemplate, httpGetProbe, podLabels, selectorLabels } from "../pod";
-import { AgentBackendConfig, BackendSecretId } from "../schema/agent-backend";
+import { AgentBackendConfig, BackendSecretId } from "./schema";
 import { SecretRefs } from "../secrets";
 import { BACKEND_SECRET_ENV, DATABASE_SECRET_ENV, requiredSecretEnv } from "./settings";
 import { buildWaitForMysqlContainer } from "./wait-for-mysql";

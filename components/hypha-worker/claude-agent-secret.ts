@@ -10,7 +10,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { ExternalSecretsConfig, resolveSecretsArgs, SecretsConfig } from "../secrets";
-import { CLAUDE_AGENT_SECRET_VALUES, ClaudeAgentSecretId, DEFAULT_CLAUDE_AGENT_SECRET, HyphaWorkerConfig } from "../schema/hypha-worker";
+import { CLAUDE_AGENT_SECRET_VALUES, ClaudeAgentSecretId, DEFAULT_CLAUDE_AGENT_SECRET, HyphaWorkerConfig } from "./schema";
 
 export const CLAUDE_AGENT_CONFIG_PATH = "hyphaWorker.claudeAgent.secrets";
 

@@ -7,9 +7,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { AppIdentity, EnvVar, TMP_DIR, buildPodSpec, buildPodTemplate, podLabels, selectorLabels } from "../pod";
-import type { HyphaWorkerConfig } from "../schema/hypha-worker";
+import type { HyphaWorkerConfig } from "./schema";
 import { SecretRefs, secretEnv } from "../secrets";
-import type { WorkerSecretId } from "../schema/hypha-worker";
+import type { WorkerSecretId } from "./schema";
 import { buildConnectionProbes } from "./probe";
 
 /** The image's `worker` user. */

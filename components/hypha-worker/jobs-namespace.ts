@@ -6,7 +6,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { podSecurityLabels } from "../namespace";
-import type { HyphaWorkerConfig } from "../schema/hypha-worker";
+import type { HyphaWorkerConfig } from "./schema";
 
 type JobsConfig = HyphaWorkerConfig["jobs"];
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config-introspect";
 import { looksLikeCredential } from "../../components/agent-backend/pod-extras-schema";
 import { StackFacts, agentBackendStackProblems } from "../../components/agent-backend/stack-problems";
-import { AgentBackendConfig, agentBackendBlock } from "../../components/schema/agent-backend";
+import { AgentBackendConfig, agentBackendBlock } from "../../components/agent-backend/schema";
 import { BASE_BLOCK, backendConfig, blockIssues, merge } from "./fixtures";
 
 const NO_STACK: StackFacts = { stackDatabase: false, platformDomain: "example.com" };

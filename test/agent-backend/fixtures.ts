@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { AgentBackend, AgentBackendArgs } from "../../components/agent-backend";
-import { AgentBackendConfig, agentBackendBlock } from "../../components/schema/agent-backend";
+import { AgentBackendConfig, agentBackendBlock } from "../../components/agent-backend/schema";
 import { networkPolicyClusterSchema } from "../../components/network-policy/schema";
 import { KubernetesObject } from "../../tools/render/manifests";
 import { Recorded, recordComponents } from "../helpers/record";

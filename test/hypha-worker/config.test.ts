@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config-introspect";
 import { hyphaWorkerStackProblems } from "../../components/hypha-worker";
 import { parseQuantity } from "../../components/hypha-worker/quantity";
-import { hyphaWorkerBlock } from "../../components/schema/hypha-worker";
+import { hyphaWorkerBlock } from "../../components/hypha-worker/schema";
 import { blockProblems, clusterFacts, workerConfig } from "./worker-args";
 
 const undescribed = undescribedFields;

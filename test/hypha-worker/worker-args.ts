@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { HyphaWorker, HyphaWorkerArgs } from "../../components/hypha-worker";
 import { networkPolicyClusterSchema } from "../../components/network-policy/schema";
-import { HyphaWorkerConfig, hyphaWorkerBlock } from "../../components/schema/hypha-worker";
+import { HyphaWorkerConfig, hyphaWorkerBlock } from "../../components/hypha-worker/schema";
 import { imagesBlock } from "../../components/images/schema";
 import { checkObjects, parsePolicyConfig } from "../../policies/evaluate";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";

@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { passwordConfigured } from "../../agent-backend/settings";
 import { KEY_VAULT_SECRET_NAME_PATTERN, SecretsConfig, defaultRemoteKey } from "../../secrets";
-import type { BackendSecretId } from "../../schema/agent-backend";
+import type { BackendSecretId } from "../../agent-backend/schema";
 import { sensitiveString } from "../../core/schema";
 import { azureName, KEY_VAULT_NAME } from "../names";
 

@@ -13,19 +13,19 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceContext } from "./platform";
-import type { NetworkPolicyConfig } from "./config";
-import { buildManagedClaudeAgentSecret, CLAUDE_AGENT_CONFIG_PATH, resolveClaudeAgentSecret, ResolvedClaudeAgentSecret } from "./hypha-worker/claude-agent-secret";
-import { buildHyphaWorkerDeploymentSpec } from "./hypha-worker/deployment";
-import { buildJobsLimitRangeSpec, buildJobsNamespaceLabels, buildJobsResourceQuotaSpec } from "./hypha-worker/jobs-namespace";
-import { connectionCheckCommand } from "./hypha-worker/probe";
-import { buildRoleBindingRefs, HYPHA_WORKER_RULES } from "./hypha-worker/rbac";
-import { HyphaServer, hyphaServerEndpoints, parseHyphaServerUrl, serverPorts } from "./hypha-worker/server";
-import { cniOf, EgressPeer, endpointEgress, NetworkPolicy } from "./network-policy";
-import { AppIdentity, imageReference, objectLabels } from "./pod";
-import { CLAUDE_AGENT_SECRET_VALUES, HyphaWorkerConfig, WORKER_SECRET_VALUES, WorkerSecretId } from "./schema/hypha-worker";
-import { pullSecretsFor } from "./images";
-import { Secrets, SecretsConfig, withReloaderAnnotation } from "./secrets";
+import type { ServiceContext } from "../platform";
+import type { NetworkPolicyConfig } from "../config";
+import { buildManagedClaudeAgentSecret, CLAUDE_AGENT_CONFIG_PATH, resolveClaudeAgentSecret, ResolvedClaudeAgentSecret } from "./claude-agent-secret";
+import { buildHyphaWorkerDeploymentSpec } from "./deployment";
+import { buildJobsLimitRangeSpec, buildJobsNamespaceLabels, buildJobsResourceQuotaSpec } from "./jobs-namespace";
+import { connectionCheckCommand } from "./probe";
+import { buildRoleBindingRefs, HYPHA_WORKER_RULES } from "./rbac";
+import { HyphaServer, hyphaServerEndpoints, parseHyphaServerUrl, serverPorts } from "./server";
+import { cniOf, EgressPeer, endpointEgress, NetworkPolicy } from "../network-policy";
+import { AppIdentity, imageReference, objectLabels } from "../pod";
+import { CLAUDE_AGENT_SECRET_VALUES, HyphaWorkerConfig, WORKER_SECRET_VALUES, WorkerSecretId } from "./schema";
+import { pullSecretsFor } from "../images";
+import { Secrets, SecretsConfig, withReloaderAnnotation } from "../secrets";
 
 /** The platform's service context; the worker has no ingress, so `platformDomain` goes unused. */
 export interface HyphaWorkerArgs extends ServiceContext {

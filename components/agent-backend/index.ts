@@ -12,21 +12,21 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceContext } from "./platform";
-import { ExtraMetadata, extraMetadataTransformation, hasExtraMetadata } from "./agent-backend/metadata";
-import { buildBackendServiceSpec } from "./agent-backend/service";
-import { ResolvedDatabase, StackDatabase, buildSettingsData, resolveDatabase, resolveUrl } from "./agent-backend/settings";
-import { WorkloadInputs, buildBackendDeploymentSpec, buildMigrationJobSpec, mergePullSecrets, migrationJobName } from "./agent-backend/workload";
-import { ServiceIngress } from "./ingress";
-import { NetworkPolicy } from "./network-policy";
-import { AppIdentity, imageReference, objectLabels } from "./pod";
-import { backendEndpoints } from "./agent-backend/endpoints";
-import { agentBackendStackProblems } from "./agent-backend/stack-problems";
-import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId } from "./schema/agent-backend";
-import { pullSecretsFor } from "./images";
-import { SecretRefs, SecretValueSpec, Secrets, SecretsConfig, withReloaderAnnotation } from "./secrets";
+import type { ServiceContext } from "../platform";
+import { ExtraMetadata, extraMetadataTransformation, hasExtraMetadata } from "./metadata";
+import { buildBackendServiceSpec } from "./service";
+import { ResolvedDatabase, StackDatabase, buildSettingsData, resolveDatabase, resolveUrl } from "./settings";
+import { WorkloadInputs, buildBackendDeploymentSpec, buildMigrationJobSpec, mergePullSecrets, migrationJobName } from "./workload";
+import { ServiceIngress } from "../ingress";
+import { NetworkPolicy } from "../network-policy";
+import { AppIdentity, imageReference, objectLabels } from "../pod";
+import { backendEndpoints } from "./endpoints";
+import { agentBackendStackProblems } from "./stack-problems";
+import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId } from "./schema";
+import { pullSecretsFor } from "../images";
+import { SecretRefs, SecretValueSpec, Secrets, SecretsConfig, withReloaderAnnotation } from "../secrets";
 
-export type { StackDatabase } from "./agent-backend/settings";
+export type { StackDatabase } from "./settings";
 
 /** The platform's service context; its pull Secrets come first, the block's per-image ones are added. */
 export interface AgentBackendArgs extends ServiceContext {
