@@ -4,8 +4,8 @@
  */
 import { expect } from "chai";
 import { ConfigError, parseStackConfig } from "../components/config";
-import { objectKeys, schemaAtPath } from "../components/config-introspect";
-import { stackConfigSchema } from "../components/config-schema";
+import { objectKeys, schemaAtPath } from "../components/config/introspect";
+import { stackConfigSchema } from "../components/config/schema";
 import { rawConfig } from "./helpers/stack-config";
 
 const CLUSTER_ONLY = { cluster: { kubeconfigPath: "/etc/kubeconfig" } };

@@ -5,8 +5,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { parseStackConfig } from "../components/config";
 import { configProblems, rawConfig, testConfig } from "./helpers/stack-config";
-import { undescribedFields } from "../components/config-introspect";
-import { stackConfigSchema } from "../components/config-schema";
+import { undescribedFields } from "../components/config/introspect";
+import { stackConfigSchema } from "../components/config/schema";
 import { CONFIG_REFERENCE, configReferenceDocument } from "../tools/config-reference";
 import { knownStacks, loadStackFiles } from "../tools/render/stack-files";
 

@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { referenceRows } from "../components/config-introspect";
-import { stackConfigSchema } from "../components/config-schema";
+import { referenceRows } from "../components/config/introspect";
+import { stackConfigSchema } from "../components/config/schema";
 
 export const CONFIG_REFERENCE = path.resolve(__dirname, "..", "docs", "config-reference.md");
 const RELATIVE = "docs/config-reference.md";

@@ -10,8 +10,8 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parseStackConfig } from "../components/config";
-import { unwrap, schemaAtPath } from "../components/config-introspect";
-import { stackConfigSchema } from "../components/config-schema";
+import { unwrap, schemaAtPath } from "../components/config/introspect";
+import { stackConfigSchema } from "../components/config/schema";
 import { knownStacks, loadStackFiles } from "./render/stack-files";
 
 const USAGE = "usage: npm run -s stacks -- [--json]";

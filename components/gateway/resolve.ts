@@ -10,7 +10,7 @@
  *   (the Gateway their routes attach to, and the controller pods their NetworkPolicies admit).
  */
 import { ingressConfigSchema, isHostname, DOMAIN_PLACEHOLDER } from "../ingress/schema";
-import type { StackConfig } from "../config-schema";
+import type { StackConfig } from "../config/schema";
 
 /** The namespace of the Traefik add-on, and so of the shared Gateway, its certificates and its redirect route. */
 export const CONTROLLER_NAMESPACE = "traefik";

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config-introspect";
+import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config/introspect";
 import { looksLikeCredential } from "../../components/agent-backend/pod-extras-schema";
 import { StackFacts, agentBackendStackProblems } from "../../components/agent-backend/stack-problems";
 import { AgentBackendConfig, agentBackendBlock } from "../../components/agent-backend/schema";

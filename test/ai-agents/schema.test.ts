@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config-introspect";
+import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config/introspect";
 import { aiAgentsBlock, SHIPPED_INSTRUCTIONS } from "../../components/ai-agents/schema";
 import { ENABLED_BLOCK, merge } from "./fixtures";
 

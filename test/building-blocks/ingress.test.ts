@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { referenceRows, undescribedFields } from "../../components/config-introspect";
+import { referenceRows, undescribedFields } from "../../components/config/introspect";
 import {
     buildControllerAnnotations,
     buildIngressAnnotations,

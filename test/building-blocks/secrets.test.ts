@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { z } from "zod";
-import { sensitivePathsIn } from "../../components/config-introspect";
+import { sensitivePathsIn } from "../../components/config/introspect";
 import { AppIdentity, buildPodSpec, selectorLabels } from "../../components/pod";
 import { secretsConfigSchema } from "../../components/secrets/schema";
 import {

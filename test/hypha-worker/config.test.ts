@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config-introspect";
+import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config/introspect";
 import { hyphaWorkerStackProblems } from "../../components/hypha-worker";
 import { parseQuantity } from "../../components/hypha-worker/quantity";
 import { hyphaWorkerBlock } from "../../components/hypha-worker/schema";

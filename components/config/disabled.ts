@@ -9,7 +9,7 @@
  * transforms still apply (the full parse has already checked everything that matters).
  */
 import { z } from "zod";
-import { schemaAtPath, unwrap } from "./config-introspect";
+import { schemaAtPath, unwrap } from "./introspect";
 
 type Schema = z.core.$ZodType;
 type Def = Record<string, unknown> & { type: string; checks?: z.core.$ZodCheck[] };

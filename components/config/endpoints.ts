@@ -4,14 +4,14 @@
  * the service does not have) is reported with every other config error, before any resource.
  * The components derive the same rules again from the same lists (network-policy/endpoints.ts).
  */
-import { runtimeEndpoints } from "./agent-runtime";
-import { backendEndpoints } from "./agent-backend/endpoints";
-import { apiEndpoints } from "./ai-agents/network-policies";
-import type { StackConfig } from "./config-schema";
-import { hyphaServerEndpoints } from "./hypha-worker/server";
-import { endpointEgress, NetworkPolicyClusterConfig, ServiceEndpoint, ServiceNetworkPolicyConfig } from "./network-policy";
-import { clusterCni } from "./network-policy/cilium";
-import { DOMAIN_PLACEHOLDER, EndpointProblem } from "./network-policy/endpoints";
+import { runtimeEndpoints } from "../agent-runtime";
+import { backendEndpoints } from "../agent-backend/endpoints";
+import { apiEndpoints } from "../ai-agents/network-policies";
+import type { StackConfig } from "./schema";
+import { hyphaServerEndpoints } from "../hypha-worker/server";
+import { endpointEgress, NetworkPolicyClusterConfig, ServiceEndpoint, ServiceNetworkPolicyConfig } from "../network-policy";
+import { clusterCni } from "../network-policy/cilium";
+import { DOMAIN_PLACEHOLDER, EndpointProblem } from "../network-policy/endpoints";
 
 /** The cluster's network policy facts with its plugin filled in from the cluster target (aks: cilium). */
 export function withClusterCni<T extends NetworkPolicyClusterConfig>(networkPolicy: T, target: "aks" | "kubeconfig" | undefined): T {

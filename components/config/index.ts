@@ -9,9 +9,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { describeAllowed, objectKeys, schemaAtPath, sensitivePathsIn, unwrap } from "./config-introspect";
-import { isWaived, relaxedSchema } from "./config-disabled";
-import { StackConfig, stackConfigSchema } from "./config-schema";
+import { describeAllowed, objectKeys, schemaAtPath, sensitivePathsIn, unwrap } from "./introspect";
+import { isWaived, relaxedSchema } from "./disabled";
+import { StackConfig, stackConfigSchema } from "./schema";
 
 export type {
     AddonsConfig,
@@ -26,7 +26,7 @@ export type {
     NetworkPolicyConfig,
     PlatformConfig,
     StackConfig,
-} from "./config-schema";
+} from "./schema";
 
 /** The project name, and so the namespace of our config keys. */
 export const CONFIG_NAMESPACE = "agent-platform";

@@ -8,24 +8,24 @@
  * error or the reference table.
  */
 import { z } from "zod";
-import { agentBackendStackProblems } from "./agent-backend/stack-problems";
-import { azureNetworkStackProblems } from "./azure/network/schema";
-import { stackGatewayProblems } from "./gateway/resolve";
-import { addonsBlock } from "./addons/schema";
-import { agentBackendBlock } from "./agent-backend/schema";
-import { aiAgentsBlock } from "./ai-agents/schema";
-import { agentRuntimeBlock } from "./agent-runtime/schema";
-import { hyphaWorkerStackProblems } from "./hypha-worker";
-import { azureBlock } from "./azure/schema";
-import { clusterBlock } from "./cluster/schema";
-import { networkPolicyClusterSchema } from "./network-policy/schema";
-import { stackEndpointProblems, withClusterCni } from "./service-endpoints";
-import { hyphaWorkerBlock } from "./hypha-worker/schema";
-import { keyVaultSecretsStackProblems } from "./azure/keyvault/schema";
-import { imagesBlock } from "./images/schema";
-import { namespaceBlock } from "./namespace/schema";
-import { platformBlock } from "./platform/schema";
-import { preinstalledBlock } from "./preinstalled/schema";
+import { agentBackendStackProblems } from "../agent-backend/stack-problems";
+import { azureNetworkStackProblems } from "../azure/network/schema";
+import { stackGatewayProblems } from "../gateway/resolve";
+import { addonsBlock } from "../addons/schema";
+import { agentBackendBlock } from "../agent-backend/schema";
+import { aiAgentsBlock } from "../ai-agents/schema";
+import { agentRuntimeBlock } from "../agent-runtime/schema";
+import { hyphaWorkerStackProblems } from "../hypha-worker";
+import { azureBlock } from "../azure/schema";
+import { clusterBlock } from "../cluster/schema";
+import { networkPolicyClusterSchema } from "../network-policy/schema";
+import { stackEndpointProblems, withClusterCni } from "./endpoints";
+import { hyphaWorkerBlock } from "../hypha-worker/schema";
+import { keyVaultSecretsStackProblems } from "../azure/keyvault/schema";
+import { imagesBlock } from "../images/schema";
+import { namespaceBlock } from "../namespace/schema";
+import { platformBlock } from "../platform/schema";
+import { preinstalledBlock } from "../preinstalled/schema";
 
 /** Every `agent-platform:*` key. Each is an object block; see Pulumi.yaml for why. */
 export const stackConfigSchema = z
