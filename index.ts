@@ -22,7 +22,7 @@ import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-work
 import { PlatformNamespace } from "./components/namespace";
 import { RegistryCredentials, registryKeyVaultServiceAccount } from "./components/images";
 import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets } from "./components/azure/keyvault/schema";
-import { withClusterCni } from "./components/config/endpoints";
+import { withClusterCni } from "./components/network-policy";
 
 // What the stack installs (the Gateway, its controller) is filled into the services' config.
 const config = wireStackIngress(loadStackConfig());

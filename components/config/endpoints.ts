@@ -10,13 +10,8 @@ import { apiEndpoints } from "../ai-agents/network-policies";
 import type { StackConfig } from "./schema";
 import { hyphaServerEndpoints } from "../hypha-worker/server";
 import { endpointEgress, NetworkPolicyClusterConfig, ServiceEndpoint, ServiceNetworkPolicyConfig } from "../network-policy";
-import { clusterCni } from "../network-policy/cilium";
-import { DOMAIN_PLACEHOLDER, EndpointProblem } from "../network-policy/endpoints";
-
-/** The cluster's network policy facts with its plugin filled in from the cluster target (aks: cilium). */
-export function withClusterCni<T extends NetworkPolicyClusterConfig>(networkPolicy: T, target: "aks" | "kubeconfig" | undefined): T {
-    return { ...networkPolicy, cni: clusterCni(networkPolicy.cni, target) };
-}
+import type { ConfigProblem } from "../core/problems";
+import { DOMAIN_PLACEHOLDER } from "../network-policy/endpoints";
 
 type ServiceBlocks = Pick<StackConfig, "agentRuntime" | "agentBackend" | "hyphaWorker" | "aiAgents">;
 
@@ -55,7 +50,7 @@ export function servicePolicyEndpoints(config: Partial<ServiceBlocks>): PolicyEn
 }
 
 /** Every endpoint problem of the stack (bad URLs, addresses in the cluster's ranges, stray overrides), with key paths from the root. */
-export function stackEndpointProblems(config: Partial<ServiceBlocks>, cluster: NetworkPolicyClusterConfig, platformDomain: string | undefined): EndpointProblem[] {
+export function stackEndpointProblems(config: Partial<ServiceBlocks>, cluster: NetworkPolicyClusterConfig, platformDomain: string | undefined): ConfigProblem[] {
     if (!cluster.enabled || !cluster.clusterCidrs || !cluster.internet) return [];
     const problems = servicePolicyEndpoints(config).flatMap((p) => {
         try {

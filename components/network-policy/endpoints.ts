@@ -24,7 +24,10 @@
  * Policies"). When the two differ (vLLM's Service on 80 in front of its pods on 8000), the stack
  * file states the pods' port in `<service>.networkPolicy.endpoints.<name>.targetPort`.
  */
-import type { EgressPeer, Labels } from "../network-policy";
+import type { ConfigProblem } from "../core/problems";
+import type { EgressPeer, EndpointOverride, Labels } from "./rules";
+
+export type { EndpointOverride } from "./rules";
 
 /** A URL setting of a service. */
 export interface ServiceEndpoint {
@@ -36,17 +39,6 @@ export interface ServiceEndpoint {
     url?: string;
 }
 
-/** What the stack file may say about one endpoint (`<service>.networkPolicy.endpoints.<name>`). */
-export interface EndpointOverride {
-    /** The port the destination pods listen on, when the URL's (Service) port is not it. */
-    targetPort?: number;
-    /** Narrows an in-cluster destination to these pods of its namespace. */
-    podSelector?: Labels;
-    /** Addresses of a destination outside the cluster (e.g. a private endpoint), instead of the public addresses. */
-    cidr?: string;
-    /** Read the host as outside the cluster even where it looks like `<service>.<namespace>` (e.g. `openrouter.ai`). */
-    outsideCluster?: boolean;
-}
 
 export type EndpointPlacement =
     /** Loopback: the pod itself; no rule. */
@@ -173,16 +165,11 @@ export interface EndpointContext {
     overridesPath: (string | number)[];
 }
 
-export interface EndpointProblem {
-    /** Key path from the stack config's root. */
-    path: (string | number)[];
-    message: string;
-}
-
 export interface DerivedEgress {
     /** Deduplicated and sorted: selector peers first, then address peers, ports ascending. */
     peers: EgressPeer[];
-    problems: EndpointProblem[];
+    /** Key paths from the stack config's root. */
+    problems: ConfigProblem[];
 }
 
 function ipv4Number(ip: string): number {
@@ -206,7 +193,7 @@ const labelsKey = (labels: Labels | undefined) => (labels ? JSON.stringify(Objec
  * reached on. Endpoints the internet rule already covers add nothing; loopback adds nothing.
  */
 export function deriveEndpointEgress(endpoints: readonly ServiceEndpoint[], ctx: EndpointContext): DerivedEgress {
-    const problems: EndpointProblem[] = [];
+    const problems: ConfigProblem[] = [];
     const names = endpoints.map((e) => e.name);
     for (const name of Object.keys(ctx.overrides).sort()) {
         const endpoint = endpoints.find((e) => e.name === name);

@@ -7,7 +7,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ResolvedExternalSecrets } from "./index";
+import type { ResolvedExternalSecrets } from "./resolve";
 
 /** Annotations read by Azure workload identity (and by ESO's azurekv provider). */
 export const WORKLOAD_IDENTITY_CLIENT_ID = "azure.workload.identity/client-id";

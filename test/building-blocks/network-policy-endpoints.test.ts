@@ -25,7 +25,7 @@ import {
 import { buildApiServerCiliumPolicySpec, clusterCni } from "../../components/network-policy/cilium";
 import { deriveEndpointEgress, EndpointContext, placeEndpoint } from "../../components/network-policy/endpoints";
 import { networkPolicyClusterSchema, serviceNetworkPolicySchema } from "../../components/network-policy/schema";
-import { withClusterCni } from "../../components/config/endpoints";
+import { withClusterCni } from "../../components/network-policy";
 import { checkObjects, parsePolicyConfig } from "../../policies/evaluate";
 import { buildNetwork, egressAllowed, type Endpoint } from "../../tools/connectivity/index";
 import * as pulumi from "@pulumi/pulumi";

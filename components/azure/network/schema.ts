@@ -10,7 +10,7 @@
  *   10.224.17.0 - 10.224.255.255   free, for later subnets (private endpoints, gateways)
  */
 import { z } from "zod";
-import type { ConfigProblem } from "../../network-policy";
+import type { ConfigProblem } from "../../core/problems";
 import { canonicalCidr, cidrContains, cidrSize, cidrsOverlap, ipv4Range } from "./cidr";
 
 /**
