@@ -6,22 +6,21 @@
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons } from "./components/addons";
-import { AgentBackend, agentBackendKeyVaultServiceAccount } from "./components/agent-backend";
-import { AgentRuntime, externalSecretsServiceAccount } from "./components/agent-runtime";
-import { aiAgentsExternalSecretsServiceAccount, AiAgentsPlatform } from "./components/ai-agents";
-import { AzureKeyVault, KeyVaultReader } from "./components/azure/keyvault";
+import { AgentBackend } from "./components/agent-backend";
+import { AgentRuntime } from "./components/agent-runtime";
+import { AiAgentsPlatform } from "./components/ai-agents";
+import { deployerPrincipalType } from "./components/azure/access";
+import { AzureKeyVault } from "./components/azure/keyvault";
 import { resolveVaultSecrets } from "./components/azure/keyvault/secrets";
 import { AzureMysql } from "./components/azure/mysql";
 import type { AzurePlacement } from "./components/azure/placement";
-import { deployerPrincipalType } from "./components/azure/access";
 import { azureProviderArgs } from "./components/azure/provider";
 import { ClusterTarget } from "./components/cluster";
-import { loadStackConfig } from "./components/config";
-import { resolveStackGateway, StackGateway, wireStackIngress } from "./components/gateway";
-import { HyphaWorker, hyphaWorkerKeyVaultReaders } from "./components/hypha-worker";
+import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets, loadStackConfig, resolveStackGateway, stackKeyVaultReaders, wireStackIngress } from "./components/config";
+import { StackGateway } from "./components/gateway";
+import { HyphaWorker } from "./components/hypha-worker";
+import { RegistryCredentials } from "./components/images";
 import { PlatformNamespace } from "./components/namespace";
-import { RegistryCredentials, registryKeyVaultServiceAccount } from "./components/images";
-import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets } from "./components/azure/keyvault/schema";
 import { withClusterCni } from "./components/network-policy";
 
 // What the stack installs (the Gateway, its controller) is filled into the services' config.
@@ -54,17 +53,8 @@ const mysql =
     aks && azurePlacement && config.azure.mysql.enabled
         ? new AzureMysql("mysql", { config: config.azure.mysql, ...azurePlacement, network: { vnetId: aks.network.vnetId, mysqlSubnet: aks.network.mysqlSubnet } }, azureProviders)
         : undefined;
-// Every service whose secrets come from Key Vault gets its ServiceAccount federated.
-const platformReaders = [
-    config.agentRuntime.enabled ? externalSecretsServiceAccount(config.agentRuntime) : undefined,
-    config.aiAgents.enabled ? aiAgentsExternalSecretsServiceAccount(config.aiAgents) : undefined,
-    config.agentBackend.enabled ? agentBackendKeyVaultServiceAccount(config.agentBackend) : undefined,
-    registryKeyVaultServiceAccount(config.images),
-].filter((serviceAccount): serviceAccount is string => serviceAccount !== undefined);
-const keyVaultReaders: KeyVaultReader[] = [
-    ...platformReaders.map((serviceAccount) => ({ namespace: config.namespace.name, serviceAccount })),
-    ...hyphaWorkerKeyVaultReaders(config.hyphaWorker, config.namespace.name),
-];
+// Every secrets block in mode `external` (and registry logins from the vault) gets its ServiceAccount federated.
+const keyVaultReaders = stackKeyVaultReaders(config);
 // What the stack writes into its vault: the seeded secrets, and what it generates (the MySQL password for the backend).
 const generatedSecrets = mysql ? generatedVaultSecrets(config).map((secret) => ({ ...secret, value: mysql.connection.password })) : [];
 const keyVault =

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
 import { AgentRuntime, AgentRuntimeArgs } from "../components/agent-runtime";
 import { ClusterTarget } from "../components/cluster";
-import { AgentRuntimeConfig } from "../components/config";
+import { AgentRuntimeConfig } from "../components/agent-runtime/schema";
 import { testConfig } from "./helpers/stack-config";
 import { PlatformNamespace } from "../components/namespace";
 import { REDACTED } from "../tools/render/wire";

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { AzureKeyVault, KEY_VAULT_SECRETS_OFFICER_ROLE } from "../components/azure/keyvault";
 import { resolveVaultSecrets } from "../components/azure/keyvault/secrets";
-import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets } from "../components/azure/keyvault/schema";
+import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets } from "../components/config";
 import { REDACTED } from "../tools/render/wire";
 import { byType, one, recordWithAzure, withoutAzureProvider } from "./azure-fixtures";
 import { configProblems, testConfig } from "./helpers/stack-config";

@@ -9,7 +9,7 @@ import {
     REGISTRY_KEYVAULT_IDENTITY,
     REGISTRY_KEYVAULT_SECRET,
     RegistryCredentials,
-    registryKeyVaultServiceAccount,
+    registryLoginsFromKeyVault,
 } from "../components/images";
 import { REDACTED } from "../tools/render/wire";
 import { validateAgainstSchema } from "./helpers/kubernetes-schema";
@@ -109,7 +109,7 @@ describe("registry credentials from the stack's Key Vault", () => {
             );
         });
         expect(names).to.deep.equal([["cr.seqera.io"]]);
-        expect(registryKeyVaultServiceAccount(images)).to.equal(REGISTRY_KEYVAULT_IDENTITY);
+        expect(registryLoginsFromKeyVault(images)).to.equal(true);
         expect((r.object("ServiceAccount", REGISTRY_KEYVAULT_IDENTITY) as any).metadata.annotations).to.deep.equal({ "azure.workload.identity/client-id": keyVault.clientId });
         expect((r.object("SecretStore", REGISTRY_KEYVAULT_IDENTITY) as any).spec.provider.azurekv.vaultUrl).to.equal(keyVault.vaultUrl);
         const es: any = r.object("ExternalSecret", REGISTRY_KEYVAULT_SECRET);

@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import * as path from "node:path";
-import { BACKEND_PASSWORD_REMOTE_KEY } from "../components/azure/keyvault/schema";
+import { BACKEND_PASSWORD_REMOTE_KEY } from "../components/config";
 import { RELOADER_SECRET_ANNOTATION } from "../components/secrets";
 import { REGISTRY_KEYVAULT_SECRET } from "../components/images";
 import type { KubernetesObject } from "../tools/render/manifests";

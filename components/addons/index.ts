@@ -15,9 +15,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { certManagerValues, externalSecretsValues, prometheusOperatorCrdsValues } from "./values";
-import type { AddonsConfig } from "../config";
+import type { AddonsConfig } from "./schema";
 import { buildTraefikValues } from "../gateway/build";
-import { CONTROLLER_NAMESPACE, StackGatewayPlan, TRAEFIK_RELEASE } from "../gateway/resolve";
+import { CONTROLLER_NAMESPACE, StackGatewayPlan, TRAEFIK_RELEASE } from "../gateway/plan";
 import { podSecurityLabels } from "../namespace";
 import { buildReloaderValues, RELOADER_REPO } from "./reloader";
 

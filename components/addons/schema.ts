@@ -93,3 +93,5 @@ export const addonsBlock = z
             .meta({ description: "Traefik v3 as the stack's Gateway API controller: one shared Gateway with an HTTPS listener per routed host and an HTTP listener that redirects to HTTPS." }),
     })
     .meta({ description: "Cluster add-ons for a bare cluster, installed with Helm by Pulumi; all off by default." });
+
+export type AddonsConfig = z.output<typeof addonsBlock>;

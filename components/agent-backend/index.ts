@@ -12,127 +12,22 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceContext } from "../platform";
-import { ExtraMetadata, extraMetadataTransformation, hasExtraMetadata } from "./metadata";
-import { buildBackendServiceSpec } from "./service";
-import { ResolvedDatabase, StackDatabase, buildSettingsData, resolveDatabase, resolveUrl } from "./settings";
-import { WorkloadInputs, buildBackendDeploymentSpec, buildMigrationJobSpec, mergePullSecrets, migrationJobName } from "./workload";
 import { ServiceIngress } from "../ingress";
 import { NetworkPolicy } from "../network-policy";
-import { AppIdentity, imageReference, objectLabels } from "../pod";
+import { objectLabels } from "../pod";
+import { SecretRefs, Secrets, withReloaderAnnotation } from "../secrets";
 import { backendEndpoints } from "./endpoints";
-import { agentBackendStackProblems } from "./stack-problems";
+import { ExtraMetadata, extraMetadataTransformation, hasExtraMetadata } from "./metadata";
+import { AgentBackendArgs, resolveAgentBackendArgs } from "./resolve";
 import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId } from "./schema";
-import { pullSecretsFor } from "../images";
-import { SecretRefs, SecretValueSpec, Secrets, SecretsConfig, withReloaderAnnotation } from "../secrets";
+import { buildBackendServiceSpec } from "./service";
+import { buildSettingsData } from "./settings";
+import { WorkloadInputs, buildBackendDeploymentSpec, buildMigrationJobSpec } from "./workload";
 
-export type { StackDatabase } from "./settings";
-
-/** The platform's service context; its pull Secrets come first, the block's per-image ones are added. */
-export interface AgentBackendArgs extends ServiceContext {
-    /** The `agentBackend` block, validated and defaulted by `agentBackendBlock`. */
-    config: AgentBackendConfig;
-    /**
-     * The stack's MySQL server (e.g. `AzureMysql.connection`): fills the `database` settings the
-     * block leaves out, and its password (kept in a Secret this stack owns) is used unless
-     * `secrets.databasePassword` names another source. @default none: the block must set them
-     */
-    database?: StackDatabase;
-}
-
-export const BACKEND_NAME = "agent-backend";
-
-export interface ResolvedAgentBackend {
-    identity: AppIdentity;
-    /** The migration Job's pods: their own instance label, so the Service never selects them. */
-    migrationIdentity: AppIdentity;
-    image: string;
-    waitImage: string;
-    database: ResolvedDatabase;
-    urls: { platformApiUrl: string; mcpUrl: string };
-    pullSecrets: pulumi.Input<string>[];
-    serviceAccountName: string;
-    createServiceAccount: boolean;
-    /** The block's secrets, with the stack's Key Vault filled in for `external` mode. */
-    secrets: SecretsConfig<BackendSecretId>;
-    /** The values the block's secrets provide (the password only when the stack's server does not, or wrote it into the vault). */
-    secretValues: SecretValueSpec<BackendSecretId>[];
-    /** The stack's generated password is read from the stack's Key Vault with the other values (mode `external`). */
-    passwordFromVault: boolean;
-    /** Set in `migrations.mode: job`. */
-    migrationJobName?: string;
-}
-
-/** The secrets block, with the stack's Key Vault filled in for `external` mode. */
-export function backendSecretsWithKeyVault(config: SecretsConfig<BackendSecretId>, keyVault: AgentBackendArgs["keyVault"]): SecretsConfig<BackendSecretId> {
-    if (config.mode !== "external" || !keyVault) return config;
-    return { ...config, external: { ...keyVault, ...(config.external ?? {}) } };
-}
-
-/** The ServiceAccount the backend's SecretStore uses in `external` mode (to federate with Key Vault). */
-export function agentBackendKeyVaultServiceAccount(config: AgentBackendConfig): string | undefined {
-    return config.secrets.mode === "external" ? (config.secrets.external?.serviceAccountName ?? `${config.name}-keyvault`) : undefined;
-}
-
-/** With the stack's password in use, an empty `databasePassword: {}` entry is no source: drop it. */
-function withoutStackPassword(config: SecretsConfig<BackendSecretId>, fromStack: boolean): SecretsConfig<BackendSecretId> {
-    if (!fromStack || config.values.databasePassword === undefined) return config;
-    const { databasePassword: _unused, ...values } = config.values;
-    return { ...config, values };
-}
-
-/** The stack's password, read from the vault key the stack wrote it to, in place of any empty `databasePassword` entry. */
-function withVaultPassword(config: SecretsConfig<BackendSecretId>, remoteKey: string): SecretsConfig<BackendSecretId> {
-    return { ...config, values: { ...config.values, databasePassword: { remoteKey } } };
-}
+export * from "./resolve";
 
 /** Undefined for an empty map, so objects carry no empty `annotations: {}`. */
 const nonEmpty = (map: Record<string, string>) => (Object.keys(map).length ? map : undefined);
-
-const formatPath = (path: (string | number)[]) => path.reduce<string>((at, part) => (typeof part === "number" ? `${at}[${part}]` : `${at}.${part}`), "agentBackend");
-
-export function resolveAgentBackendArgs(args: AgentBackendArgs): ResolvedAgentBackend {
-    const { config } = args;
-    // Constructed means deployed: the rules apply whatever `enabled` says.
-    const problems = agentBackendStackProblems({ ...config, enabled: true }, {
-        stackDatabase: args.database !== undefined,
-        imagesRegistry: args.images.registry,
-        platformDomain: args.platformDomain,
-        stackKeyVault: args.keyVault !== undefined,
-    });
-    if (problems.length > 0) throw new Error(problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join("\n"));
-
-    const identity: AppIdentity = { name: BACKEND_NAME, instance: config.name, component: "backend", version: config.image.tag };
-    const database = resolveDatabase(config, args.database, args.networkPolicy);
-    const wait = config.initContainerDependencies.waitForMySQL;
-    const waits = config.initContainerDependencies.enabled && wait.enabled;
-    const image = (i: AgentBackendConfig["image"]) => imageReference({ registry: i.registry ?? args.images.registry, repository: i.repository, tag: i.tag, digest: i.digest });
-    const backendImage = image(config.image);
-    const waitImage = image(wait.image);
-    // The stack wrote its generated password into its vault: read it there, like the other values.
-    const vaultKey = database.passwordFromStack && config.secrets.mode === "external" && config.secrets.external?.vaultUrl === undefined ? args.database?.passwordRemoteKey : undefined;
-    const secrets = backendSecretsWithKeyVault(config.secrets, args.keyVault);
-    return {
-        identity,
-        migrationIdentity: { name: BACKEND_NAME, instance: `${config.name}-migration`, component: "migration", version: config.image.tag },
-        image: backendImage,
-        waitImage,
-        database,
-        urls: {
-            platformApiUrl: resolveUrl(config.platformApiUrl, "platformApiUrl", args.platformDomain),
-            mcpUrl: resolveUrl(config.mcpUrl, "mcpUrl", args.platformDomain),
-        },
-        // The stack's registry logins for the backend's (private) registry, and the wait's.
-        pullSecrets: mergePullSecrets(pullSecretsFor(args.images, waits ? [backendImage, waitImage] : [backendImage]), config.image.pullSecrets, waits ? wait.image.pullSecrets : []),
-        serviceAccountName: config.serviceAccount.name ?? config.name,
-        createServiceAccount: config.serviceAccount.name === undefined,
-        secrets: vaultKey ? withVaultPassword(secrets, vaultKey) : withoutStackPassword(secrets, database.passwordFromStack),
-        // Without the stack's server the password is required, as the chart's checks demand.
-        secretValues: BACKEND_SECRET_VALUES.filter((v) => v.id !== "databasePassword" || !database.passwordFromStack || vaultKey).map((v) => ({ ...v, required: true })),
-        passwordFromVault: vaultKey !== undefined,
-        ...(config.migrations.mode === "job" ? { migrationJobName: migrationJobName(config.name, backendImage) } : {}),
-    };
-}
 
 function extraMetadataOf(config: AgentBackendConfig): ExtraMetadata {
     return {

@@ -345,7 +345,6 @@ export const agentBackendBlock = z
     .meta({ description: "The Seqera agent backend (seed chart agent-backend): MySQL wait and migrations, Anthropic/LangChain credentials." });
 
 export type AgentBackendConfig = z.output<typeof agentBackendBlock>;
-export type AgentBackendConfigInput = z.input<typeof agentBackendBlock>;
 
 export function isIpv4(host: string): boolean {
     return /^(\d{1,3})(\.\d{1,3}){3}$/.test(host) && host.split(".").every((octet) => Number(octet) <= 255);

@@ -243,3 +243,5 @@ export const agentRuntimeBlock = z
         }
     })
     .meta({ description: "The fractal agents runtime (seed chart fractal-agents-runtime)." });
+
+export type AgentRuntimeConfig = z.output<typeof agentRuntimeBlock>;

@@ -17,7 +17,6 @@
  * Shared derivations live in resolve.ts. Objects that use the CRDs depend on them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AiAgentsConfig } from "./schema";
 import { AiAgentsApi } from "./api";
 import { AiAgentsApp } from "./app";
 import { AiAgentsCronJobs } from "./cronjobs";
@@ -31,14 +30,8 @@ import { AiAgentsPlatformArgs, platformIdentity, resolveAiAgentsArgs } from "./r
 import { AiAgentsStorage } from "./storage";
 import { AiAgentsWebhook } from "./webhooks";
 
-export { resolveAiAgentsArgs } from "./resolve";
+export { aiAgentsSecretsInstance, resolveAiAgentsArgs } from "./resolve";
 export type { AiAgentsPlatformArgs, ResolvedAiAgents } from "./resolve";
-
-/** The ServiceAccount the API's SecretStore uses in `external` mode (to federate with Key Vault), if any. */
-export function aiAgentsExternalSecretsServiceAccount(config: AiAgentsConfig): string | undefined {
-    if (!config.enabled || config.secrets?.mode !== "external") return undefined;
-    return config.secrets.external?.serviceAccountName ?? `${config.name}-api-keyvault`;
-}
 
 export class AiAgentsPlatform extends pulumi.ComponentResource {
     /** In-cluster URL of the API. */

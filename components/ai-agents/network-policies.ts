@@ -20,7 +20,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkPolicyConfig } from "../config";
+import type { NetworkPolicyConfig } from "../network-policy/schema";
 import {
     buildApiServerCiliumPolicy,
     buildNetworkPolicySpec,

@@ -6,11 +6,12 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { cniOf } from "../network-policy";
+import { type ConfigProblem, throwProblems, under } from "../core/problems";
+import { apiServerAddressProblems } from "../network-policy/rules";
 import { AppIdentity, ContainerArgs, httpGetProbe, imageReference, RunAs, TMP_DIR } from "../pod";
 import { pullSecretsFor } from "../images";
 import { AiAgentsConfig, AiAgentsSecretId } from "./schema";
-import type { SecretsConfig } from "../secrets";
+import { type SecretsConfig, withStackKeyVault } from "../secrets/resolve";
 import type { ServiceContext } from "../platform";
 
 export interface AiAgentsPlatformArgs extends ServiceContext {
@@ -74,35 +75,37 @@ export function webhookIdentity(resolved: ResolvedAiAgents, source: string): App
     return { name: APP_NAME, instance: webhookName(resolved, source), component: "webhook", version: resolved.tag };
 }
 
-function withKeyVault(config: SecretsConfig<AiAgentsSecretId>, keyVault: AiAgentsPlatformArgs["keyVault"]): SecretsConfig<AiAgentsSecretId> {
-    if (config.mode !== "external" || !keyVault) return config;
-    return { ...config, external: { ...keyVault, ...(config.external ?? {}) } };
+/** The instance of the API's Secrets: their SecretStore's ServiceAccount (mode `external`) is named after it. */
+export function aiAgentsSecretsInstance(config: Pick<AiAgentsConfig, "name">): string {
+    return `${config.name}-api`;
 }
 
-/** Applies the derivations and rejects what the schema could not see (args built in code). */
-export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgents {
-    const { config } = args;
-    const problems: string[] = [];
-    if (config.image.tag === undefined) problems.push("aiAgents.image.tag: is required (allowed: the release tag, e.g. 1.4.2)");
-    if (config.secrets === undefined) problems.push("aiAgents.secrets: is required (OIDC_CLIENT_SECRET, JWT_SECRET and SUBMIT_API_KEYS)");
-    if (config.webhooks.provisioning === "api" && config.webhooks.sources.length > 0) {
-        problems.push("aiAgents.webhooks.sources: only deployed with `webhooks.provisioning: static`");
-    }
+/** What of the platform calls the Kubernetes API, for messages. */
+export const AI_AGENTS_API_CALLERS: readonly string[] = ["the ai-agents API", "processor", "webhooks", "executors"];
+
+/** Whether a part of the platform that calls the Kubernetes API has its NetworkPolicy: then the policy must reach the API server. */
+export function aiAgentsCallsApiServer(config: AiAgentsConfig): boolean {
     const np = config.networkPolicy;
-    const callsApiServer = [
+    return [
         np.api.enabled,
         np.executor.enabled,
         config.processor.enabled && np.processor.enabled,
         config.webhooks.provisioning === "static" && config.webhooks.sources.length > 0 && np.webhooks.enabled,
         config.cronJobs.tokenRefresh.enabled && np.tokenRefresh.enabled,
     ].some(Boolean);
-    // On Cilium the API server is reached through its `kube-apiserver` entity, not by address.
-    if (args.networkPolicy.enabled && callsApiServer && cniOf(args.networkPolicy) !== "cilium" && args.networkPolicy.apiServer.cidrs.length === 0) {
-        problems.push(
-            "networkPolicy.apiServer.cidrs: is required because the ai-agents API, processor, webhooks and executors call the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, e.g. from `kubectl get endpoints kubernetes`)",
-        );
+}
+
+/** Applies the derivations and rejects what the schema could not see (args built in code). */
+export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgents {
+    const { config } = args;
+    const problems: ConfigProblem[] = [];
+    if (config.image.tag === undefined) problems.push({ path: ["aiAgents", "image", "tag"], message: "is required (allowed: the release tag, e.g. 1.4.2)" });
+    if (config.secrets === undefined) problems.push({ path: ["aiAgents", "secrets"], message: "is required (OIDC_CLIENT_SECRET, JWT_SECRET and SUBMIT_API_KEYS)" });
+    if (config.webhooks.provisioning === "api" && config.webhooks.sources.length > 0) {
+        problems.push({ path: ["aiAgents", "webhooks", "sources"], message: "only deployed with `webhooks.provisioning: static`" });
     }
-    if (problems.length > 0) throw new Error(problems.join("\n"));
+    if (args.networkPolicy.enabled && aiAgentsCallsApiServer(config)) problems.push(...under(["networkPolicy"], apiServerAddressProblems(args.networkPolicy, AI_AGENTS_API_CALLERS)));
+    throwProblems(problems);
 
     const tag = config.image.tag!;
     const base = config.name;
@@ -136,7 +139,7 @@ export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgent
             tlsSecret: config.ingress.tls.secretName ?? `${base}-tls`,
         },
         identities: {
-            api: identity(base, "api", "api", tag),
+            api: { name: APP_NAME, instance: aiAgentsSecretsInstance(config), component: "api", version: tag },
             app: identity(base, "app", "app", tag),
             processor: identity(base, "processor", "processor", tag),
             executor: identity(base, "executor", "executor", tag),
@@ -147,7 +150,7 @@ export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgent
         pullPolicy: config.image.pullPolicy,
         pullSecrets: pullSecretsFor(args.images, [images.api, images.app, images.processor, images.webhook]),
         webhookSources: config.webhooks.provisioning === "static" ? config.webhooks.sources : [],
-        secrets: withKeyVault(config.secrets!, args.keyVault),
+        secrets: withStackKeyVault(config.secrets!, args.keyVault),
         workspaceSingleNode: config.storage.workspace.accessMode === "ReadWriteOnce",
     };
 }

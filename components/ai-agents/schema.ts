@@ -494,5 +494,4 @@ function isUnder(path: string, mount: string): boolean {
     return path === base || path.startsWith(`${base}/`);
 }
 
-export type AiAgentsConfigInput = z.input<typeof aiAgentsBlock>;
 export type AiAgentsConfig = z.output<typeof aiAgentsBlock>;

@@ -26,7 +26,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { AksAccess, deployerPrincipalType, resolveClusterAccess, roleDefinitionIdFor } from "../azure/access";
 import { AzureNetwork, AzureNetworkConfig } from "../azure/network";
-import type { AksConfig } from "../config";
+import type { AksConfig } from "./schema";
 
 export interface AksClusterArgs {
     config: AksConfig;

@@ -9,7 +9,7 @@
  * belong to the stack are in `cluster.aks`.
  */
 import type { ProviderArgs } from "@pulumi/azure-native/provider";
-import type { AksConfig } from "../config";
+import type { AksConfig } from "../aks/schema";
 
 export function azureProviderArgs(aks: Pick<AksConfig, "location" | "subscriptionId" | "tenantId">): ProviderArgs {
     return {

@@ -11,7 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "../aks";
 import type { AzureNetworkConfig } from "../azure/network";
-import type { ClusterConfig } from "../config";
+import type { ClusterConfig } from "./schema";
 
 export interface ClusterTargetArgs {
     config: ClusterConfig;

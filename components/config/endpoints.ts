@@ -7,7 +7,7 @@
 import { runtimeEndpoints } from "../agent-runtime";
 import { backendEndpoints } from "../agent-backend/endpoints";
 import { apiEndpoints } from "../ai-agents/network-policies";
-import type { StackConfig } from "./schema";
+import type { StackConfig } from "./blocks";
 import { hyphaServerEndpoints } from "../hypha-worker/server";
 import { endpointEgress, NetworkPolicyClusterConfig, ServiceEndpoint, ServiceNetworkPolicyConfig } from "../network-policy";
 import type { ConfigProblem } from "../core/problems";

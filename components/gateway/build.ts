@@ -4,7 +4,7 @@
  * ClusterIssuer, and the Traefik chart's values. Plain objects, no Pulumi runtime.
  */
 import { GATEWAY_API_VERSION } from "../ingress";
-import { ENTRYPOINT_PORTS, StackGatewayPlan, TRAEFIK_CONTROLLER_NAME, TRAEFIK_RELEASE } from "./resolve";
+import { ENTRYPOINT_PORTS, StackGatewayPlan, TRAEFIK_CONTROLLER_NAME, TRAEFIK_RELEASE } from "./plan";
 
 type Obj = Record<string, unknown>;
 

@@ -12,10 +12,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { GATEWAY_API_VERSION } from "../ingress";
 import { MANAGED_BY, PART_OF } from "../pod";
 import { buildClusterIssuer, buildGatewayAnnotations, buildGatewayClass, buildGatewaySpec, buildRedirectRouteSpec } from "./build";
-import type { StackGatewayPlan } from "./resolve";
+import type { StackGatewayPlan } from "./plan";
 
-export { resolveStackGateway, stackGatewayProblems, wireStackIngress } from "./resolve";
-export type { StackGatewayPlan } from "./resolve";
+export * from "./plan";
 
 export interface StackGatewayArgs {
     plan: StackGatewayPlan;

@@ -9,10 +9,15 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { ExternalSecretsConfig, resolveSecretsArgs, SecretsConfig } from "../secrets";
+import { resolveSecretsArgs, SecretsConfig, StackKeyVault, withStackKeyVault } from "../secrets/resolve";
 import { CLAUDE_AGENT_SECRET_VALUES, ClaudeAgentSecretId, DEFAULT_CLAUDE_AGENT_SECRET, HyphaWorkerConfig } from "./schema";
 
 export const CLAUDE_AGENT_CONFIG_PATH = "hyphaWorker.claudeAgent.secrets";
+
+/** The instance of the jobs' Secrets: in mode `external` their SecretStore's ServiceAccount is named after it. */
+export function claudeAgentSecretsInstance(config: Pick<HyphaWorkerConfig, "name">): string {
+    return `${config.name}-claude-agent`;
+}
 
 export interface ResolvedClaudeAgentSecret {
     /** What jobs reference. */
@@ -24,7 +29,7 @@ export interface ResolvedClaudeAgentSecret {
 
 export function resolveClaudeAgentSecret(
     claudeAgent: HyphaWorkerConfig["claudeAgent"],
-    keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">,
+    keyVault?: StackKeyVault,
 ): ResolvedClaudeAgentSecret {
     const secrets = claudeAgent.secrets;
     if (secrets.mode === "existing") {
@@ -34,7 +39,8 @@ export function resolveClaudeAgentSecret(
     }
     const name = claudeAgent.secretName ?? DEFAULT_CLAUDE_AGENT_SECRET;
     if (secrets.mode === "managed") return { name, mode: "managed", config: secrets };
-    return { name, mode: "external", config: { ...secrets, external: { ...keyVault, ...secrets.external, secretName: name } } };
+    const filled = withStackKeyVault(secrets, keyVault);
+    return { name, mode: "external", config: { ...filled, external: { ...filled.external, secretName: name } } };
 }
 
 /** The managed Secret: fixed name, both keys, values kept secret. */

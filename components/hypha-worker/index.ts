@@ -13,168 +13,18 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceContext } from "../platform";
-import type { NetworkPolicyConfig } from "../config";
-import { buildManagedClaudeAgentSecret, CLAUDE_AGENT_CONFIG_PATH, resolveClaudeAgentSecret, ResolvedClaudeAgentSecret } from "./claude-agent-secret";
+import { pullSecretsFor } from "../images";
+import { NetworkPolicy } from "../network-policy";
+import { objectLabels } from "../pod";
+import { Secrets, withReloaderAnnotation, withStackKeyVault } from "../secrets";
+import { buildManagedClaudeAgentSecret, CLAUDE_AGENT_CONFIG_PATH, claudeAgentSecretsInstance } from "./claude-agent-secret";
 import { buildHyphaWorkerDeploymentSpec } from "./deployment";
 import { buildJobsLimitRangeSpec, buildJobsNamespaceLabels, buildJobsResourceQuotaSpec } from "./jobs-namespace";
-import { connectionCheckCommand } from "./probe";
 import { buildRoleBindingRefs, HYPHA_WORKER_RULES } from "./rbac";
-import { HyphaServer, hyphaServerEndpoints, parseHyphaServerUrl, serverPorts } from "./server";
-import { cniOf, EgressPeer, endpointEgress, NetworkPolicy } from "../network-policy";
-import { AppIdentity, imageReference, objectLabels } from "../pod";
-import { CLAUDE_AGENT_SECRET_VALUES, HyphaWorkerConfig, WORKER_SECRET_VALUES, WorkerSecretId } from "./schema";
-import { pullSecretsFor } from "../images";
-import { Secrets, SecretsConfig, withReloaderAnnotation } from "../secrets";
+import { HyphaWorkerArgs, resolveHyphaWorkerArgs } from "./resolve";
+import { CLAUDE_AGENT_SECRET_VALUES, WORKER_SECRET_VALUES, WorkerSecretId } from "./schema";
 
-/** The platform's service context; the worker has no ingress, so `platformDomain` goes unused. */
-export interface HyphaWorkerArgs extends ServiceContext {
-    /** The worker's settings, validated and defaulted by `hyphaWorkerBlock`. */
-    config: HyphaWorkerConfig;
-}
-
-export interface ResolvedHyphaWorker {
-    identity: AppIdentity;
-    image: string;
-    server: HyphaServer;
-    /** Where the network policy lets the worker connect to the server (none when the internet rule covers it). */
-    serverEgress: EgressPeer[];
-    /** The liveness/readiness/startup exec command. */
-    probeCommand: string[];
-    claudeAgentSecret: ResolvedClaudeAgentSecret;
-    /** Create the NetworkPolicy (stack switch and the worker's own). */
-    networkPolicy: boolean;
-}
-
-/** A secrets block with the stack's Key Vault filled in for `external` mode. */
-export function withKeyVault<Id extends string>(config: SecretsConfig<Id>, keyVault: HyphaWorkerArgs["keyVault"]): SecretsConfig<Id> {
-    if (config.mode !== "external" || !keyVault) return config;
-    return { ...config, external: { ...keyVault, ...(config.external ?? {}) } };
-}
-
-/**
- * ServiceAccounts the stack's Key Vault must trust (one federated credential each), with
- * their namespaces: the jobs Secret's may live outside the platform namespace.
- */
-export function hyphaWorkerKeyVaultReaders(config: HyphaWorkerConfig, platformNamespace: string): { namespace: string; serviceAccount: string }[] {
-    if (!config.enabled) return [];
-    const readers: { namespace: string; serviceAccount: string }[] = [];
-    if (config.secrets.mode === "external") {
-        readers.push({ namespace: platformNamespace, serviceAccount: config.secrets.external?.serviceAccountName ?? `${config.name}-keyvault` });
-    }
-    const claude = config.claudeAgent.secrets;
-    if (claude.mode === "external") {
-        readers.push({ namespace: config.jobs.namespace, serviceAccount: claude.external?.serviceAccountName ?? `${config.name}-claude-agent-keyvault` });
-    }
-    return readers;
-}
-
-export interface StackProblem {
-    /** Key path from the stack config's root, e.g. `["networkPolicy", "apiServer", "cidrs"]`. */
-    path: (string | number)[];
-    message: string;
-}
-
-/**
- * Rules between the worker's block and other blocks, for the stack schema's superRefine (the
- * component checks them again at deploy time where it can).
- */
-export function hyphaWorkerStackProblems(stack: {
-    namespace: { name: string };
-    networkPolicy: NetworkPolicyConfig;
-    hyphaWorker: HyphaWorkerConfig;
-    /** `azure.keyVault.enabled`: the stack's own vault can fill `external` secrets. @default false */
-    keyVaultEnabled?: boolean;
-}): StackProblem[] {
-    const { hyphaWorker: worker, networkPolicy } = stack;
-    if (!worker.enabled) return [];
-    const problems: StackProblem[] = [];
-    for (const path of [["secrets"], ["claudeAgent", "secrets"]] as const) {
-        const secrets: SecretsConfig = path.length === 1 ? worker.secrets : worker.claudeAgent.secrets;
-        const external = secrets.mode === "external" ? (secrets.external ?? {}) : undefined;
-        if (external && (external.vaultUrl === undefined || external.clientId === undefined) && !stack.keyVaultEnabled) {
-            problems.push({
-                path: ["hyphaWorker", ...path, "external"],
-                message: "mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
-            });
-        }
-    }
-    // On Cilium the API server is reached through its `kube-apiserver` entity, not by address.
-    if (networkPolicy.enabled && worker.networkPolicy.enabled && cniOf(networkPolicy) !== "cilium" && networkPolicy.apiServer.cidrs.length === 0) {
-        problems.push({
-            path: ["networkPolicy", "apiServer", "cidrs"],
-            message: "is required because the Hypha worker calls the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, from `kubectl get endpoints kubernetes`)",
-        });
-    }
-    const jobs = worker.jobs;
-    const guardRails = [jobs.createNamespace && "createNamespace", jobs.resourceQuota.enabled && "resourceQuota", jobs.limitRange.enabled && "limitRange"].filter(Boolean);
-    let serverNamespace: string | undefined;
-    try {
-        const server = parseHyphaServerUrl(worker.hypha.serverUrl);
-        // A bare Service name is in the worker's own (the platform) namespace.
-        serverNamespace = server.kind === "service" ? (server.namespace ?? stack.namespace.name) : undefined;
-    } catch {
-        // reported on the field
-    }
-    for (const [other, what] of [
-        [stack.namespace.name, "the platform namespace (`namespace.name`)"],
-        [serverNamespace, "the Hypha server's namespace (`hyphaWorker.hypha.serverUrl`)"],
-    ] as const) {
-        if (other === jobs.namespace && guardRails.length > 0) {
-            problems.push({
-                path: ["hyphaWorker", "jobs", "namespace"],
-                message: `'${jobs.namespace}' is also ${what}: the jobs' guard rails (${guardRails.join(", ")}) would bind every pod there (allowed: a namespace of the jobs' own, e.g. hypha-jobs, or \`jobs.createNamespace\`, \`jobs.resourceQuota.enabled\` and \`jobs.limitRange.enabled\` false)`,
-            });
-        }
-    }
-    return problems;
-}
-
-export function resolveHyphaWorkerArgs(args: HyphaWorkerArgs): ResolvedHyphaWorker {
-    const { config } = args;
-    const problems = hyphaWorkerStackProblems({
-        // A namespace known only at deploy time cannot be compared; "" matches no namespace.
-        namespace: { name: typeof args.namespace === "string" ? args.namespace : "" },
-        networkPolicy: args.networkPolicy,
-        hyphaWorker: { ...config, enabled: true },
-        keyVaultEnabled: args.keyVault !== undefined,
-    });
-    // The API server rule is the NetworkPolicy block's to report (with its own wording); the rest are ours.
-    const ours = problems.filter((p) => p.path[0] === "hyphaWorker");
-    if (ours.length > 0) throw new Error(ours.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
-    let server: HyphaServer;
-    try {
-        server = parseHyphaServerUrl(config.hypha.serverUrl);
-    } catch (err) {
-        throw new Error(`hyphaWorker.hypha.serverUrl: ${(err as Error).message}`);
-    }
-    const networkPolicy = args.networkPolicy.enabled && config.networkPolicy.enabled;
-    const explicit = config.hypha.serverEgress;
-    let egress: EgressPeer[] = [];
-    if (networkPolicy) {
-        // The server URL's rule by the shared endpoint rules; an explicit `serverEgress` replaces it.
-        const derived = endpointEgress(
-            { cluster: args.networkPolicy, service: config.networkPolicy, endpoints: hyphaServerEndpoints(config.hypha.serverUrl), platformDomain: args.platformDomain },
-            "hyphaWorker.networkPolicy",
-        );
-        if (derived.problems.length > 0) throw new Error(derived.problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
-        egress = explicit ? [explicit] : derived.peers;
-    }
-    return {
-        identity: { name: "hypha-k8s-worker", instance: config.name, component: "worker", version: config.image.tag },
-        image: imageReference({
-            registry: config.image.registry ?? args.images.registry,
-            repository: config.image.repository,
-            tag: config.image.tag,
-            digest: config.image.digest,
-        }),
-        server,
-        serverEgress: egress,
-        probeCommand: connectionCheckCommand(serverPorts(server, explicit, config.networkPolicy.endpoints.serverUrl?.targetPort), args.networkPolicy.apiServer.cidrs),
-        claudeAgentSecret: resolveClaudeAgentSecret(config.claudeAgent, args.keyVault),
-        networkPolicy,
-    };
-}
+export * from "./resolve";
 
 export class HyphaWorker extends pulumi.ComponentResource {
     /** Namespace the worker creates Jobs in. */
@@ -210,7 +60,7 @@ export class HyphaWorker extends pulumi.ComponentResource {
             new Secrets(
                 `${name}-claude-agent-secrets`,
                 {
-                    identity: { ...resolved.identity, instance: `${config.name}-claude-agent` },
+                    identity: { ...resolved.identity, instance: claudeAgentSecretsInstance(config) },
                     namespace: jobsNamespace,
                     values: CLAUDE_AGENT_SECRET_VALUES,
                     config: claude.config,
@@ -235,7 +85,7 @@ export class HyphaWorker extends pulumi.ComponentResource {
                 identity: resolved.identity,
                 namespace: args.namespace,
                 values: WORKER_SECRET_VALUES,
-                config: withKeyVault(config.secrets, args.keyVault),
+                config: withStackKeyVault(config.secrets, args.keyVault),
                 configPath: "hyphaWorker.secrets",
                 crdsReady: args.crdsReady,
                 externalReady: args.keyVaultReady,

@@ -265,5 +265,4 @@ export const hyphaWorkerBlock = z
     .meta({ description: "The Hypha Kubernetes worker (seed chart hypha-k8s-worker): launches Jobs for a Hypha server." });
 
 export type HyphaWorkerConfig = z.output<typeof hyphaWorkerBlock>;
-export type HyphaWorkerConfigInput = z.input<typeof hyphaWorkerBlock>;
 

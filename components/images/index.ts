@@ -14,9 +14,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImagesConfig } from "../config";
-import { MANAGED_BY, PART_OF, SharedImageSettings } from "../pod";
-import { createKeyVaultSync, DEFAULT_REFRESH_INTERVAL, ExternalSecretsConfig, ResolvedExternalSecrets } from "../secrets";
+import { MANAGED_BY, PART_OF, registryHost, SharedImageSettings } from "../pod";
+import { createKeyVaultSync, DEFAULT_REFRESH_INTERVAL, ResolvedExternalSecrets, StackKeyVault } from "../secrets";
+import type { ImagesConfig } from "./schema";
 
 /** The Secret of the logins from config; fixed, a change replaces it (delete first, same name). */
 export const REGISTRY_CREDENTIALS_SECRET = "agent-platform-registry-credentials";
@@ -41,8 +41,7 @@ const DOCKER_HUB = new Set(["docker.io", "index.docker.io", "registry-1.docker.i
 
 /** The registry an image reference pulls from, as the container runtime reads it (no host: Docker Hub). */
 export function imageRegistry(image: string): string {
-    const first = image.split("/")[0]!;
-    const host = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+    const host = registryHost(image) ?? "docker.io";
     return DOCKER_HUB.has(host) ? "docker.io" : host;
 }
 
@@ -94,15 +93,15 @@ type VaultCredential = Credential & { fromKeyVault: NonNullable<Credential["from
 
 const fromVault = (c: Credential): c is VaultCredential => c.fromKeyVault !== undefined;
 
-/** The ServiceAccount the vault's sync authenticates as, when a login comes from the vault (to federate it). */
-export function registryKeyVaultServiceAccount(images: Pick<ImagesConfig, "credentials">): string | undefined {
-    return images.credentials.some(fromVault) ? REGISTRY_KEYVAULT_IDENTITY : undefined;
+/** Whether a login comes from the vault: then the vault trusts `REGISTRY_KEYVAULT_IDENTITY`. */
+export function registryLoginsFromKeyVault(images: Pick<ImagesConfig, "credentials">): boolean {
+    return images.credentials.some(fromVault);
 }
 
 /** The vault sync of the `fromKeyVault` logins; undefined when there are none. */
 export function resolveRegistryKeyVaultSync(
     images: Pick<ImagesConfig, "credentials">,
-    keyVault: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId"> | undefined,
+    keyVault: StackKeyVault | undefined,
 ): { external: ResolvedExternalSecrets; template: { type: string; data: Record<string, string> } } | undefined {
     const logins = images.credentials.filter(fromVault);
     if (logins.length === 0) return undefined;
@@ -131,7 +130,7 @@ export interface RegistryCredentialsArgs {
     images: ImagesConfig;
     namespace: pulumi.Input<string>;
     /** The stack's Key Vault, for `fromKeyVault` logins. */
-    keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
+    keyVault?: StackKeyVault;
     /** What installs the external-secrets CRDs. @default [] */
     crdsReady?: pulumi.Resource[];
     /** What must exist before ESO reads the vault (the stack's Key Vault `ready`). @default [] */

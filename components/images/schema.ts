@@ -66,3 +66,5 @@ export const imagesBlock = z
         });
     })
     .meta({ description: "Images: a registry override and the image pull credentials shared by every workload." });
+
+export type ImagesConfig = z.output<typeof imagesBlock>;

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { NamespaceConfig } from "../config";
+import type { NamespaceConfig } from "./schema";
 import { MANAGED_BY, PART_OF } from "../pod";
 
 /** enforce + audit + warn at one level, pinned to `latest` so new restrictions apply on upgrade. */

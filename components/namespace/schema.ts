@@ -15,3 +15,5 @@ export const namespaceBlock = z
             .meta({ description: "Pod Security Admission level set as enforce, audit and warn labels on a created namespace." }),
     })
     .meta({ description: "The Kubernetes namespace of the platform." });
+
+export type NamespaceConfig = z.output<typeof namespaceBlock>;

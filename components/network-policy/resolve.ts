@@ -116,7 +116,7 @@ export function resolveNetworkPolicyArgs(args: NetworkPolicyArgs): ResolvedNetwo
         ...under([paths.service], serviceConfigProblems(service)),
         ...under(["NetworkPolicyArgs"], codeProblems),
         ...derived.problems,
-        ...(args.apiServer ? under([paths.cluster], apiServerAddressProblems(cluster, args.identity.instance)) : []),
+        ...(args.apiServer ? under([paths.cluster], apiServerAddressProblems(cluster, [args.identity.instance])) : []),
     ]);
     const cilium = cniOf(cluster) === "cilium";
 

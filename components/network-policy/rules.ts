@@ -252,12 +252,13 @@ export const cniOf = (cluster: Pick<NetworkPolicyClusterConfig, "cni">): Cni => 
  * A workload that calls the Kubernetes API needs the API server's addresses, except on Cilium,
  * which reaches it by its `kube-apiserver` entity. Paths relative to the cluster block.
  */
-export function apiServerAddressProblems(cluster: Pick<NetworkPolicyClusterConfig, "cni" | "apiServer">, caller: string): ConfigProblem[] {
-    if (cniOf(cluster) === "cilium" || cluster.apiServer.cidrs.length > 0) return [];
+export function apiServerAddressProblems(cluster: Pick<NetworkPolicyClusterConfig, "cni" | "apiServer">, callers: readonly string[]): ConfigProblem[] {
+    if (callers.length === 0 || cniOf(cluster) === "cilium" || cluster.apiServer.cidrs.length > 0) return [];
+    const who = callers.length === 1 ? `${callers[0]} calls` : `${callers.slice(0, -1).join(", ")} and ${callers[callers.length - 1]} call`;
     return [
         {
             path: ["apiServer", "cidrs"],
-            message: `is required because ${caller} calls the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, e.g. from \`kubectl get endpoints kubernetes\`, or \`networkPolicy.cni: cilium\`)`,
+            message: `is required because ${who} the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, e.g. from \`kubectl get endpoints kubernetes\`, or \`networkPolicy.cni: cilium\`)`,
         },
     ];
 }

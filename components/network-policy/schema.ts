@@ -175,3 +175,6 @@ export const serviceNetworkPolicySchema = z
     })
     .prefault({})
     .meta({ description: "This service's NetworkPolicy; see docs/network-policy.md." });
+
+/** The cluster facts block (`networkPolicy`), parsed. */
+export type NetworkPolicyConfig = z.output<typeof networkPolicyClusterSchema>;

@@ -3,9 +3,9 @@
  * runs and what the stack provides. `index.ts` builds one and spreads it into each service.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { NetworkPolicyConfig } from "../config";
+import type { NetworkPolicyConfig } from "../network-policy/schema";
 import type { SharedImageSettings } from "../pod";
-import type { ExternalSecretsConfig } from "../secrets";
+import type { StackKeyVault } from "../secrets/resolve";
 
 export interface ServiceContext {
     /** Registry override and the pull Secrets every pod gets. */
@@ -17,7 +17,7 @@ export interface ServiceContext {
     /** Replaces `{domain}` in ingress hosts. */
     platformDomain?: string;
     /** The stack's own Key Vault: fills `secrets.external` where the stack file leaves it out. */
-    keyVault?: Pick<ExternalSecretsConfig, "vaultUrl" | "clientId" | "tenantId">;
+    keyVault?: StackKeyVault;
     /** What ExternalSecrets wait for: the secrets the stack writes into its vault and the reader's access. @default [] */
     keyVaultReady?: pulumi.Resource[];
     /** What installs CRDs (the add-on charts); custom resources wait for it. @default [] */

@@ -253,17 +253,17 @@ export interface ImageRef {
     digest?: string;
 }
 
-/** True when the first path segment is a registry host (has a dot or port, or is localhost). */
-function hasRegistryHost(repository: string): boolean {
+/** The registry host an image reference or repository names itself (a first segment with a dot or port, or localhost); none for Docker Hub's short names. */
+export function registryHost(repository: string): string | undefined {
     const first = repository.split("/")[0]!;
-    return repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+    return repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : undefined;
 }
 
 /** `registry/repository:tag@digest`; a digest pins the image while the tag stays readable. */
 export function imageReference(ref: ImageRef): string {
     let repository = ref.repository;
     if (ref.registry) {
-        const path = hasRegistryHost(repository) ? repository.slice(repository.indexOf("/") + 1) : repository;
+        const path = registryHost(repository) !== undefined ? repository.slice(repository.indexOf("/") + 1) : repository;
         repository = `${ref.registry.replace(/\/+$/, "")}/${path}`;
     }
     return `${repository}:${ref.tag}${ref.digest ? `@${ref.digest}` : ""}`;

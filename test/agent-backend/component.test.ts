@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { agentBackendKeyVaultServiceAccount, resolveAgentBackendArgs } from "../../components/agent-backend";
+import { resolveAgentBackendArgs } from "../../components/agent-backend";
+import { keyVaultServiceAccountName } from "../../components/secrets";
 import { checkObjects, parsePolicyConfig } from "../../policies/evaluate";
 import { REDACTED } from "../../tools/render/wire";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
@@ -395,7 +396,7 @@ describe("AgentBackend: Key Vault", () => {
             ["LANGCHAIN_API_KEY", "langchain-api-key"],
         ]);
         expect((r.object("SecretStore") as any).spec.provider.azurekv.vaultUrl).to.equal("https://kv.vault.azure.net/");
-        expect(agentBackendKeyVaultServiceAccount(args.config)).to.equal("agent-backend-keyvault");
+        expect(keyVaultServiceAccountName(args.config.secrets, args.config.name)).to.equal("agent-backend-keyvault");
         expect(r.object("ServiceAccount", "agent-backend-keyvault").metadata.annotations).to.deep.include({ "azure.workload.identity/client-id": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" });
     });
 });

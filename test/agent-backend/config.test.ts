@@ -7,12 +7,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config/introspect";
 import { looksLikeCredential } from "../../components/agent-backend/pod-extras-schema";
-import { StackFacts, agentBackendStackProblems } from "../../components/agent-backend/stack-problems";
+import { StackFacts, agentBackendProblems } from "../../components/agent-backend/resolve";
+import { stackProblems as stackRules } from "../../components/config/rules";
+import { keyPath } from "../../components/core/problems";
+import { externalVaultProblems } from "../../components/secrets/resolve";
 import { AgentBackendConfig, agentBackendBlock } from "../../components/agent-backend/schema";
 import { BASE_BLOCK, backendConfig, blockIssues, merge } from "./fixtures";
 
 const NO_STACK: StackFacts = { stackDatabase: false, platformDomain: "example.com" };
-const stackProblems = (config: AgentBackendConfig, facts: StackFacts = NO_STACK) => agentBackendStackProblems(config, facts).map((p) => `${p.path.join(".")}: ${p.message}`);
+const stackProblems = (config: AgentBackendConfig, facts: StackFacts = NO_STACK) => agentBackendProblems(config, facts).map((p) => `${keyPath(p.path)}: ${p.message}`);
 
 const undescribed = undescribedFields;
 
@@ -55,7 +58,7 @@ describe("agentBackend block: the chart's defaults", () => {
         const absent = agentBackendBlock.parse({});
         expect(absent.enabled).to.equal(false);
         expect(absent.secrets).to.deep.equal({ mode: "existing", existingSecret: { name: "agent-backend", keys: {} }, values: {} });
-        expect(agentBackendStackProblems(absent, { stackDatabase: false })).to.deep.equal([]);
+        expect(stackRules({ agentBackend: absent })).to.deep.equal([]);
     });
 
     it("images: the backend at the chart's app version, the MySQL wait on mysql:9, IfNotPresent", () => {
@@ -153,15 +156,16 @@ describe("agentBackend block: the chart's requirement checks, as config errors n
 
     it("Key Vault mode needs a vault: the block's own, or the stack's", () => {
         const external = backendConfig({ secrets: { mode: "external", databasePassword: undefined, anthropicApiKey: undefined, langchainApiKey: undefined } });
-        expect(stackProblems(external)).to.deep.equal([
+        expect(externalVaultProblems(external.secrets, false).map((p) => `${keyPath(["secrets", ...p.path])}: ${p.message}`)).to.deep.equal([
             "secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
         ]);
-        expect(stackProblems(external, { ...NO_STACK, stackKeyVault: true })).to.deep.equal([]);
+        expect(externalVaultProblems(external.secrets, true)).to.deep.equal([]);
     });
 
     it("a disabled backend needs nothing from the rest of the stack", () => {
         const config = backendConfig({ enabled: false, image: { registry: undefined }, database: { host: undefined, cidr: undefined } });
-        expect(stackProblems(config, { stackDatabase: false })).to.deep.equal([]);
+        expect(stackRules({ agentBackend: config })).to.deep.equal([]);
+        expect(stackRules({ agentBackend: { ...config, enabled: true } })).not.to.deep.equal([]);
     });
 });
 

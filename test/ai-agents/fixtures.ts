@@ -3,7 +3,7 @@
  * cluster network facts with an API server address, and the platform under the mocks.
  */
 import { AiAgentsPlatform, AiAgentsPlatformArgs, resolveAiAgentsArgs, ResolvedAiAgents } from "../../components/ai-agents";
-import type { NetworkPolicyConfig } from "../../components/config";
+import type { NetworkPolicyConfig } from "../../components/network-policy/schema";
 import { AiAgentsConfig, aiAgentsBlock } from "../../components/ai-agents/schema";
 import { networkPolicyClusterSchema } from "../../components/network-policy/schema";
 import { recordComponents, Recorded } from "../helpers/record";

@@ -4,8 +4,11 @@
  * CRDs), every workload passing every policy as mandatory, the CRD dependencies and toggle.
  */
 import { expect } from "chai";
-import { aiAgentsExternalSecretsServiceAccount, resolveAiAgentsArgs } from "../../components/ai-agents";
-import { aiAgentsBlock } from "../../components/ai-agents/schema";
+import { resolveAiAgentsArgs } from "../../components/ai-agents";
+import { AiAgentsConfig, aiAgentsBlock } from "../../components/ai-agents/schema";
+import { stackSecretsBlocks } from "../../components/config";
+import { namespaceBlock } from "../../components/namespace/schema";
+import { keyVaultReaders } from "../../components/secrets";
 import { checkObjects, parsePolicyConfig } from "../../policies/evaluate";
 import { KubernetesObject } from "../../tools/render/manifests";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
@@ -98,9 +101,10 @@ describe("AiAgentsPlatform", () => {
 
     it("names the Key Vault reader ServiceAccount only for an enabled platform with external secrets", () => {
         const external = (enabled: boolean) => aiAgentsBlock.parse({ ...ENABLED_BLOCK, enabled, secrets: { mode: "external", external: { vaultUrl: "https://v.vault.azure.net/", clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" } } });
-        expect(aiAgentsExternalSecretsServiceAccount(external(true))).to.equal("ai-agents-api-keyvault");
-        expect(aiAgentsExternalSecretsServiceAccount(external(false))).to.equal(undefined);
-        expect(aiAgentsExternalSecretsServiceAccount(aiAgentsBlock.parse(ENABLED_BLOCK))).to.equal(undefined);
+        const readers = (aiAgents: AiAgentsConfig) => stackSecretsBlocks({ namespace: namespaceBlock.parse({ name: "agents" }), aiAgents }).flatMap((block) => keyVaultReaders(block.secrets, block));
+        expect(readers(external(true))).to.deep.equal([{ namespace: "agents", serviceAccount: "ai-agents-api-keyvault" }]);
+        expect(readers(external(false))).to.deep.equal([]);
+        expect(readers(aiAgentsBlock.parse(ENABLED_BLOCK))).to.deep.equal([]);
     });
 
     it("takes the stack's Key Vault for external secrets and federates the API's SecretStore account", async () => {

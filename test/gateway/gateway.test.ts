@@ -8,8 +8,9 @@
 import { expect } from "chai";
 import { ClusterAddons, enabledAddonCharts, gatewayApiCrdsUrl } from "../../components/addons";
 import { buildClusterIssuer, buildGatewaySpec, buildRedirectRouteSpec, buildTraefikValues } from "../../components/gateway/build";
-import { resolveStackGateway, StackGateway, wireStackIngress } from "../../components/gateway";
-import { stackControllerPeer, TRAEFIK_POD_LABELS } from "../../components/gateway/resolve";
+import { resolveStackGateway, wireStackIngress } from "../../components/config";
+import { StackGateway } from "../../components/gateway";
+import { stackControllerPeer, TRAEFIK_POD_LABELS } from "../../components/gateway/plan";
 import { checkObject, parsePolicyConfig } from "../../policies/evaluate";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { recordComponents } from "../helpers/record";

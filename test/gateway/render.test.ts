@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import * as path from "node:path";
-import { CONTROLLER_NAMESPACE, TRAEFIK_CONTROLLER_NAME, TRAEFIK_POD_LABELS } from "../../components/gateway/resolve";
+import { CONTROLLER_NAMESPACE, TRAEFIK_CONTROLLER_NAME, TRAEFIK_POD_LABELS } from "../../components/gateway/plan";
 import { buildNetwork, ingressAllowed, type Endpoint } from "../../tools/connectivity/index";
 import type { KubernetesObject } from "../../tools/render/manifests";
 import { objectsOf, renderStack, type StackRender } from "../../tools/render/render-stack";

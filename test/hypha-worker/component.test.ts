@@ -5,7 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { HyphaWorker, hyphaWorkerKeyVaultReaders, resolveHyphaWorkerArgs } from "../../components/hypha-worker";
+import { stackSecretsBlocks } from "../../components/config";
+import { HyphaWorker, resolveHyphaWorkerArgs } from "../../components/hypha-worker";
+import type { HyphaWorkerConfig } from "../../components/hypha-worker/schema";
+import { namespaceBlock } from "../../components/namespace/schema";
+import { keyVaultReaders } from "../../components/secrets";
 import { recordComponents } from "../helpers/record";
 import { REDACTED } from "../../tools/render/wire";
 import { API_SERVER, renderWorker, workerArgs, workerConfig } from "./worker-args";
@@ -189,12 +193,13 @@ describe("HyphaWorker claude-agent Secret", () => {
     });
 
     it("names every ServiceAccount the stack's Key Vault must trust, with its namespace", () => {
+        const readers = (hyphaWorker: HyphaWorkerConfig) => stackSecretsBlocks({ namespace: namespaceBlock.parse({ name: "agents" }), hyphaWorker }).flatMap((block) => keyVaultReaders(block.secrets, block));
         const config = workerConfig({ secrets: { mode: "external" }, claudeAgent: { secrets: { mode: "external" } } });
-        expect(hyphaWorkerKeyVaultReaders(config, "agents")).to.deep.equal([
+        expect(readers(config)).to.deep.equal([
             { namespace: "agents", serviceAccount: "hypha-k8s-worker-keyvault" },
             { namespace: "hypha-jobs", serviceAccount: "hypha-k8s-worker-claude-agent-keyvault" },
         ]);
-        expect(hyphaWorkerKeyVaultReaders(workerConfig(), "agents")).to.deep.equal([]);
+        expect(readers(workerConfig())).to.deep.equal([]);
     });
 });
 

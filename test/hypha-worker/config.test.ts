@@ -6,7 +6,9 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { referenceRows, sensitivePathsIn, undescribedFields } from "../../components/config/introspect";
-import { hyphaWorkerStackProblems } from "../../components/hypha-worker";
+import type { ParsedBlocks } from "../../components/config";
+import { stackProblems } from "../../components/config/rules";
+import { keyPath } from "../../components/core/problems";
 import { parseQuantity } from "../../components/hypha-worker/quantity";
 import { hyphaWorkerBlock } from "../../components/hypha-worker/schema";
 import { blockProblems, clusterFacts, workerConfig } from "./worker-args";
@@ -137,12 +139,14 @@ describe("hyphaWorker rules across stack blocks", () => {
         networkPolicy: clusterFacts(cluster),
         hyphaWorker: workerConfig(block),
     });
+    /** The config layer's cross-block rules over these blocks. */
+    const hyphaWorkerStackProblems = (blocks: Record<string, unknown>) => stackProblems(blocks as ParsedBlocks);
 
     it("needs the API server's address once the worker's network policy is on", () => {
         expect(hyphaWorkerStackProblems(stack({}, { apiServer: { cidrs: [] } }))).to.deep.equal([
             {
                 path: ["networkPolicy", "apiServer", "cidrs"],
-                message: "is required because the Hypha worker calls the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, from `kubectl get endpoints kubernetes`)",
+                message: "is required because the Hypha worker calls the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, e.g. from `kubectl get endpoints kubernetes`, or `networkPolicy.cni: cilium`)",
             },
         ]);
         expect(hyphaWorkerStackProblems(stack({ networkPolicy: { enabled: false } }, { apiServer: { cidrs: [] } }))).to.deep.equal([]);
@@ -151,7 +155,7 @@ describe("hyphaWorker rules across stack blocks", () => {
 
     it("keeps the jobs' guard rails out of the platform namespace and the Hypha server's namespace", () => {
         const inPlatform = hyphaWorkerStackProblems(stack({ jobs: { namespace: "agents" } }));
-        expect(inPlatform.map((p) => p.path.join("."))).to.deep.equal(["hyphaWorker.jobs.namespace"]);
+        expect(inPlatform.map((p) => keyPath(p.path))).to.deep.equal(["hyphaWorker.jobs.namespace"]);
         expect(inPlatform[0]!.message).to.match(/^'agents' is also the platform namespace \(`namespace.name`\): the jobs' guard rails \(createNamespace, resourceQuota, limitRange\) would bind every pod there/);
         const withServer = hyphaWorkerStackProblems(stack({ jobs: { namespace: "hypha", createNamespace: false } }));
         expect(withServer[0]!.message).to.match(/^'hypha' is also the Hypha server's namespace .*\(resourceQuota, limitRange\)/);
@@ -159,11 +163,11 @@ describe("hyphaWorker rules across stack blocks", () => {
 
     it("needs a vault for Key Vault secrets: named in the block or the stack's own", () => {
         const external = { secrets: { mode: "external" }, claudeAgent: { secrets: { mode: "external" } } };
-        expect(hyphaWorkerStackProblems(stack(external)).map((p) => `${p.path.join(".")}: ${p.message}`)).to.deep.equal([
+        expect(hyphaWorkerStackProblems(stack(external)).map((p) => `${keyPath(p.path)}: ${p.message}`)).to.deep.equal([
             "hyphaWorker.secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
             "hyphaWorker.claudeAgent.secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
         ]);
-        expect(hyphaWorkerStackProblems({ ...stack(external), keyVaultEnabled: true })).to.deep.equal([]);
+        expect(hyphaWorkerStackProblems({ ...stack(external), azure: { keyVault: { enabled: true } } }).filter((p) => p.path[0] === "hyphaWorker")).to.deep.equal([]);
         const named = { secrets: { mode: "external", external: { vaultUrl: "https://kv.vault.azure.net/", clientId: "11111111-2222-3333-4444-555555555555" } } };
         expect(hyphaWorkerStackProblems(stack(named))).to.deep.equal([]);
     });

@@ -12,7 +12,8 @@ import * as random from "@pulumi/random";
 import { defaultKeyVaultName, NAME_SUFFIX_SPEC } from "../names";
 import { KeyVaultSecrets, VaultSecret } from "./secrets";
 import type { AzurePlacement } from "../placement";
-import type { KeyVaultConfig } from "../../config";
+import type { KeyVaultReader } from "../../secrets/resolve";
+import type { KeyVaultConfig } from "./schema";
 
 /** Built-in role "Key Vault Secrets User": read secret contents, nothing else. */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
@@ -20,10 +21,7 @@ export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6
 export const KEY_VAULT_SECRETS_OFFICER_ROLE = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
 
 /** A Kubernetes ServiceAccount that reads the vault through workload identity. */
-export interface KeyVaultReader {
-    namespace: pulumi.Input<string>;
-    serviceAccount: string;
-}
+export type { KeyVaultReader };
 
 export interface AzureKeyVaultArgs extends AzurePlacement {
     config: KeyVaultConfig;

@@ -14,8 +14,14 @@
  */
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
-import type { GeneratedVaultSecret } from "./schema";
-import { KEY_VAULT_SECRET_NAME_PATTERN } from "../../secrets";
+import { KEY_VAULT_SECRET_NAME_PATTERN } from "../../secrets/resolve";
+
+/** A vault secret the stack generates itself, and what writes it. */
+export interface GeneratedVaultSecret {
+    name: string;
+    /** For messages and docs, e.g. "the MySQL administrator password (azure.mysql)". */
+    source: string;
+}
 
 /** One secret the stack writes. */
 export interface VaultSecret {

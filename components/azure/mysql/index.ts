@@ -22,7 +22,7 @@ import * as random from "@pulumi/random";
 import { defaultMysqlServerName, NAME_SUFFIX_SPEC } from "../names";
 import type { StackSubnet } from "../network";
 import type { AzurePlacement } from "../placement";
-import type { MysqlConfig } from "../../config";
+import type { MysqlConfig } from "./schema";
 import type { EgressPeer } from "../../network-policy";
 
 export const MYSQL_PORT = 3306;

@@ -36,3 +36,4 @@ export const mysqlBlock = z
             "Azure Database for MySQL Flexible Server for the agent backend, in private access: only reachable from `azure.network` (and networks peered with it), TLS required.",
     });
 
+export type MysqlConfig = z.output<typeof mysqlBlock>;

@@ -1,45 +1,19 @@
 /**
- * The stack's own ingress path, from config: Traefik (add-on `addons.traefik`) serving one
- * shared Gateway API Gateway, with certificates from an ACME ClusterIssuer
- * (`addons.certManager.acme`). This file decides everything from the validated config, with
- * no Pulumi runtime:
- * - `stackGatewayProblems`: the cross-block rules, run by the config schema before any
- *   resource is registered (each names its key);
- * - `resolveStackGateway`: the Gateway's hosts, listeners' timeouts, issuer and address;
- * - `wireStackIngress`: the config the services get, with what the stack installs filled in
- *   (the Gateway their routes attach to, and the controller pods their NetworkPolicies admit).
+ * The stack's ingress path as the config decides it (no Pulumi runtime): which services route
+ * through the stack's Gateway, the cross-block rules of that path (run by the stack schema, each
+ * naming its key), the Gateway's plan (hosts, listeners' timeouts, issuer, address), and the
+ * config the services get with what the stack installs filled in (the Gateway their routes
+ * attach to, the controller pods their NetworkPolicies admit).
  */
-import { ingressConfigSchema, isHostname, DOMAIN_PLACEHOLDER } from "../ingress/schema";
-import type { StackConfig } from "../config/schema";
+import type { ConfigProblem, KeyPath } from "../core/problems";
+import { CONTROLLER_NAMESPACE, GATEWAY_CLASS, stackControllerPeer, StackGatewayPlan } from "../gateway/plan";
+import { DOMAIN_PLACEHOLDER, ingressConfigSchema, isHostname } from "../ingress/schema";
+import type { ParsedBlocks, StackConfig } from "./blocks";
 
-/** The namespace of the Traefik add-on, and so of the shared Gateway, its certificates and its redirect route. */
-export const CONTROLLER_NAMESPACE = "traefik";
-/** The Helm release name of the Traefik chart (fixed: the pod labels below derive from it). */
-export const TRAEFIK_RELEASE = "traefik";
-/** The GatewayClass the stack renders, served by Traefik's Gateway provider. */
-export const GATEWAY_CLASS = "traefik";
-/** Traefik's Gateway API controller name (doc.traefik.io, "Traefik & Kubernetes with Gateway API"). */
-export const TRAEFIK_CONTROLLER_NAME = "traefik.io/gateway-controller";
-/**
- * Labels of the Traefik pods: the chart's `traefik.labelselector` (_helpers.tpl, chart 41.3.0)
- * is `app.kubernetes.io/name: <chart name>` and `app.kubernetes.io/instance: <release>-<namespace>`
- * unless `instanceLabelOverride` is set, which the add-on sets to the release name.
- */
-export const TRAEFIK_POD_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": TRAEFIK_RELEASE };
-/**
- * Traefik entrypoints (container ports) of the chart's `web` and `websecure`: a Gateway
- * listener's port must be the port of an entrypoint, not the Service's 80/443 (chart values,
- * `gateway.listeners`: "The port must match a port declared in ports section").
- */
-export const ENTRYPOINT_PORTS = { web: 8000, websecure: 8443 } as const;
 /** The schema default of `networkPolicy.ingressController`: anything else was typed by the user. */
 const DEFAULT_CONTROLLER_NAMESPACE = { "kubernetes.io/metadata.name": "ingress-nginx" };
 
-type Path = (string | number)[];
-export interface StackProblem {
-    path: Path;
-    message: string;
-}
+type Path = KeyPath;
 
 /** A service's route through the Gateway: where its block is, its hosts, its request timeout. */
 export interface RoutedService {
@@ -53,7 +27,7 @@ export interface RoutedService {
 }
 
 /** Every enabled ingress of the stack's services (only what parsed: the schema runs this on partial configs). */
-export function routedServices(config: Partial<StackConfig>): RoutedService[] {
+export function routedServices(config: ParsedBlocks): RoutedService[] {
     const routes: RoutedService[] = [];
     for (const key of ["agentRuntime", "agentBackend"] as const) {
         const ingress = config[key]?.enabled === false ? undefined : config[key]?.ingress;
@@ -93,11 +67,11 @@ function hostOf(template: string, domain: string | undefined): string | undefine
     return isHostname(host) ? host : undefined;
 }
 
-const stackInstallsGateway = (config: Partial<StackConfig>) => config.addons?.traefik?.enabled === true;
-const routesToStackGateway = (route: RoutedService, config: Partial<StackConfig>) =>
+const stackInstallsGateway = (config: ParsedBlocks) => config.addons?.traefik?.enabled === true;
+const routesToStackGateway = (route: RoutedService, config: ParsedBlocks) =>
     route.mode === "gatewayApi" && stackInstallsGateway(config) && (route.gateway === undefined || isStackGateway(route.gateway, config));
 
-function isStackGateway(gateway: { name: string; namespace?: string }, config: Partial<StackConfig>): boolean {
+function isStackGateway(gateway: { name: string; namespace?: string }, config: ParsedBlocks): boolean {
     return gateway.name === config.addons?.traefik?.gatewayName && gateway.namespace === CONTROLLER_NAMESPACE;
 }
 
@@ -105,8 +79,8 @@ function isStackGateway(gateway: { name: string; namespace?: string }, config: P
 const MAX_HTTPS_LISTENERS = 63;
 
 /** The cross-block rules of the ingress path; paths from the stack config's root. */
-export function stackGatewayProblems(config: Partial<StackConfig>): StackProblem[] {
-    const problems: StackProblem[] = [];
+export function stackGatewayProblems(config: ParsedBlocks): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     const add = (path: Path, message: string) => problems.push({ path, message });
     const traefik = config.addons?.traefik;
     const certManager = config.addons?.certManager;
@@ -167,21 +141,6 @@ export function stackGatewayProblems(config: Partial<StackConfig>): StackProblem
     return problems;
 }
 
-export interface StackGatewayPlan {
-    name: string;
-    namespace: string;
-    className: string;
-    /** Namespace whose routes the HTTPS listeners admit. */
-    routeNamespace: string;
-    /** Every host routed through the Gateway, sorted: one HTTPS listener each. */
-    hosts: string[];
-    issuer?: { name: string; email: string; server: string };
-    /** The longest route timeout on the Gateway, for Traefik's entrypoint (Traefik ignores `timeouts`). */
-    longestTimeoutSeconds?: number;
-    /** What DNS points at, when known before deploy: the load balancer's Azure DNS name. */
-    address?: string;
-}
-
 /** The Gateway the stack renders, or undefined when it installs none. */
 export function resolveStackGateway(config: StackConfig): StackGatewayPlan | undefined {
     const traefik = config.addons.traefik;
@@ -209,11 +168,6 @@ export function resolveStackGateway(config: StackConfig): StackGatewayPlan | und
         // (learn.microsoft.com/azure/aks/static-ip, "Apply a DNS label to the service").
         ...(traefik.dnsLabel && location ? { address: `${traefik.dnsLabel}.${location.toLowerCase().replace(/\s+/g, "")}.cloudapp.azure.com` } : {}),
     };
-}
-
-/** The NetworkPolicy peer of the stack's controller: its namespace and pod labels. */
-export function stackControllerPeer(): { namespaceSelector: Record<string, string>; podSelector: Record<string, string> } {
-    return { namespaceSelector: { "kubernetes.io/metadata.name": CONTROLLER_NAMESPACE }, podSelector: { ...TRAEFIK_POD_LABELS } };
 }
 
 /**
