@@ -12,32 +12,11 @@ import { arrayAt, objectAt, stringAt } from "../../policies/rules/values";
 import { allowedConnections, buildNetwork, type Endpoint, type Network, type Workload } from "../connectivity/index";
 import type { KubernetesObject } from "../render/manifests";
 import type { InstalledChart } from "./charts";
-import type { Dependency, ServiceNeeds } from "./dependencies";
-import type { ReadinessFacts } from "./facts";
+import type { Dependency } from "./dependencies";
+import type { ConnectivityFacts, ExternalPod, ReadinessFacts } from "./facts";
 import { objectRef, type Finding } from "./findings";
 import { unroutable } from "./azure";
 import { ObjectIndex } from "./object-index";
-
-/** A pod the render does not contain, by where it runs and its labels. */
-export interface ExternalPod {
-    namespace: string;
-    labels: Record<string, string>;
-}
-
-export interface ConnectivityFacts {
-    needs: ServiceNeeds[];
-    platformDomain?: string;
-    /** Cluster DNS pods (on AKS and most clusters: kube-system, `k8s-app: kube-dns`). */
-    dns: ExternalPod;
-    /** The API server's addresses and ports (generic CNI); on Cilium its identity is enough. */
-    apiServer: { ips: string[]; ports: number[] };
-    /** Where the ingress controller runs, when the stack does not install it. */
-    ingressController?: ExternalPod;
-    /** Where Prometheus runs. */
-    prometheus?: ExternalPod;
-    /** Private ranges pods can route to (AKS: the stack's virtual network and the cluster's own ranges). */
-    routableRanges: string[];
-}
 
 /** Stands for any public address: a public host's address is not known offline. */
 export const PUBLIC_ADDRESS_PROBE = "20.0.0.1";

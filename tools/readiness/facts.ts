@@ -5,8 +5,28 @@
  * user declares the rest (`preinstalled`, and every `existing` reference in a service block).
  */
 import type { StackConfig } from "../../components/config";
-import type { ConnectivityFacts, ExternalPod } from "./connectivity";
-import { serviceNeeds } from "./dependencies";
+import { serviceNeeds, type ServiceNeeds } from "./dependencies";
+
+/** A pod the render does not contain, by where it runs and its labels. */
+export interface ExternalPod {
+    namespace: string;
+    labels: Record<string, string>;
+}
+
+export interface ConnectivityFacts {
+    needs: ServiceNeeds[];
+    platformDomain?: string;
+    /** Cluster DNS pods (on AKS and most clusters: kube-system, `k8s-app: kube-dns`). */
+    dns: ExternalPod;
+    /** The API server's addresses and ports (generic CNI); on Cilium its identity is enough. */
+    apiServer: { ips: string[]; ports: number[] };
+    /** Where the ingress controller runs, when the stack does not install it. */
+    ingressController?: ExternalPod;
+    /** Where Prometheus runs. */
+    prometheus?: ExternalPod;
+    /** Private ranges pods can route to (AKS: the stack's virtual network and the cluster's own ranges). */
+    routableRanges: string[];
+}
 
 export interface DeclaredObject {
     kind: string;
