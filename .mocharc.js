@@ -1,13 +1,35 @@
-{
-  "extension": [
-    "ts"
-  ],
-  "timeout": 60000,
-  "reporter": "spec",
-  "require": [
-    "./tools/ts-register.js"
-  ],
-  "node-option": [
-    "enable-source-maps"
-  ]
-}
+// Mocha for agent-platform: TypeScript through tools/ts-register.js, loaded in every worker;
+// test files run in parallel worker processes, one per CPU (at least two). `npm test` runs every
+// tier, the integration tests first (*.integration.test.ts: real tools, CLI processes and whole
+// stacks rendered), so the long files start early; `npm run test:unit` leaves them out.
+"use strict";
+const fs = require("node:fs");
+const os = require("node:os");
+
+// Paths relative to the project, where npm runs mocha (and where mocha finds this file).
+const files = (pattern) => fs.globSync(pattern).sort();
+// The longest files start first, so none starts last and holds up the run.
+const LONGEST = [
+    "test/tools/render/render.integration.test.ts",
+    "test/agent-backend/mysql.integration.test.ts",
+    "test/tools/render-diff/cli.integration.test.ts",
+    "test/tools/readiness/stacks.integration.test.ts",
+    "test/tools/render/render-variants.integration.test.ts",
+];
+const integration = [...new Set([...LONGEST.filter((file) => fs.existsSync(file)), ...files("test/**/*.integration.test.ts")])];
+
+// Test files named on the command line (`npx mocha test/pod/pod.test.ts`) run alone.
+const named = process.argv.slice(2).some((arg) => arg.endsWith(".ts"));
+
+module.exports = {
+    ...(named ? {} : { spec: [...integration, ...files("test/**/*.test.ts").filter((file) => !integration.includes(file))] }),
+    sort: false,
+    extension: ["ts"],
+    timeout: 60000,
+    reporter: "spec",
+    // The second file shares whole-stack renders between the workers of a run.
+    require: ["./tools/ts-register.js", "./test/helpers/shared-renders.ts"],
+    "node-option": ["enable-source-maps"],
+    parallel: true,
+    jobs: Math.max(2, os.availableParallelism()),
+};

@@ -16,7 +16,14 @@ import { AzureMysql } from "./components/azure/mysql";
 import type { AzurePlacement } from "./components/azure/placement";
 import { azureProviderArgs } from "./components/azure/provider";
 import { ClusterTarget } from "./components/cluster";
-import { BACKEND_PASSWORD_REMOTE_KEY, generatedVaultSecrets, loadStackConfig, resolveStackGateway, stackKeyVaultReaders, wireStackIngress } from "./components/config";
+import {
+    BACKEND_PASSWORD_REMOTE_KEY,
+    generatedVaultSecrets,
+    loadStackConfig,
+    resolveStackGateway,
+    stackKeyVaultReaders,
+    wireStackIngress,
+} from "./components/config";
 import { StackGateway } from "./components/gateway";
 import { HyphaWorker } from "./components/hypha-worker";
 import { RegistryCredentials } from "./components/images";
@@ -33,7 +40,11 @@ const azureProvider = config.cluster.aks && config.cluster.target === "aks" ? ne
 const azureProviders = azureProvider && { providers: [azureProvider] };
 // The deployer's role assignment must state its principal type: `auto` reads how the provider signs in.
 const deployerType = config.cluster.aks && deployerPrincipalType(config.cluster.aks.deployer.principalType, process.env);
-const cluster = new ClusterTarget("cluster", { config: config.cluster, stack, network: config.azure.network, deployerPrincipalType: deployerType }, azureProviders);
+const cluster = new ClusterTarget(
+    "cluster",
+    { config: config.cluster, stack, network: config.azure.network, deployerPrincipalType: deployerType },
+    azureProviders,
+);
 const providers = { providers: [cluster.provider] };
 
 const platformNamespace = new PlatformNamespace("platform", config.namespace, providers);
@@ -41,7 +52,9 @@ const platformNamespace = new PlatformNamespace("platform", config.namespace, pr
 const addonsEnabled = Object.values(config.addons).some((addon) => addon.enabled);
 // Reloader watches the platform namespace (its Role lives there, so the namespace comes first).
 const platformNamespaceContext = { name: config.namespace.name, ready: [platformNamespace] };
-const addons = addonsEnabled ? new ClusterAddons("addons", { config: config.addons, gateway: gatewayPlan, platformNamespace: platformNamespaceContext }, providers) : undefined;
+const addons = addonsEnabled
+    ? new ClusterAddons("addons", { config: config.addons, gateway: gatewayPlan, platformNamespace: platformNamespaceContext }, providers)
+    : undefined;
 // The shared Gateway, its redirect route and ACME issuer: custom resources of the add-ons' CRDs.
 const gateway = gatewayPlan && addons ? new StackGateway("gateway", { plan: gatewayPlan, crdsReady: addons.crdsReady }, providers) : undefined;
 
@@ -51,7 +64,11 @@ const azurePlacement: AzurePlacement | undefined = aks &&
     config.cluster.aks && { stack, resourceGroupName: aks.resourceGroupName, location: config.cluster.aks.location, tags: config.cluster.aks.tags };
 const mysql =
     aks && azurePlacement && config.azure.mysql.enabled
-        ? new AzureMysql("mysql", { config: config.azure.mysql, ...azurePlacement, network: { vnetId: aks.network.vnetId, mysqlSubnet: aks.network.mysqlSubnet } }, azureProviders)
+        ? new AzureMysql(
+              "mysql",
+              { config: config.azure.mysql, ...azurePlacement, network: { vnetId: aks.network.vnetId, mysqlSubnet: aks.network.mysqlSubnet } },
+              azureProviders,
+          )
         : undefined;
 // Every secrets block in mode `external` (and registry logins from the vault) gets its ServiceAccount federated.
 const keyVaultReaders = stackKeyVaultReaders(config);
@@ -59,14 +76,18 @@ const keyVaultReaders = stackKeyVaultReaders(config);
 const generatedSecrets = mysql ? generatedVaultSecrets(config).map((secret) => ({ ...secret, value: mysql.connection.password })) : [];
 const keyVault =
     aks && azurePlacement && config.azure.keyVault.enabled
-        ? new AzureKeyVault("keyvault", {
-              config: config.azure.keyVault,
-              ...azurePlacement,
-              oidcIssuerUrl: aks.oidcIssuerUrl,
-              readers: keyVaultReaders,
-              secrets: resolveVaultSecrets(config.azure.keyVault.secrets, generatedSecrets),
-              deployerPrincipalType: deployerType,
-          }, azureProviders)
+        ? new AzureKeyVault(
+              "keyvault",
+              {
+                  config: config.azure.keyVault,
+                  ...azurePlacement,
+                  oidcIssuerUrl: aks.oidcIssuerUrl,
+                  readers: keyVaultReaders,
+                  secrets: resolveVaultSecrets(config.azure.keyVault.secrets, generatedSecrets),
+                  deployerPrincipalType: deployerType,
+              },
+              azureProviders,
+          )
         : undefined;
 const keyVaultSettings = keyVault && { vaultUrl: keyVault.vaultUrl, clientId: keyVault.readerClientId, tenantId: keyVault.tenantId };
 
@@ -75,7 +96,13 @@ const registryCredentials =
     config.images.credentials.length > 0
         ? new RegistryCredentials(
               "registry-credentials",
-              { images: config.images, namespace: platformNamespace.name, keyVault: keyVaultSettings, crdsReady: addons?.crdsReady, externalReady: keyVault?.ready },
+              {
+                  images: config.images,
+                  namespace: platformNamespace.name,
+                  keyVault: keyVaultSettings,
+                  crdsReady: addons?.crdsReady,
+                  externalReady: keyVault?.ready,
+              },
               providers,
           )
         : undefined;
@@ -96,7 +123,10 @@ const serviceContext = {
 const agentRuntime = config.agentRuntime.enabled ? new AgentRuntime("agent-runtime", { config: config.agentRuntime, ...serviceContext }, providers) : undefined;
 
 // The backend's database comes from the stack's Azure MySQL when there is one; its password from the vault when the stack wrote it there.
-const backendDatabase = mysql && { ...mysql.connection, passwordRemoteKey: generatedSecrets.find((secret) => secret.name === BACKEND_PASSWORD_REMOTE_KEY)?.name };
+const backendDatabase = mysql && {
+    ...mysql.connection,
+    passwordRemoteKey: generatedSecrets.find((secret) => secret.name === BACKEND_PASSWORD_REMOTE_KEY)?.name,
+};
 const agentBackend = config.agentBackend.enabled
     ? new AgentBackend("agent-backend", { config: config.agentBackend, ...serviceContext, database: backendDatabase }, providers)
     : undefined;

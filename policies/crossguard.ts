@@ -42,8 +42,13 @@ export function workloadKindOfResource(args: Pick<ResourceValidationArgs, "type"
         return undefined;
     }
     const apiVersion = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
-    return workloadKindOf(apiVersion, tokenKind)
-        ?? workloadKindOf(readQuietly(() => args.props["apiVersion"]), readQuietly(() => args.props["kind"]));
+    return (
+        workloadKindOf(apiVersion, tokenKind) ??
+        workloadKindOf(
+            readQuietly(() => args.props["apiVersion"]),
+            readQuietly(() => args.props["kind"]),
+        )
+    );
 }
 
 /** Name and namespace from metadata; the Pulumi resource name when the name is auto-assigned or computed. */
@@ -79,9 +84,9 @@ export class PackExemptions {
 }
 
 export const exemptionsPolicyDescription =
-    "Checks nothing itself: its config carries the namespace exemptions the pack's other policies apply, "
-    + "{\"exemptions\": [{\"namespace\": ..., \"policies\"?: [...], \"reason\": ...}]} (docs/policies.md, \"Exemptions\"). "
-    + "Keep it enabled: when it is disabled no exemption applies.";
+    "Checks nothing itself: its config carries the namespace exemptions the pack's other policies apply, " +
+    '{"exemptions": [{"namespace": ..., "policies"?: [...], "reason": ...}]} (docs/policies.md, "Exemptions"). ' +
+    "Keep it enabled: when it is disabled no exemption applies.";
 
 export function exemptionsPolicy(exemptions: PackExemptions): ResourceValidationPolicy {
     return {

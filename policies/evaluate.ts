@@ -55,7 +55,13 @@ export function evaluateWorkload(workload: Workload, policy: PolicyDefinition, c
         return { violations: [], exempted: [] };
     }
     const violations = policy.check(workload).map((finding) => {
-        const violation: Violation = { policy: policy.name, enforcementLevel: level, kind: workload.kind, name: workload.name, message: formatFinding(workload, finding) };
+        const violation: Violation = {
+            policy: policy.name,
+            enforcementLevel: level,
+            kind: workload.kind,
+            name: workload.name,
+            message: formatFinding(workload, finding),
+        };
         if (workload.namespace !== undefined) {
             violation.namespace = workload.namespace;
         }

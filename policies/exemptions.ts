@@ -121,10 +121,14 @@ export function parseExemptions(raw: unknown, where = `policy config "${EXEMPTIO
     const exemptions = raw.map((entry, index) => parseEntry(index, entry, where));
     // Two entries that lift the same policy in the same namespace would leave the reason ambiguous.
     exemptions.forEach((exemption, index) => {
-        const earlier = exemptions.findIndex((other, position) => position < index && other.namespace === exemption.namespace && overlap(other, exemption) !== undefined);
+        const earlier = exemptions.findIndex(
+            (other, position) => position < index && other.namespace === exemption.namespace && overlap(other, exemption) !== undefined,
+        );
         if (earlier >= 0) {
             const policy = overlap(exemptions[earlier]!, exemption);
-            throw new Error(`${where}: ${describeEntry(index, raw[index])} exempts ${policy === "*" ? "every policy" : `"${policy}"`} in namespace "${exemption.namespace}" again (already exemptions[${earlier}]); keep one entry with one reason`);
+            throw new Error(
+                `${where}: ${describeEntry(index, raw[index])} exempts ${policy === "*" ? "every policy" : `"${policy}"`} in namespace "${exemption.namespace}" again (already exemptions[${earlier}]); keep one entry with one reason`,
+            );
         }
     });
     return Object.freeze(exemptions);

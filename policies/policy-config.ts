@@ -31,9 +31,7 @@ export function exemptionsOf(config: PolicyConfig): readonly NamespaceExemption[
 
 export const policyNames: readonly string[] = policyCatalog.map((policy) => policy.name);
 
-export const defaultPolicyConfig: PolicyConfig = Object.freeze(
-    Object.fromEntries(policyCatalog.map((policy) => [policy.name, policy.defaultLevel])),
-);
+export const defaultPolicyConfig: PolicyConfig = Object.freeze(Object.fromEntries(policyCatalog.map((policy) => [policy.name, policy.defaultLevel])));
 
 const allKey = "all";
 
@@ -61,7 +59,12 @@ function levelOf(key: string, value: unknown): EnforcementLevel | undefined {
  */
 function exemptionsLevel(raw: Record<string, unknown>, allLevel: EnforcementLevel | undefined): EnforcementLevel {
     const value = raw[EXEMPTIONS_POLICY];
-    const own = typeof value === "string" ? levelOf(EXEMPTIONS_POLICY, value) : isPlainObject(value) && value["enforcementLevel"] !== undefined ? levelOf(EXEMPTIONS_POLICY, value["enforcementLevel"]) : undefined;
+    const own =
+        typeof value === "string"
+            ? levelOf(EXEMPTIONS_POLICY, value)
+            : isPlainObject(value) && value["enforcementLevel"] !== undefined
+              ? levelOf(EXEMPTIONS_POLICY, value["enforcementLevel"])
+              : undefined;
     return own ?? allLevel ?? "advisory";
 }
 
@@ -87,7 +90,9 @@ export function parsePolicyConfig(raw: unknown): PolicyConfig {
         return Object.freeze(resolved);
     }
     if (level === "disabled") {
-        throw new Error(`policy config "${EXEMPTIONS_POLICY}": the policy that carries the exemptions is disabled, so the pack would never read them; set its "enforcementLevel" to "advisory"`);
+        throw new Error(
+            `policy config "${EXEMPTIONS_POLICY}": the policy that carries the exemptions is disabled, so the pack would never read them; set its "enforcementLevel" to "advisory"`,
+        );
     }
     return Object.freeze({ ...resolved, [exemptionsKey]: exemptions });
 }
@@ -98,17 +103,17 @@ export function loadPolicyConfigFile(path: string): PolicyConfig {
     try {
         text = readFileSync(path, "utf8");
     } catch (error) {
-        throw new Error(`cannot read policy config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        throw new Error(`cannot read policy config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
     }
     let raw: unknown;
     try {
         raw = JSON.parse(text);
     } catch (error) {
-        throw new Error(`policy config ${path} is not valid JSON: ${(error as Error).message}`);
+        throw new Error(`policy config ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
     try {
         return parsePolicyConfig(raw);
     } catch (error) {
-        throw new Error(`${path}: ${(error as Error).message}`);
+        throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
     }
 }

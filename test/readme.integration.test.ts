@@ -57,10 +57,14 @@ describe("README", () => {
         let run: SpawnSyncReturns<string>;
         before(() => {
             fs.writeFileSync(stackFile, yamlBlock("Pulumi.mytest.yaml"));
-            run = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), "mytest", "--config-file", stackFile, "--out", out], {
-                cwd: ROOT,
-                encoding: "utf8",
-            });
+            run = spawnSync(
+                process.execPath,
+                ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), "mytest", "--config-file", stackFile, "--out", out],
+                {
+                    cwd: ROOT,
+                    encoding: "utf8",
+                },
+            );
         });
 
         it("is a complete stack file: it renders with exit 0 and passes the policy pack", () => {

@@ -26,7 +26,18 @@ function deployment(index: number): Record<string, unknown> {
         spec: {
             template: {
                 metadata: { labels: { app: `svc-${index}`, tier: index % 3 === 0 ? "frontend" : "backend" } },
-                spec: { containers: [{ name: "app", image: "app", ports: [{ name: "http", containerPort: 8080 }, { name: "metrics", containerPort: 9090 }] }] },
+                spec: {
+                    containers: [
+                        {
+                            name: "app",
+                            image: "app",
+                            ports: [
+                                { name: "http", containerPort: 8080 },
+                                { name: "metrics", containerPort: 9090 },
+                            ],
+                        },
+                    ],
+                },
             },
         },
     };
@@ -35,7 +46,12 @@ function deployment(index: number): Record<string, unknown> {
 function namespacePolicies(namespace: number): Record<string, unknown>[] {
     const metadata = (name: string) => ({ name, namespace: `team-${namespace}` });
     return [
-        { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: metadata("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: metadata("default-deny"),
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        },
         {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",
@@ -43,7 +59,20 @@ function namespacePolicies(namespace: number): Record<string, unknown>[] {
             spec: {
                 podSelector: {},
                 policyTypes: ["Egress"],
-                egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] }],
+                egress: [
+                    {
+                        to: [
+                            {
+                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
+                        ports: [
+                            { port: 53, protocol: "UDP" },
+                            { port: 53, protocol: "TCP" },
+                        ],
+                    },
+                ],
             },
         },
     ];
@@ -71,7 +100,13 @@ function workloadPolicy(index: number): Record<string, unknown> {
                 { from: [{ ipBlock: { cidr: `10.${index % 256}.0.0/16`, except: [`10.${index % 256}.1.0/24`] } }], ports: [{ port: 8080, endPort: 8090 }] },
             ],
             egress: [
-                { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: peerApp(1) } } }, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespaceName(index + 7) } } }], ports: [{ port: "http" }, { port: 9090 }] },
+                {
+                    to: [
+                        { namespaceSelector: {}, podSelector: { matchLabels: { app: peerApp(1) } } },
+                        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespaceName(index + 7) } } },
+                    ],
+                    ports: [{ port: "http" }, { port: 9090 }],
+                },
                 { to: [{ ipBlock: { cidr: `172.${16 + (index % 16)}.0.0/16` } }], ports: [{ port: 443 }] },
             ],
         },
@@ -121,6 +156,10 @@ function bench(label: string, withPolicies: boolean): void {
     );
 }
 
-process.stdout.write(`load average ${loadavg().map((load) => load.toFixed(1)).join(" ")} on ${availableParallelism()} cores\n`);
+process.stdout.write(
+    `load average ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(" ")} on ${availableParallelism()} cores\n`,
+);
 bench("with policies", true);
 bench("no policies", false);

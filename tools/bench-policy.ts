@@ -26,7 +26,10 @@ function hardenedContainer(name: string, image: string): Record<string, unknown>
         name,
         image,
         ports: [{ name: "http", containerPort: 8080 }],
-        env: [{ name: "LOG_LEVEL", value: "info" }, { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }],
+        env: [
+            { name: "LOG_LEVEL", value: "info" },
+            { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+        ],
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
         readinessProbe: { httpGet: { path: "/ready", port: "http" } },
         livenessProbe: { httpGet: { path: "/live", port: "http" } },
@@ -58,8 +61,15 @@ function podTemplate(index: number): Record<string, unknown> {
 
 const kinds = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod", "PodTemplate"] as const;
 const apiVersions: Record<(typeof kinds)[number], string> = {
-    Deployment: "apps/v1", StatefulSet: "apps/v1", DaemonSet: "apps/v1", ReplicaSet: "apps/v1",
-    ReplicationController: "v1", Job: "batch/v1", CronJob: "batch/v1", Pod: "v1", PodTemplate: "v1",
+    Deployment: "apps/v1",
+    StatefulSet: "apps/v1",
+    DaemonSet: "apps/v1",
+    ReplicaSet: "apps/v1",
+    ReplicationController: "v1",
+    Job: "batch/v1",
+    CronJob: "batch/v1",
+    Pod: "v1",
+    PodTemplate: "v1",
 };
 
 /** One workload object; the kind cycles so every extractor path is exercised. */
@@ -94,7 +104,12 @@ function writeManifests(directory: string, count: number): string[] {
     return texts;
 }
 
-interface CliRun { seconds: number; maxRssMb: number; exitCode: number | null; pinned: boolean }
+interface CliRun {
+    seconds: number;
+    maxRssMb: number;
+    exitCode: number | null;
+    pinned: boolean;
+}
 
 /**
  * The node arguments of the `policy:check` npm script, so the benchmark measures the
@@ -143,7 +158,9 @@ export async function runPolicyBench(): Promise<string> {
             const texts = writeManifests(directory, size);
             const run = runCli(directory);
             pinned = run.pinned;
-            cliRows.push(`${pad(size.toLocaleString("en-US"), 8)} | ${pad(run.seconds.toFixed(2), 7)} | ${pad(Math.round(size / run.seconds).toLocaleString("en-US"), 10)} | ${pad(run.maxRssMb.toFixed(0), 7)}`);
+            cliRows.push(
+                `${pad(size.toLocaleString("en-US"), 8)} | ${pad(run.seconds.toFixed(2), 7)} | ${pad(Math.round(size / run.seconds).toLocaleString("en-US"), 10)} | ${pad(run.maxRssMb.toFixed(0), 7)}`,
+            );
             if (size <= 10_000) {
                 let objects: unknown[] = [];
                 const jsYamlSeconds = timeIt(() => {
@@ -155,13 +172,17 @@ export async function runPolicyBench(): Promise<string> {
                     }
                 });
                 const checkSeconds = timeIt(() => checkObjects(objects));
-                parserRows.push(`${pad(size.toLocaleString("en-US"), 8)} | ${pad(jsYamlSeconds.toFixed(2), 12)} | ${pad(yamlSeconds.toFixed(2), 9)} | ${pad((yamlSeconds / jsYamlSeconds).toFixed(1), 6)}x | ${pad(checkSeconds.toFixed(3), 8)}`);
+                parserRows.push(
+                    `${pad(size.toLocaleString("en-US"), 8)} | ${pad(jsYamlSeconds.toFixed(2), 12)} | ${pad(yamlSeconds.toFixed(2), 9)} | ${pad((yamlSeconds / jsYamlSeconds).toFixed(1), 6)}x | ${pad(checkSeconds.toFixed(3), 8)}`,
+                );
             }
         } finally {
             rmSync(directory, { recursive: true, force: true });
         }
     }
-    lines.push(`policy:check throughput (the npm script's command, ${pinned ? "pinned to one core with taskset" : "not pinned"}; wall time includes Node start-up)`);
+    lines.push(
+        `policy:check throughput (the npm script's command, ${pinned ? "pinned to one core with taskset" : "not pinned"}; wall time includes Node start-up)`,
+    );
     lines.push(" objects |  wall s |  objects/s | peak MB");
     lines.push(...cliRows);
     lines.push("");

@@ -43,7 +43,7 @@ export function configReferenceDocument(): string {
         "`Pulumi.<stack>.yaml` or with `pulumi config set --path 'block.field' value`. Unknown keys are",
         "errors at every level. A block that is off (`enabled: false`) is checked for its types only:",
         "what it would need when on is not demanded. Lists and maps set in a stack replace the default",
-        "as a whole. Quote strings that look like numbers (`tag: \"1.10\"`): unquoted, YAML reads a number.",
+        'as a whole. Quote strings that look like numbers (`tag: "1.10"`): unquoted, YAML reads a number.',
         "Values marked **Secret** must be stored with `pulumi config set --secret` (a `secure:` value in",
         "the stack file); in plain text they are a config error.",
         "",

@@ -30,7 +30,10 @@ function missing(a: readonly string[], b: readonly string[]): string[] {
 
 function show(label: string, lines: readonly string[]): string {
     if (lines.length === 0) return "";
-    const shown = lines.slice(0, maxShownLines).map((line) => `    ${label} ${line}\n`).join("");
+    const shown = lines
+        .slice(0, maxShownLines)
+        .map((line) => `    ${label} ${line}\n`)
+        .join("");
     return shown + (lines.length > maxShownLines ? `    ... and ${lines.length - maxShownLines} more\n` : "");
 }
 
@@ -45,7 +48,8 @@ function runScenario(directory: string, name: string): ScenarioResult {
     const net = buildNetwork(read.objects.map((entry) => entry.object));
     const lines = listConnections(net);
     let report = "";
-    for (const error of [...read.errors, ...net.problems.map((problem) => `${problem.kind} ${problem.name}: ${problem.message}`)]) report += `    input: ${error}\n`;
+    for (const error of [...read.errors, ...net.problems.map((problem) => `${problem.kind} ${problem.name}: ${problem.message}`)])
+        report += `    input: ${error}\n`;
     const actual = formatTxt(lines);
     const expected = normalise(readFileSync(join(directory, "expected.txt"), "utf8"));
     let agreed = actual === expected && report === "";
@@ -90,7 +94,8 @@ function main(argv: readonly string[]): number {
         const result = runScenario(join(corpus, name), name);
         const ms = (performance.now() - started).toFixed(0);
         if (result.agreed) agreed++;
-        if (!result.agreed || verbose || result.report !== "") process.stdout.write(`${result.agreed ? "agree" : "DIFFER"} ${name} (${ms} ms)\n${result.report}`);
+        if (!result.agreed || verbose || result.report !== "")
+            process.stdout.write(`${result.agreed ? "agree" : "DIFFER"} ${name} (${ms} ms)\n${result.report}`);
     }
     process.stdout.write(`connectivity:conformance: ${agreed}/${scenarios.length} scenarios agree (${corpus})\n`);
     return agreed === scenarios.length ? 0 : 1;

@@ -24,7 +24,9 @@ export function importGraph(projectDir: string, patterns: readonly string[] = DE
     const options: ts.CompilerOptions = fs.existsSync(tsconfig)
         ? ts.parseJsonConfigFileContent(ts.readConfigFile(tsconfig, ts.sys.readFile).config, ts.sys, projectDir).options
         : { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext };
-    const files = fs.globSync([...patterns], { cwd: projectDir, exclude: (name) => path.basename(name) === "node_modules" }).map((file) => file.split(path.sep).join("/"));
+    const files = fs
+        .globSync([...patterns], { cwd: projectDir, exclude: (name) => path.basename(name) === "node_modules" })
+        .map((file) => file.split(path.sep).join("/"));
     const inProject = new Set(files);
     const graph: ImportGraph = new Map();
     for (const file of files.sort()) {
@@ -114,7 +116,9 @@ function main(argv: string[]): number {
         return 2;
     }
     if (parsed.values.help) {
-        console.log(`${USAGE}\n\nFails when the project's imports form a cycle (type-only imports count), listing each.\nDefault globs: ${DEFAULT_ROOTS.join(" ")}`);
+        console.log(
+            `${USAGE}\n\nFails when the project's imports form a cycle (type-only imports count), listing each.\nDefault globs: ${DEFAULT_ROOTS.join(" ")}`,
+        );
         return 0;
     }
     const graph = importGraph(path.resolve(__dirname, ".."), parsed.positionals.length > 0 ? parsed.positionals : DEFAULT_ROOTS);

@@ -75,9 +75,16 @@ function printPolicyCheck(render: StackRender): number {
         console.log(`${v.kind}/${v.namespace ?? "-"}/${v.name}: ${v.policy} [${v.enforcementLevel}]: ${v.message}`);
     }
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    console.log(`\nPolicy check: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation${violations.length - mandatory === 1 ? "" : "s"}.`);
+    console.log(
+        `\nPolicy check: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation${violations.length - mandatory === 1 ? "" : "s"}.`,
+    );
     // What the offline check could not see (unexpanded charts), and CI's exemptions for it.
-    const unchecked = uncheckedReport(unexpandedCharts(render.plan.resources), objectsOf(render), loadPolicyConfigFile(path.join(PROJECT_DIR, CI_POLICY_CONFIG)), CI_POLICY_CONFIG);
+    const unchecked = uncheckedReport(
+        unexpandedCharts(render.plan.resources),
+        objectsOf(render),
+        loadPolicyConfigFile(path.join(PROJECT_DIR, CI_POLICY_CONFIG)),
+        CI_POLICY_CONFIG,
+    );
     if (unchecked !== "") console.log(`\n${unchecked}`);
     return mandatory;
 }

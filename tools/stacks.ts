@@ -56,7 +56,13 @@ function main(argv: string[]): number {
         return 0;
     }
     const projectDir = path.resolve(__dirname, "..");
-    process.stdout.write(parsed.values.json ? `${JSON.stringify(stackEntries(projectDir))}\n` : knownStacks(projectDir).map((stack) => `${stack}\n`).join(""));
+    process.stdout.write(
+        parsed.values.json
+            ? `${JSON.stringify(stackEntries(projectDir))}\n`
+            : knownStacks(projectDir)
+                  .map((stack) => `${stack}\n`)
+                  .join(""),
+    );
     return 0;
 }
 

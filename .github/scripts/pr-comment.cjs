@@ -16,10 +16,13 @@ const BOT = "github-actions[bot]";
  */
 async function upsertComment({ github, owner, repo, issueNumber, body, createIfMissing = true, author = BOT }) {
     const marker = body.split("\n", 1)[0];
-    if (!/^<!-- [\w:.\-]+ -->$/.test(marker)) throw new Error(`comment body must start with a marker line like <!-- name -->, not ${JSON.stringify(marker.slice(0, 80))}`);
+    if (!/^<!-- [\w:.-]+ -->$/.test(marker))
+        throw new Error(`comment body must start with a marker line like <!-- name -->, not ${JSON.stringify(marker.slice(0, 80))}`);
     const text = body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n_(cut to GitHub's comment size limit)_\n` : body;
     const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-    const existing = comments.find((comment) => comment.user && comment.user.login === author && typeof comment.body === "string" && comment.body.split("\n", 1)[0] === marker);
+    const existing = comments.find(
+        (comment) => comment.user && comment.user.login === author && typeof comment.body === "string" && comment.body.split("\n", 1)[0] === marker,
+    );
     if (existing) {
         if (existing.body !== text) await github.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: text });
         return "updated";

@@ -120,7 +120,8 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:addons:ClusterAddons", name, {}, opts);
-        if (args.config.traefik.enabled && !args.gateway) throw new Error("ClusterAddons: `addons.traefik` needs the stack's Gateway plan (resolveStackGateway)");
+        if (args.config.traefik.enabled && !args.gateway)
+            throw new Error("ClusterAddons: `addons.traefik` needs the stack's Gateway plan (resolveStackGateway)");
         const gatewayApiCrds = args.config.traefik.enabled
             ? new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: gatewayApiCrdsUrl(args.config.traefik.gatewayApiVersion) }, { parent: this })
             : undefined;

@@ -2,21 +2,24 @@
 import { z } from "zod";
 import { dnsLabel, quantity } from "../core/schema";
 
-const chartVersion = (defaultVersion: string, description: string) =>
-    z.string().min(1).default(defaultVersion).meta({ description });
+const chartVersion = (defaultVersion: string, description: string) => z.string().min(1).default(defaultVersion).meta({ description });
 
 /** Let's Encrypt's production directory (the default ACME server). */
 export const LETSENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory";
 
 const acmeBlock = z
     .strictObject({
-        email: z
-            .email("must be an e-mail address")
-            .meta({ description: "Contact e-mail of the ACME account (expiry and revocation notices).", allowed: "an e-mail address such as platform@example.com" }),
+        email: z.email("must be an e-mail address").meta({
+            description: "Contact e-mail of the ACME account (expiry and revocation notices).",
+            allowed: "an e-mail address such as platform@example.com",
+        }),
         server: z
             .url({ protocol: /^https$/, error: "must be an https URL" })
             .default(LETSENCRYPT_PRODUCTION)
-            .meta({ description: "ACME directory URL; default Let's Encrypt production (its staging directory is https://acme-staging-v02.api.letsencrypt.org/directory)." }),
+            .meta({
+                description:
+                    "ACME directory URL; default Let's Encrypt production (its staging directory is https://acme-staging-v02.api.letsencrypt.org/directory).",
+            }),
         issuerName: dnsLabel("Name of the ClusterIssuer the stack creates.").default("letsencrypt"),
     })
     .meta({
@@ -43,10 +46,10 @@ export const addonsBlock = z
             .meta({ description: "External Secrets Operator, for the secrets block's `external` mode." }),
         reloader: z
             .strictObject({
-                enabled: z
-                    .boolean()
-                    .default(false)
-                    .meta({ description: "Install Stakater Reloader, watching the platform namespace: a workload is rolled when a Secret it reads changes in place (a secret rotated in Key Vault, synced by External Secrets)." }),
+                enabled: z.boolean().default(false).meta({
+                    description:
+                        "Install Stakater Reloader, watching the platform namespace: a workload is rolled when a Secret it reads changes in place (a secret rotated in Key Vault, synced by External Secrets).",
+                }),
                 version: chartVersion("2.2.16", "reloader chart version (2.2.16 runs Reloader v1.4.21)."),
             })
             .prefault({})
@@ -60,21 +63,34 @@ export const addonsBlock = z
             .meta({ description: "Prometheus Operator CRDs, for clusters without kube-prometheus-stack." }),
         traefik: z
             .strictObject({
-                enabled: z
-                    .boolean()
-                    .default(false)
-                    .meta({ description: "Install Traefik (Gateway API provider) with the Gateway API CRDs, and render the stack's shared Gateway; services route to it with `ingress.mode: gatewayApi`." }),
+                enabled: z.boolean().default(false).meta({
+                    description:
+                        "Install Traefik (Gateway API provider) with the Gateway API CRDs, and render the stack's shared Gateway; services route to it with `ingress.mode: gatewayApi`.",
+                }),
                 version: chartVersion("41.3.0", "traefik chart version (41.3.0 runs Traefik v3.7.11)."),
                 gatewayApiVersion: z
                     .string()
                     .regex(/^v\d+\.\d+\.\d+$/, "must be a release tag such as v1.5.1")
                     .default("v1.5.1")
-                    .meta({ description: "Gateway API release whose standard-channel CRDs the stack installs (the Traefik chart no longer ships them).", allowed: "a release tag such as v1.5.1" }),
-                replicas: z.number().int().min(1).max(20).default(2).meta({ description: "Traefik replicas (a PodDisruptionBudget keeps one up when there are two or more)." }),
+                    .meta({
+                        description: "Gateway API release whose standard-channel CRDs the stack installs (the Traefik chart no longer ships them).",
+                        allowed: "a release tag such as v1.5.1",
+                    }),
+                replicas: z
+                    .number()
+                    .int()
+                    .min(1)
+                    .max(20)
+                    .default(2)
+                    .meta({ description: "Traefik replicas (a PodDisruptionBudget keeps one up when there are two or more)." }),
                 resources: z
                     .strictObject({
-                        requests: z.strictObject({ cpu: quantity("CPU request."), memory: quantity("Memory request.") }).meta({ description: "Resource requests." }),
-                        limits: z.strictObject({ memory: quantity("Memory limit.") }).meta({ description: "Resource limits (memory; CPU is left unthrottled)." }),
+                        requests: z
+                            .strictObject({ cpu: quantity("CPU request."), memory: quantity("Memory request.") })
+                            .meta({ description: "Resource requests." }),
+                        limits: z
+                            .strictObject({ memory: quantity("Memory limit.") })
+                            .meta({ description: "Resource limits (memory; CPU is left unthrottled)." }),
                     })
                     .default({ requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } })
                     .meta({ description: "Resources of the Traefik container." }),
@@ -90,7 +106,10 @@ export const addonsBlock = z
                     .optional(),
             })
             .prefault({})
-            .meta({ description: "Traefik v3 as the stack's Gateway API controller: one shared Gateway with an HTTPS listener per routed host and an HTTP listener that redirects to HTTPS." }),
+            .meta({
+                description:
+                    "Traefik v3 as the stack's Gateway API controller: one shared Gateway with an HTTPS listener per routed host and an HTTP listener that redirects to HTTPS.",
+            }),
     })
     .meta({ description: "Cluster add-ons for a bare cluster, installed with Helm by Pulumi; all off by default." });
 

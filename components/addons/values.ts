@@ -51,7 +51,9 @@ export function certManagerValues(enableGatewayApi: boolean): Values {
         // `config.enableGatewayAPI` turns on the gateway-shim and the gatewayHTTPRoute solver
         // (cert-manager 1.15+; the chart's `config` is a ControllerConfiguration:
         // cert-manager.io/docs/usage/gateway).
-        ...(enableGatewayApi ? { config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", enableGatewayAPI: true } } : {}),
+        ...(enableGatewayApi
+            ? { config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", enableGatewayAPI: true } }
+            : {}),
         ...component(resources("10m", "64Mi", "512Mi")),
         livenessProbe: { enabled: true },
         webhook: component(resources("10m", "32Mi", "128Mi")),

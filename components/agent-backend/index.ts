@@ -85,7 +85,11 @@ export class AgentBackend extends pulumi.ComponentResource {
         const settings = new k8s.core.v1.ConfigMap(
             `${name}-settings`,
             {
-                metadata: { namespace: args.namespace, labels: { ...config.configMapLabels, ...objectLabels(resolved.identity) }, annotations: nonEmpty(config.configMapAnnotations) },
+                metadata: {
+                    namespace: args.namespace,
+                    labels: { ...config.configMapLabels, ...objectLabels(resolved.identity) },
+                    annotations: nonEmpty(config.configMapAnnotations),
+                },
                 immutable: true,
                 data: buildSettingsData(config, resolved.database, resolved.urls),
             },
@@ -98,7 +102,9 @@ export class AgentBackend extends pulumi.ComponentResource {
                 {
                     metadata: { ...metadata, annotations: nonEmpty(config.serviceAccount.annotations) },
                     automountServiceAccountToken: config.serviceAccount.automountServiceAccountToken,
-                    ...(config.serviceAccount.imagePullSecretNames.length ? { imagePullSecrets: config.serviceAccount.imagePullSecretNames.map((n) => ({ name: n })) } : {}),
+                    ...(config.serviceAccount.imagePullSecretNames.length
+                        ? { imagePullSecrets: config.serviceAccount.imagePullSecretNames.map((n) => ({ name: n })) }
+                        : {}),
                 },
                 child,
             );

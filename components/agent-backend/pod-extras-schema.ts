@@ -12,13 +12,19 @@ export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 export const objectName = (description: string) =>
-    z.string().regex(OBJECT_NAME_PATTERN, "must be a Kubernetes object name").meta({ description, allowed: "a Kubernetes object name (lowercase, digits, '-', '.')" });
+    z
+        .string()
+        .regex(OBJECT_NAME_PATTERN, "must be a Kubernetes object name")
+        .meta({ description, allowed: "a Kubernetes object name (lowercase, digits, '-', '.')" });
 
 const keyRef = (what: string) =>
     z
         .strictObject({
             name: objectName(`Name of the ${what}.`),
-            key: z.string().min(1).meta({ description: `Key in the ${what}.` }),
+            key: z
+                .string()
+                .min(1)
+                .meta({ description: `Key in the ${what}.` }),
             optional: z.boolean().meta({ description: "Leave the variable unset when the key is missing." }).optional(),
         })
         .meta({ description: `A key of a ${what} in the namespace.` });
@@ -32,17 +38,26 @@ export const envVarSchema = z
             .strictObject({
                 secretKeyRef: keyRef("Secret").optional(),
                 configMapKeyRef: keyRef("ConfigMap").optional(),
-                fieldRef: z.strictObject({ fieldPath: z.string().min(1).meta({ description: "Pod field, e.g. `metadata.name`." }) }).meta({ description: "A field of the pod." }).optional(),
+                fieldRef: z
+                    .strictObject({ fieldPath: z.string().min(1).meta({ description: "Pod field, e.g. `metadata.name`." }) })
+                    .meta({ description: "A field of the pod." })
+                    .optional(),
             })
             .meta({ description: "Where the value comes from: exactly one source." })
             .optional(),
     })
     .superRefine((env, ctx) => {
         const sources = env.valueFrom ? Object.values(env.valueFrom).filter((s) => s !== undefined).length : 0;
-        if ((env.value !== undefined) === (env.valueFrom !== undefined)) ctx.addIssue({ code: "custom", path: [], message: "set either `value` or `valueFrom`" });
-        else if (env.valueFrom && sources !== 1) ctx.addIssue({ code: "custom", path: ["valueFrom"], message: "set exactly one of `secretKeyRef`, `configMapKeyRef`, `fieldRef`" });
+        if ((env.value !== undefined) === (env.valueFrom !== undefined))
+            ctx.addIssue({ code: "custom", path: [], message: "set either `value` or `valueFrom`" });
+        else if (env.valueFrom && sources !== 1)
+            ctx.addIssue({ code: "custom", path: ["valueFrom"], message: "set exactly one of `secretKeyRef`, `configMapKeyRef`, `fieldRef`" });
         if (env.value && looksLikeCredential(env.name)) {
-            ctx.addIssue({ code: "custom", path: ["value"], message: `'${env.name}' looks like a credential: read it from a Secret with \`valueFrom.secretKeyRef\`, never a literal value` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["value"],
+                message: `'${env.name}' looks like a credential: read it from a Secret with \`valueFrom.secretKeyRef\`, never a literal value`,
+            });
         }
     })
     .meta({ description: "An environment variable." });
@@ -60,7 +75,11 @@ export function looksLikeCredential(name: string): boolean {
 }
 
 const keyToPath = z
-    .array(z.strictObject({ key: z.string().min(1).meta({ description: "Key." }), path: z.string().min(1).meta({ description: "File path under the mount." }) }).meta({ description: "A key and its file." }))
+    .array(
+        z
+            .strictObject({ key: z.string().min(1).meta({ description: "Key." }), path: z.string().min(1).meta({ description: "File path under the mount." }) })
+            .meta({ description: "A key and its file." }),
+    )
     .meta({ description: "Only these keys, as these files; default every key." })
     .optional();
 
@@ -68,8 +87,14 @@ const keyToPath = z
 export const volumeSchema = z
     .strictObject({
         name: dnsLabel("Volume name, unique in the pod (`tmp` is taken)."),
-        configMap: z.strictObject({ name: objectName("ConfigMap name."), items: keyToPath }).meta({ description: "A ConfigMap as files." }).optional(),
-        secret: z.strictObject({ secretName: objectName("Secret name."), items: keyToPath }).meta({ description: "A Secret as files." }).optional(),
+        configMap: z
+            .strictObject({ name: objectName("ConfigMap name."), items: keyToPath })
+            .meta({ description: "A ConfigMap as files." })
+            .optional(),
+        secret: z
+            .strictObject({ secretName: objectName("Secret name."), items: keyToPath })
+            .meta({ description: "A Secret as files." })
+            .optional(),
         emptyDir: z
             .strictObject({
                 sizeLimit: quantity("Size limit.").optional(),
@@ -85,7 +110,10 @@ export const volumeSchema = z
             .strictObject({
                 driver: z.string().min(1).meta({ description: "CSI driver, e.g. `secrets-store.csi.k8s.io`." }),
                 readOnly: z.boolean().meta({ description: "Mount read-only." }).optional(),
-                volumeAttributes: z.record(z.string(), z.string().meta({ description: "Attribute value." })).meta({ description: "Driver attributes." }).optional(),
+                volumeAttributes: z
+                    .record(z.string(), z.string().meta({ description: "Attribute value." }))
+                    .meta({ description: "Driver attributes." })
+                    .optional(),
             })
             .meta({ description: "An inline CSI volume (e.g. the Key Vault secrets store driver)." })
             .optional(),
@@ -112,8 +140,14 @@ export const userInitContainerSchema = z
         name: dnsLabel("Container name, unique in the pod."),
         image: z.string().min(1).meta({ description: "Full image reference, e.g. `busybox:1.37`; pin a tag or digest." }),
         imagePullPolicy: pullPolicy.optional(),
-        command: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Entrypoint override." }).optional(),
-        args: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Arguments." }).optional(),
+        command: z
+            .array(z.string().meta({ description: "Argument." }))
+            .meta({ description: "Entrypoint override." })
+            .optional(),
+        args: z
+            .array(z.string().meta({ description: "Argument." }))
+            .meta({ description: "Arguments." })
+            .optional(),
         env: z.array(envVarSchema).default([]).meta({ description: "Environment variables." }),
         volumeMounts: z.array(volumeMountSchema).default([]).meta({ description: "Mounts of `extraVolumes`." }),
         resources: resources({ requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "128Mi" } }).meta({ description: "Container resources." }),
@@ -124,7 +158,10 @@ export const matchExpressionSchema = z
     .strictObject({
         key: z.string().regex(LABEL_KEY, "must be a label key").meta({ description: "Node label key." }),
         operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]).meta({ description: "How the label is matched." }),
-        values: z.array(z.string().meta({ description: "Value." })).default([]).meta({ description: "Values (none for Exists/DoesNotExist)." }),
+        values: z
+            .array(z.string().meta({ description: "Value." }))
+            .default([])
+            .meta({ description: "Values (none for Exists/DoesNotExist)." }),
     })
     .meta({ description: "A node label requirement." });
 

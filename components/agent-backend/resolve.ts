@@ -73,11 +73,15 @@ export function resolveAgentBackendArgs(args: AgentBackendArgs): ResolvedAgentBa
     const database = resolveDatabase(config, args.database, args.networkPolicy);
     const wait = config.initContainerDependencies.waitForMySQL;
     const waits = config.initContainerDependencies.enabled && wait.enabled;
-    const image = (i: AgentBackendConfig["image"]) => imageReference({ registry: i.registry ?? args.images.registry, repository: i.repository, tag: i.tag, digest: i.digest });
+    const image = (i: AgentBackendConfig["image"]) =>
+        imageReference({ registry: i.registry ?? args.images.registry, repository: i.repository, tag: i.tag, digest: i.digest });
     const backendImage = image(config.image);
     const waitImage = image(wait.image);
     // The stack wrote its generated password into its vault: read it there, like the other values.
-    const vaultKey = database.passwordFromStack && config.secrets.mode === "external" && config.secrets.external?.vaultUrl === undefined ? args.database?.passwordRemoteKey : undefined;
+    const vaultKey =
+        database.passwordFromStack && config.secrets.mode === "external" && config.secrets.external?.vaultUrl === undefined
+            ? args.database?.passwordRemoteKey
+            : undefined;
     const secrets = withStackKeyVault(config.secrets, args.keyVault);
     return {
         identity,
@@ -90,12 +94,19 @@ export function resolveAgentBackendArgs(args: AgentBackendArgs): ResolvedAgentBa
             mcpUrl: resolveUrl(config.mcpUrl, "mcpUrl", args.platformDomain),
         },
         // The stack's registry logins for the backend's (private) registry, and the wait's.
-        pullSecrets: mergePullSecrets(pullSecretsFor(args.images, waits ? [backendImage, waitImage] : [backendImage]), config.image.pullSecrets, waits ? wait.image.pullSecrets : []),
+        pullSecrets: mergePullSecrets(
+            pullSecretsFor(args.images, waits ? [backendImage, waitImage] : [backendImage]),
+            config.image.pullSecrets,
+            waits ? wait.image.pullSecrets : [],
+        ),
         serviceAccountName: config.serviceAccount.name ?? config.name,
         createServiceAccount: config.serviceAccount.name === undefined,
         secrets: vaultKey ? withVaultPassword(secrets, vaultKey) : withoutStackPassword(secrets, database.passwordFromStack),
         // Without the stack's server the password is required, as the chart's checks demand.
-        secretValues: BACKEND_SECRET_VALUES.filter((v) => v.id !== "databasePassword" || !database.passwordFromStack || vaultKey).map((v) => ({ ...v, required: true })),
+        secretValues: BACKEND_SECRET_VALUES.filter((v) => v.id !== "databasePassword" || !database.passwordFromStack || vaultKey).map((v) => ({
+            ...v,
+            required: true,
+        })),
         passwordFromVault: vaultKey !== undefined,
         ...(config.migrations.mode === "job" ? { migrationJobName: migrationJobName(config.name, backendImage) } : {}),
     };
@@ -140,7 +151,10 @@ export function agentBackendProblems(block: AgentBackendConfig, facts: StackFact
     if (facts.platformDomain === undefined) {
         for (const key of ["platformApiUrl", "mcpUrl"] as const) {
             if (block[key].includes(DOMAIN_PLACEHOLDER)) {
-                problems.push({ path: [key], message: `'${block[key]}' needs the platform domain for ${DOMAIN_PLACEHOLDER} (allowed: set \`platform.domain\`, or a URL without ${DOMAIN_PLACEHOLDER})` });
+                problems.push({
+                    path: [key],
+                    message: `'${block[key]}' needs the platform domain for ${DOMAIN_PLACEHOLDER} (allowed: set \`platform.domain\`, or a URL without ${DOMAIN_PLACEHOLDER})`,
+                });
             }
         }
     }

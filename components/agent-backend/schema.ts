@@ -34,7 +34,8 @@ export const BACKEND_SECRET_VALUES = [
         id: "databasePassword",
         defaultKey: "AGENT_BACKEND_DB_PASSWORD",
         required: false,
-        description: "AGENT_BACKEND_DB_PASSWORD: password of `database.username`; required unless the stack's Azure MySQL (`azure.mysql`) provides the database",
+        description:
+            "AGENT_BACKEND_DB_PASSWORD: password of `database.username`; required unless the stack's Azure MySQL (`azure.mysql`) provides the database",
     },
     { id: "anthropicApiKey", defaultKey: "ANTHROPIC_API_KEY", required: true, description: "ANTHROPIC_API_KEY: Anthropic API key" },
     { id: "langchainApiKey", defaultKey: "LANGCHAIN_API_KEY", required: true, description: "LANGCHAIN_API_KEY: LangChain (LangSmith) API key" },
@@ -56,7 +57,10 @@ const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]
 
 const labels = (description: string) =>
     z
-        .record(z.string().regex(LABEL_KEY, "must be a label key"), z.string().regex(LABEL_VALUE, "must be a label value").meta({ description: "Label value." }))
+        .record(
+            z.string().regex(LABEL_KEY, "must be a label key"),
+            z.string().regex(LABEL_VALUE, "must be a label value").meta({ description: "Label value." }),
+        )
         .default({})
         .meta({ description });
 
@@ -81,30 +85,48 @@ function imageBlock(what: string, repository: string, tag: string) {
             tag: z.string().regex(IMAGE_TAG, "must be an image tag").default(tag).meta({ description: "Image tag." }),
             digest: imageDigest.optional(),
             pullPolicy: pullPolicy.default("IfNotPresent"),
-            pullSecrets: z
-                .array(dnsLabel("Name of an existing image pull Secret."))
-                .default([])
-                .meta({ description: "Pull Secrets for this image, added to the platform's (`images.pullSecrets`, `images.credentials`), never replacing them." }),
+            pullSecrets: z.array(dnsLabel("Name of an existing image pull Secret.")).default([]).meta({
+                description: "Pull Secrets for this image, added to the platform's (`images.pullSecrets`, `images.credentials`), never replacing them.",
+            }),
         })
         .prefault({})
         .meta({ description: what });
 }
 
-const probe = (what: string, defaults: { enabled: boolean; initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) =>
+const probe = (
+    what: string,
+    defaults: { enabled: boolean; initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number },
+) =>
     z
         .strictObject({
-            enabled: z.boolean().default(defaults.enabled).meta({ description: `Add the ${what} probe.` }),
-            path: z.string().regex(/^\/\S*$/, "must start with '/'").default("/health").meta({ description: "HTTP GET path, on the `http` port." }),
+            enabled: z
+                .boolean()
+                .default(defaults.enabled)
+                .meta({ description: `Add the ${what} probe.` }),
+            path: z
+                .string()
+                .regex(/^\/\S*$/, "must start with '/'")
+                .default("/health")
+                .meta({ description: "HTTP GET path, on the `http` port." }),
             initialDelaySeconds: seconds("Seconds before the first probe.", 0, 3600).default(defaults.initialDelaySeconds),
             periodSeconds: seconds("Seconds between probes.", 1, 3600).default(defaults.periodSeconds),
             timeoutSeconds: seconds("Seconds before a probe times out.", 1, 3600).default(defaults.timeoutSeconds),
-            failureThreshold: z.number().int().min(1).max(1000).default(defaults.failureThreshold).meta({ description: "Consecutive failures that count as failed." }),
+            failureThreshold: z
+                .number()
+                .int()
+                .min(1)
+                .max(1000)
+                .default(defaults.failureThreshold)
+                .meta({ description: "Consecutive failures that count as failed." }),
         })
         .prefault({})
         .meta({ description: `The ${what} probe (the chart's timings).` });
 
 const mysqlIdentifier = (description: string, max: number) =>
-    z.string().regex(new RegExp(`^[A-Za-z0-9_$-]{1,${max}}$`), `must be a MySQL name of at most ${max} characters`).meta({ description, allowed: `letters, digits, '_', '$' and '-', at most ${max} characters` });
+    z
+        .string()
+        .regex(new RegExp(`^[A-Za-z0-9_$-]{1,${max}}$`), `must be a MySQL name of at most ${max} characters`)
+        .meta({ description, allowed: `letters, digits, '_', '$' and '-', at most ${max} characters` });
 
 /** A URL template: an http(s) URL once `{domain}` is replaced. */
 const urlTemplate = (description: string, fallback: string) =>
@@ -125,12 +147,27 @@ const small = { requests: { cpu: "500m", memory: "50Mi" }, limits: { memory: "10
 
 export const agentBackendBlock = z
     .strictObject({
-        enabled: z.boolean().default(false).meta({ description: "Deploy the agent backend (it needs a MySQL database and the private image, so it is off unless the stack turns it on)." }),
+        enabled: z
+            .boolean()
+            .default(false)
+            .meta({ description: "Deploy the agent backend (it needs a MySQL database and the private image, so it is off unless the stack turns it on)." }),
         name: dnsLabel("Instance name; every object of the backend is named after it.").default("agent-backend"),
         image: imageBlock("The backend image (also runs the migrations).", BACKEND_REPOSITORY, BACKEND_APP_VERSION),
-        command: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Entrypoint override of the backend container; default the image's." }).optional(),
-        args: z.array(z.string().meta({ description: "Argument." })).meta({ description: "Arguments of the backend container; default the image's." }).optional(),
-        containerPort: z.number().int().min(1024).max(65535).default(8002).meta({ description: "Port the backend listens on: AGENT_BACKEND_PORT, the `http` container port and the probes'." }),
+        command: z
+            .array(z.string().meta({ description: "Argument." }))
+            .meta({ description: "Entrypoint override of the backend container; default the image's." })
+            .optional(),
+        args: z
+            .array(z.string().meta({ description: "Argument." }))
+            .meta({ description: "Arguments of the backend container; default the image's." })
+            .optional(),
+        containerPort: z
+            .number()
+            .int()
+            .min(1024)
+            .max(65535)
+            .default(8002)
+            .meta({ description: "Port the backend listens on: AGENT_BACKEND_PORT, the `http` container port and the probes'." }),
         environment: z.string().min(1).default("production").meta({ description: "ENVIRONMENT, e.g. production or development." }),
         logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]).default("INFO").meta({ description: "LOG_LEVEL." }),
         anthropicModel: z.string().min(1).default("claude-sonnet-4-20250514").meta({ description: "ANTHROPIC_MODEL: the Anthropic model to use." }),
@@ -138,21 +175,37 @@ export const agentBackendBlock = z
         mcpUrl: urlTemplate("SEQERA_MCP_URL: the Seqera MCP endpoint; `{domain}` is the platform domain.", "https://mcp.{domain}/mcp"),
         database: z
             .strictObject({
-                host: z.string().regex(HOST, "must be a host name or IPv4 address").meta({ description: "AGENT_BACKEND_DB_HOST: MySQL host; default the stack's Azure MySQL." }).optional(),
+                host: z
+                    .string()
+                    .regex(HOST, "must be a host name or IPv4 address")
+                    .meta({ description: "AGENT_BACKEND_DB_HOST: MySQL host; default the stack's Azure MySQL." })
+                    .optional(),
                 port: z.number().int().min(1).max(65535).default(3306).meta({ description: "AGENT_BACKEND_DB_PORT: MySQL port (used with `host`)." }),
                 name: mysqlIdentifier("AGENT_BACKEND_DB_NAME: database name; default the stack's Azure MySQL database.", 64).optional(),
                 username: mysqlIdentifier("AGENT_BACKEND_DB_USER: user name; default the stack's Azure MySQL administrator.", 80).optional(),
                 cidr: cidr("Addresses of the MySQL server, for the network policy; an IPv4 `host` implies its /32.").optional(),
-                namespaceSelector: z.record(z.string(), z.string().meta({ description: "Label value." })).meta({ description: "Namespace labels of an in-cluster MySQL, for the network policy." }).optional(),
-                podSelector: z.record(z.string(), z.string().meta({ description: "Label value." })).meta({ description: "Pod labels of an in-cluster MySQL, for the network policy." }).optional(),
+                namespaceSelector: z
+                    .record(z.string(), z.string().meta({ description: "Label value." }))
+                    .meta({ description: "Namespace labels of an in-cluster MySQL, for the network policy." })
+                    .optional(),
+                podSelector: z
+                    .record(z.string(), z.string().meta({ description: "Label value." }))
+                    .meta({ description: "Pod labels of an in-cluster MySQL, for the network policy." })
+                    .optional(),
             })
             .prefault({})
             .superRefine((db, ctx) => {
                 if (db.cidr !== undefined && (db.namespaceSelector !== undefined || db.podSelector !== undefined)) {
-                    ctx.addIssue({ code: "custom", path: ["cidr"], message: "set either `database.cidr` (outside the cluster) or selectors (in-cluster), not both" });
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["cidr"],
+                        message: "set either `database.cidr` (outside the cluster) or selectors (in-cluster), not both",
+                    });
                 }
             })
-            .meta({ description: "The MySQL database (the password is `secrets.databasePassword`). Unset fields come from the stack's Azure MySQL when it has one." }),
+            .meta({
+                description: "The MySQL database (the password is `secrets.databasePassword`). Unset fields come from the stack's Azure MySQL when it has one.",
+            }),
         // The chart's own Secret and keys by default, so an absent block validates.
         secrets: secretsConfigSchema(BACKEND_SECRET_VALUES)
             .prefault({ mode: "existing", existingSecret: { name: DEFAULT_SECRET_NAME } })
@@ -161,11 +214,15 @@ export const agentBackendBlock = z
             }),
         migrations: z
             .strictObject({
-                mode: z
-                    .enum(["initContainer", "job"])
-                    .default("initContainer")
-                    .meta({ description: "`initContainer`: every pod migrates before it starts (the chart); `job`: one Job per image version that the Deployment waits for." }),
-                command: z.array(z.string().meta({ description: "Argument." })).min(1).default(["./init.sh"]).meta({ description: "Migration command, run in the backend image." }),
+                mode: z.enum(["initContainer", "job"]).default("initContainer").meta({
+                    description:
+                        "`initContainer`: every pod migrates before it starts (the chart); `job`: one Job per image version that the Deployment waits for.",
+                }),
+                command: z
+                    .array(z.string().meta({ description: "Argument." }))
+                    .min(1)
+                    .default(["./init.sh"])
+                    .meta({ description: "Migration command, run in the backend image." }),
                 resources: resources(small).meta({ description: "Resources of the migration container." }),
                 backoffLimit: z.number().int().min(0).max(20).default(2).meta({ description: "Mode `job`: retries before the Job fails." }),
                 activeDeadlineSeconds: seconds("Mode `job`: the longest the Job may run, retries and the MySQL wait included.", 60, 86_400).default(1800),
@@ -177,7 +234,10 @@ export const agentBackendBlock = z
                 enabled: z.boolean().default(true).meta({ description: "Run the init containers that wait for dependencies." }),
                 waitForMySQL: z
                     .strictObject({
-                        enabled: z.boolean().default(true).meta({ description: "Wait until MySQL accepts the configured credentials before migrating and starting." }),
+                        enabled: z
+                            .boolean()
+                            .default(true)
+                            .meta({ description: "Wait until MySQL accepts the configured credentials before migrating and starting." }),
                         image: imageBlock("Image with the `mysql` client.", "mysql", "9"),
                         resources: resources(small).meta({ description: "Resources of the wait container." }),
                         timeoutSeconds: seconds("Give up (and fail the pod, which restarts it) after this long.", 2, 86_400).default(300),
@@ -189,13 +249,22 @@ export const agentBackendBlock = z
             })
             .prefault({})
             .meta({ description: "Init containers that coordinate startup dependencies." }),
-        initContainers: z.array(userInitContainerSchema).default([]).meta({ description: "Your init containers, run before the MySQL wait and the migration." }),
+        initContainers: z
+            .array(userInitContainerSchema)
+            .default([])
+            .meta({ description: "Your init containers, run before the MySQL wait and the migration." }),
         replicas: z.number().int().min(0).max(100).default(1).meta({ description: "Number of pods." }),
         revisionHistoryLimit: z.number().int().min(0).max(100).meta({ description: "Old ReplicaSets kept for rollback; default Kubernetes' 10." }).optional(),
         rollingUpdate: z
             .strictObject({
-                maxSurge: z.union([z.number().int().min(0), z.string().regex(/^[0-9]+%$/)]).default(1).meta({ description: "Extra pods during a rollout (number or percent)." }),
-                maxUnavailable: z.union([z.number().int().min(0), z.string().regex(/^[0-9]+%$/)]).default(0).meta({ description: "Pods that may be unavailable during a rollout (number or percent)." }),
+                maxSurge: z
+                    .union([z.number().int().min(0), z.string().regex(/^[0-9]+%$/)])
+                    .default(1)
+                    .meta({ description: "Extra pods during a rollout (number or percent)." }),
+                maxUnavailable: z
+                    .union([z.number().int().min(0), z.string().regex(/^[0-9]+%$/)])
+                    .default(0)
+                    .meta({ description: "Pods that may be unavailable during a rollout (number or percent)." }),
             })
             .prefault({})
             .meta({ description: "Rolling update of the Deployment." }),
@@ -213,10 +282,22 @@ export const agentBackendBlock = z
             })
             .prefault({})
             .meta({ description: "Who the pods run as; the rest of the hardening is fixed." }),
-        extraEnvVars: z.array(envVarSchema).default([]).meta({ description: "More environment variables of the backend container; they override the generated ones of the same name." }),
-        extraEnvVarsCMs: z.array(objectName("ConfigMap name.")).default([]).meta({ description: "ConfigMaps whose keys become environment variables of the backend container." }),
-        extraEnvVarsSecrets: z.array(objectName("Secret name.")).default([]).meta({ description: "Secrets whose keys become environment variables of the backend container." }),
-        extraVolumes: z.array(volumeSchema).default([]).meta({ description: "More volumes of the pod (configMap, secret, emptyDir, persistentVolumeClaim, csi)." }),
+        extraEnvVars: z
+            .array(envVarSchema)
+            .default([])
+            .meta({ description: "More environment variables of the backend container; they override the generated ones of the same name." }),
+        extraEnvVarsCMs: z
+            .array(objectName("ConfigMap name."))
+            .default([])
+            .meta({ description: "ConfigMaps whose keys become environment variables of the backend container." }),
+        extraEnvVarsSecrets: z
+            .array(objectName("Secret name."))
+            .default([])
+            .meta({ description: "Secrets whose keys become environment variables of the backend container." }),
+        extraVolumes: z
+            .array(volumeSchema)
+            .default([])
+            .meta({ description: "More volumes of the pod (configMap, secret, emptyDir, persistentVolumeClaim, csi)." }),
         extraVolumeMounts: z.array(volumeMountSchema).default([]).meta({ description: "Mounts of `extraVolumes` in the backend and migration containers." }),
         podLabels: labels("More labels on the pods (the app.kubernetes.io labels always win)."),
         podAnnotations: annotations("Annotations on the pods."),
@@ -228,7 +309,10 @@ export const agentBackendBlock = z
         configMapAnnotations: annotations("Annotations on the settings ConfigMap."),
         scheduling: z
             .strictObject({
-                nodeSelector: z.record(z.string(), z.string().meta({ description: "Label value." })).default({}).meta({ description: "Node labels the pods must run on." }),
+                nodeSelector: z
+                    .record(z.string(), z.string().meta({ description: "Label value." }))
+                    .default({})
+                    .meta({ description: "Node labels the pods must run on." }),
                 tolerations: tolerationsSchema,
                 requiredNodeAffinity: z.array(matchExpressionSchema).default([]).meta({ description: "Node label requirements, all of which must hold." }),
                 podAntiAffinity: z
@@ -254,7 +338,11 @@ export const agentBackendBlock = z
                 if (sa.name === undefined) return;
                 for (const key of ["annotations", "imagePullSecretNames"] as const) {
                     if (Object.keys(sa[key] ?? {}).length > 0) {
-                        ctx.addIssue({ code: "custom", path: [key], message: `is only used for the ServiceAccount the program creates; remove it or unset \`serviceAccount.name\`` });
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [key],
+                            message: `is only used for the ServiceAccount the program creates; remove it or unset \`serviceAccount.name\``,
+                        });
                     }
                 }
             })
@@ -271,7 +359,9 @@ export const agentBackendBlock = z
                             .strictObject({
                                 name: dnsLabel("Port name."),
                                 port: z.number().int().min(1).max(65535).meta({ description: "Service port." }),
-                                targetPort: z.union([z.number().int().min(1).max(65535), z.string().min(1).max(15)]).meta({ description: "Container port number or name." }),
+                                targetPort: z
+                                    .union([z.number().int().min(1).max(65535), z.string().min(1).max(15)])
+                                    .meta({ description: "Container port number or name." }),
                                 protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP").meta({ description: "Protocol." }),
                                 nodePort: z.number().int().min(30000).max(32767).meta({ description: "Node port (type NodePort or LoadBalancer)." }).optional(),
                             })
@@ -280,24 +370,32 @@ export const agentBackendBlock = z
                     .default([])
                     .meta({ description: "Further ports of the Service (the chart's `extraServices`)." }),
                 annotations: annotations("Annotations on the Service, e.g. for a cloud load balancer."),
-                externalTrafficPolicy: z.enum(["Cluster", "Local"]).meta({ description: "Type NodePort or LoadBalancer: keep client source IPs with `Local`." }).optional(),
+                externalTrafficPolicy: z
+                    .enum(["Cluster", "Local"])
+                    .meta({ description: "Type NodePort or LoadBalancer: keep client source IPs with `Local`." })
+                    .optional(),
                 loadBalancerSourceRanges: z.array(cidr("Allowed client range.")).meta({ description: "Type LoadBalancer: client ranges allowed." }).optional(),
                 sessionAffinity: z.enum(["None", "ClientIP"]).meta({ description: "Route a client to the same pod." }).optional(),
             })
             .prefault({})
             .superRefine((service, ctx) => {
                 const external = service.type !== "ClusterIP";
-                if (!external && service.nodePort !== undefined) ctx.addIssue({ code: "custom", path: ["nodePort"], message: "needs `service.type` NodePort or LoadBalancer" });
-                if (!external && service.externalTrafficPolicy !== undefined) ctx.addIssue({ code: "custom", path: ["externalTrafficPolicy"], message: "needs `service.type` NodePort or LoadBalancer" });
+                if (!external && service.nodePort !== undefined)
+                    ctx.addIssue({ code: "custom", path: ["nodePort"], message: "needs `service.type` NodePort or LoadBalancer" });
+                if (!external && service.externalTrafficPolicy !== undefined)
+                    ctx.addIssue({ code: "custom", path: ["externalTrafficPolicy"], message: "needs `service.type` NodePort or LoadBalancer" });
                 if (service.type !== "LoadBalancer" && service.loadBalancerSourceRanges !== undefined) {
                     ctx.addIssue({ code: "custom", path: ["loadBalancerSourceRanges"], message: "needs `service.type` LoadBalancer" });
                 }
                 const names = [service.portName, ...(service.extraPorts ?? []).map((p) => p.name)];
                 const ports = [service.port, ...(service.extraPorts ?? []).map((p) => p.port)];
                 (service.extraPorts ?? []).forEach((p, i) => {
-                    if (names.indexOf(p.name) !== i + 1) ctx.addIssue({ code: "custom", path: ["extraPorts", i, "name"], message: `port name '${p.name}' is used twice` });
-                    if (ports.indexOf(p.port) !== i + 1) ctx.addIssue({ code: "custom", path: ["extraPorts", i, "port"], message: `port ${p.port} is used twice` });
-                    if (!external && p.nodePort !== undefined) ctx.addIssue({ code: "custom", path: ["extraPorts", i, "nodePort"], message: "needs `service.type` NodePort or LoadBalancer" });
+                    if (names.indexOf(p.name) !== i + 1)
+                        ctx.addIssue({ code: "custom", path: ["extraPorts", i, "name"], message: `port name '${p.name}' is used twice` });
+                    if (ports.indexOf(p.port) !== i + 1)
+                        ctx.addIssue({ code: "custom", path: ["extraPorts", i, "port"], message: `port ${p.port} is used twice` });
+                    if (!external && p.nodePort !== undefined)
+                        ctx.addIssue({ code: "custom", path: ["extraPorts", i, "nodePort"], message: "needs `service.type` NodePort or LoadBalancer" });
                 });
             })
             .meta({ description: "The backend's Service." }),
@@ -314,18 +412,23 @@ export const agentBackendBlock = z
         });
         const mounts: [(string | number)[], { name: string; mountPath: string }[]][] = [
             [["extraVolumeMounts"], backend.extraVolumeMounts ?? []],
-            ...(backend.initContainers ?? []).map((c, i): [(string | number)[], { name: string; mountPath: string }[]] => [["initContainers", i, "volumeMounts"], c.volumeMounts]),
+            ...(backend.initContainers ?? []).map((c, i): [(string | number)[], { name: string; mountPath: string }[]] => [
+                ["initContainers", i, "volumeMounts"],
+                c.volumeMounts,
+            ]),
         ];
         for (const [at, list] of mounts) {
             list.forEach((mount, j) => {
-                if (!volumes.includes(mount.name)) issue([...at, j, "name"], `'${mount.name}' is not a volume of \`extraVolumes\` (allowed: ${volumes.join(", ") || "none declared"})`);
+                if (!volumes.includes(mount.name))
+                    issue([...at, j, "name"], `'${mount.name}' is not a volume of \`extraVolumes\` (allowed: ${volumes.join(", ") || "none declared"})`);
                 if (mount.mountPath === "/tmp") issue([...at, j, "mountPath"], "/tmp is already the writable emptyDir");
             });
         }
         const reserved = ["wait-for-mysql", "db-migration", "agent-backend"];
         const names = (backend.initContainers ?? []).map((c) => c.name);
         names.forEach((name, i) => {
-            if (reserved.includes(name)) issue(["initContainers", i, "name"], `'${name}' is the name of a container the program adds (taken: ${reserved.join(", ")})`);
+            if (reserved.includes(name))
+                issue(["initContainers", i, "name"], `'${name}' is the name of a container the program adds (taken: ${reserved.join(", ")})`);
             else if (names.indexOf(name) !== i) issue(["initContainers", i, "name"], `'${name}' is used twice`);
         });
         const fromSecrets = BACKEND_SECRET_VALUES.map((v) => v.defaultKey as string);
@@ -335,7 +438,10 @@ export const agentBackendBlock = z
         const db = backend.database;
         const located = db && (db.cidr !== undefined || db.namespaceSelector !== undefined || db.podSelector !== undefined || isIpv4(db.host ?? ""));
         if (backend.networkPolicy?.enabled && db?.host !== undefined && !located) {
-            issue(["database", "cidr"], "the network policy must know where MySQL is (allowed: `database.cidr`, `database.namespaceSelector`/`podSelector`, an IPv4 `database.host`, or `networkPolicy.enabled: false`)");
+            issue(
+                ["database", "cidr"],
+                "the network policy must know where MySQL is (allowed: `database.cidr`, `database.namespaceSelector`/`podSelector`, an IPv4 `database.host`, or `networkPolicy.enabled: false`)",
+            );
         }
         const timeout = backend.initContainerDependencies?.waitForMySQL;
         if (timeout && timeout.intervalSeconds >= timeout.timeoutSeconds) {

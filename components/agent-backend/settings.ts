@@ -66,7 +66,12 @@ export const DATABASE_SECRET_ENV: Readonly<Record<string, BackendSecretId>> = { 
 /** True when the stack file names a source for the password (so it wins over the stack's server). */
 export function passwordConfigured(secrets: SecretsConfig<BackendSecretId>): boolean {
     const value = secrets.values.databasePassword;
-    return value?.value !== undefined || value?.existingSecret !== undefined || value?.remoteKey !== undefined || secrets.existingSecret?.keys?.databasePassword !== undefined;
+    return (
+        value?.value !== undefined ||
+        value?.existingSecret !== undefined ||
+        value?.remoteKey !== undefined ||
+        secrets.existingSecret?.keys?.databasePassword !== undefined
+    );
 }
 
 /** Public addresses only: the internet minus private, link-local, CGNAT and the cluster's ranges. */
@@ -82,7 +87,10 @@ export function publicAddresses(cluster: NetworkPolicyClusterConfig, port: numbe
 export function resolveDatabase(config: AgentBackendConfig, stack: StackDatabase | undefined, cluster: NetworkPolicyClusterConfig): ResolvedDatabase {
     const db = config.database;
     const fromConfig = db.host !== undefined;
-    const missing = (key: string) => new Error(`agentBackend.database.${key}: is required: the MySQL ${key === "name" ? "database name" : key === "username" ? "user name" : "host name"} (or let the stack create Azure MySQL: \`azure.mysql.enabled\`)`);
+    const missing = (key: string) =>
+        new Error(
+            `agentBackend.database.${key}: is required: the MySQL ${key === "name" ? "database name" : key === "username" ? "user name" : "host name"} (or let the stack create Azure MySQL: \`azure.mysql.enabled\`)`,
+        );
     if (!fromConfig && !stack) throw missing("host");
     const name = db.name ?? stack?.database;
     const username = db.username ?? stack?.username;
@@ -92,7 +100,8 @@ export function resolveDatabase(config: AgentBackendConfig, stack: StackDatabase
     const ports = [{ port, protocol: "TCP" as const }];
     let egress: EgressPeer;
     if (db.cidr !== undefined) egress = { cidr: db.cidr, ports };
-    else if (db.namespaceSelector !== undefined || db.podSelector !== undefined) egress = { namespaceSelector: db.namespaceSelector, podSelector: db.podSelector, ports };
+    else if (db.namespaceSelector !== undefined || db.podSelector !== undefined)
+        egress = { namespaceSelector: db.namespaceSelector, podSelector: db.podSelector, ports };
     else if (fromConfig && isIpv4(db.host!)) egress = { cidr: `${db.host}/32`, ports };
     else if (!fromConfig) egress = stack!.egress ?? publicAddresses(cluster, port);
     else {
@@ -114,13 +123,19 @@ export function resolveDatabase(config: AgentBackendConfig, stack: StackDatabase
 export function resolveUrl(template: string, key: string, platformDomain: string | undefined): string {
     if (!template.includes(DOMAIN_PLACEHOLDER)) return template;
     if (platformDomain === undefined) {
-        throw new Error(`agentBackend.${key}: '${template}' needs the platform domain for ${DOMAIN_PLACEHOLDER} (allowed: set \`platform.domain\`, or a URL without ${DOMAIN_PLACEHOLDER})`);
+        throw new Error(
+            `agentBackend.${key}: '${template}' needs the platform domain for ${DOMAIN_PLACEHOLDER} (allowed: set \`platform.domain\`, or a URL without ${DOMAIN_PLACEHOLDER})`,
+        );
     }
     return template.split(DOMAIN_PLACEHOLDER).join(platformDomain);
 }
 
 /** The ConfigMap's data: every plain setting the backend, the wait and the migration read. */
-export function buildSettingsData(config: AgentBackendConfig, db: ResolvedDatabase, urls: { platformApiUrl: string; mcpUrl: string }): Record<string, pulumi.Input<string>> {
+export function buildSettingsData(
+    config: AgentBackendConfig,
+    db: ResolvedDatabase,
+    urls: { platformApiUrl: string; mcpUrl: string },
+): Record<string, pulumi.Input<string>> {
     return {
         [SETTINGS_ENV.port]: String(config.containerPort),
         [SETTINGS_ENV.platformApiUrl]: urls.platformApiUrl,
@@ -141,6 +156,7 @@ export function buildSettingsData(config: AgentBackendConfig, db: ResolvedDataba
  */
 export function requiredSecretEnv(refs: SecretRefs<BackendSecretId>, env: Readonly<Record<string, BackendSecretId>>): EnvVar[] {
     const required: Partial<Record<BackendSecretId, SecretRefs<BackendSecretId>[BackendSecretId]>> = {};
-    for (const [id, ref] of Object.entries(refs) as [BackendSecretId, NonNullable<SecretRefs<BackendSecretId>[BackendSecretId]>][]) required[id] = { ...ref, optional: false };
+    for (const [id, ref] of Object.entries(refs) as [BackendSecretId, NonNullable<SecretRefs<BackendSecretId>[BackendSecretId]>][])
+        required[id] = { ...ref, optional: false };
     return secretEnv(required as SecretRefs<BackendSecretId>, env);
 }

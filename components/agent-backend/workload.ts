@@ -143,13 +143,20 @@ function buildAffinity(config: AgentBackendConfig, identity: AppIdentity): k8s.t
               ? { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] }
               : undefined;
     const nodeAffinity = s.requiredNodeAffinity.length
-        ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: s.requiredNodeAffinity.map((e) => ({ ...e, values: e.values.length ? e.values : undefined })) }] } }
+        ? {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [{ matchExpressions: s.requiredNodeAffinity.map((e) => ({ ...e, values: e.values.length ? e.values : undefined })) }],
+              },
+          }
         : undefined;
     return podAntiAffinity || nodeAffinity ? { ...(nodeAffinity ? { nodeAffinity } : {}), ...(podAntiAffinity ? { podAntiAffinity } : {}) } : undefined;
 }
 
 /** A hardened pod of the backend's identity, with the pull Secrets and scheduling of the block. */
-function buildBackendPod(inputs: WorkloadInputs, pod: { initContainers: ContainerArgs[]; containers: ContainerArgs[]; restartPolicy?: "Never"; identity: AppIdentity }): PodSpec {
+function buildBackendPod(
+    inputs: WorkloadInputs,
+    pod: { initContainers: ContainerArgs[]; containers: ContainerArgs[]; restartPolicy?: "Never"; identity: AppIdentity },
+): PodSpec {
     const { config } = inputs;
     const s = config.scheduling;
     const spec = buildPodSpec({

@@ -15,7 +15,13 @@ export function buildSpreading(config: AgentRuntimeConfig, identity: AppIdentity
     const selector = { matchLabels: selectorLabels(identity) };
     return {
         affinity: config.scheduling.preferredAntiAffinity
-            ? { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: "kubernetes.io/hostname" } }] } }
+            ? {
+                  podAntiAffinity: {
+                      preferredDuringSchedulingIgnoredDuringExecution: [
+                          { weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: "kubernetes.io/hostname" } },
+                      ],
+                  },
+              }
             : undefined,
         topologySpreadConstraints: config.scheduling.zoneSpread
             ? [
@@ -80,9 +86,15 @@ export function buildAgentRuntimeDeploymentSpec(
     };
 }
 
-export function buildAgentRuntimeHpaSpec(config: AgentRuntimeConfig, deploymentName: pulumi.Input<string>): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+export function buildAgentRuntimeHpaSpec(
+    config: AgentRuntimeConfig,
+    deploymentName: pulumi.Input<string>,
+): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
     const { autoscaling } = config;
-    const utilization = (name: string, averageUtilization: number) => ({ type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } });
+    const utilization = (name: string, averageUtilization: number) => ({
+        type: "Resource",
+        resource: { name, target: { type: "Utilization", averageUtilization } },
+    });
     return {
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
         minReplicas: autoscaling.minReplicas,

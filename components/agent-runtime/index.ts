@@ -49,7 +49,11 @@ export class AgentRuntime extends pulumi.ComponentResource {
         );
         new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, { metadata, automountServiceAccountToken: false }, child);
         // Reloader rolls the pods when a Secret they read changes in place (a rotation in the vault).
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, { metadata: withReloaderAnnotation(metadata, secrets.rotatingSecretNames), spec: buildAgentRuntimeDeploymentSpec(args, resolved, secrets.refs) }, child);
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            { metadata: withReloaderAnnotation(metadata, secrets.rotatingSecretNames), spec: buildAgentRuntimeDeploymentSpec(args, resolved, secrets.refs) },
+            child,
+        );
         if (args.config.autoscaling.enabled) {
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(
                 `${name}-hpa`,
@@ -58,7 +62,11 @@ export class AgentRuntime extends pulumi.ComponentResource {
             );
         }
         if (args.config.podDisruptionBudget.enabled) {
-            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata, spec: buildAgentRuntimePdbSpec(args.config, resolved.identity) }, { parent: this });
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                { metadata, spec: buildAgentRuntimePdbSpec(args.config, resolved.identity) },
+                { parent: this },
+            );
         }
         const service = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: buildAgentRuntimeServiceSpec(resolved) }, child);
 

@@ -57,8 +57,7 @@ export const agentRuntimeBlock = z
                     .string()
                     .min(1)
                     .meta({
-                        description:
-                            "Repository; default `ghcr.io/l4b4r4b4b4/fractal-agents-runtime-python` or `-ts` by `runtime`.",
+                        description: "Repository; default `ghcr.io/l4b4r4b4b4/fractal-agents-runtime-python` or `-ts` by `runtime`.",
                     })
                     .optional(),
                 tag: z.string().min(1).default("0.0.3").meta({ description: "Image tag." }),
@@ -73,11 +72,20 @@ export const agentRuntimeBlock = z
         }),
         autoscaling: z
             .strictObject({
-                enabled: z.boolean().default(false).meta({ description: "Scale with a HorizontalPodAutoscaler (autoscaling/v2); `replicas` is then left to it." }),
+                enabled: z
+                    .boolean()
+                    .default(false)
+                    .meta({ description: "Scale with a HorizontalPodAutoscaler (autoscaling/v2); `replicas` is then left to it." }),
                 minReplicas: z.number().int().min(1).max(100).default(3).meta({ description: "Fewest pods." }),
                 maxReplicas: z.number().int().min(1).max(500).default(10).meta({ description: "Most pods." }),
                 targetCpuUtilization: z.number().int().min(1).max(100).default(70).meta({ description: "Average CPU, percent of requests, to scale at." }),
-                targetMemoryUtilization: z.number().int().min(1).max(100).default(80).meta({ description: "Average memory, percent of requests, to scale at." }),
+                targetMemoryUtilization: z
+                    .number()
+                    .int()
+                    .min(1)
+                    .max(100)
+                    .default(80)
+                    .meta({ description: "Average memory, percent of requests, to scale at." }),
                 scaleDownStabilizationSeconds: z
                     .number()
                     .int()
@@ -88,7 +96,8 @@ export const agentRuntimeBlock = z
             })
             .prefault({})
             .superRefine((hpa, ctx) => {
-                if (hpa.minReplicas > hpa.maxReplicas) ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `must not exceed maxReplicas (${hpa.maxReplicas})` });
+                if (hpa.minReplicas > hpa.maxReplicas)
+                    ctx.addIssue({ code: "custom", path: ["minReplicas"], message: `must not exceed maxReplicas (${hpa.maxReplicas})` });
             })
             .meta({ description: "Horizontal autoscaling on CPU and memory, with the chart's scale-up/down behaviour." }),
         podDisruptionBudget: z
@@ -125,7 +134,10 @@ export const agentRuntimeBlock = z
             .meta({ description: "Graceful shutdown for long-lived streaming responses." }),
         scheduling: z
             .strictObject({
-                nodeSelector: z.record(z.string(), z.string().meta({ description: "A node label value." })).default({}).meta({ description: "Node labels the pods must run on." }),
+                nodeSelector: z
+                    .record(z.string(), z.string().meta({ description: "A node label value." }))
+                    .default({})
+                    .meta({ description: "Node labels the pods must run on." }),
                 tolerations: z
                     .array(
                         z
@@ -133,7 +145,10 @@ export const agentRuntimeBlock = z
                                 key: z.string().min(1).meta({ description: "Taint key; unset with `Exists` tolerates every taint." }).optional(),
                                 operator: z.enum(["Exists", "Equal"]).meta({ description: "How `value` is compared." }).optional(),
                                 value: z.string().meta({ description: "Taint value (with `Equal`)." }).optional(),
-                                effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).meta({ description: "Taint effect tolerated; unset: all." }).optional(),
+                                effect: z
+                                    .enum(["NoSchedule", "PreferNoSchedule", "NoExecute"])
+                                    .meta({ description: "Taint effect tolerated; unset: all." })
+                                    .optional(),
                                 tolerationSeconds: z.number().int().meta({ description: "How long a NoExecute taint is tolerated." }).optional(),
                             })
                             .meta({ description: "One toleration, as in the pod spec." }),
@@ -157,7 +172,8 @@ export const agentRuntimeBlock = z
                     .string()
                     .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS-1123 label")
                     .meta({
-                        description: "Name of every object, to keep a Helm release's names, e.g. `agent-runtime-fractal-agents-runtime` or `robyn-prod-robyn-runtime`.",
+                        description:
+                            "Name of every object, to keep a Helm release's names, e.g. `agent-runtime-fractal-agents-runtime` or `robyn-prod-robyn-runtime`.",
                     })
                     .optional(),
                 appName: dnsLabel(
@@ -165,7 +181,10 @@ export const agentRuntimeBlock = z
                 ).optional(),
             })
             .prefault({})
-            .meta({ description: "Migration from a Helm release: keep its object names and selector labels so the move has no downtime (see docs/agent-runtime.md)." }),
+            .meta({
+                description:
+                    "Migration from a Helm release: keep its object names and selector labels so the move has no downtime (see docs/agent-runtime.md).",
+            }),
         secrets: secretsConfigSchema(RUNTIME_SECRET_VALUES),
         database: databaseBlock.optional(),
         networkPolicy: serviceNetworkPolicySchema,
@@ -201,12 +220,7 @@ export const agentRuntimeBlock = z
                 databasePoolTimeout: z.number().int().min(1).default(30).meta({ description: "DATABASE_POOL_TIMEOUT (seconds)." }),
                 logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO").meta({ description: "LOG_LEVEL." }),
                 agentSyncScope: z.string().min(1).default("none").meta({ description: "AGENT_SYNC_SCOPE: agents synced at startup (`none`, `all`, ...)." }),
-                langfusePromptCacheTtlSeconds: z
-                    .number()
-                    .int()
-                    .min(0)
-                    .meta({ description: "LANGFUSE_PROMPT_CACHE_TTL_SECONDS." })
-                    .optional(),
+                langfusePromptCacheTtlSeconds: z.number().int().min(0).meta({ description: "LANGFUSE_PROMPT_CACHE_TTL_SECONDS." }).optional(),
             })
             .prefault({})
             .superRefine((s, ctx) => {
@@ -227,7 +241,8 @@ export const agentRuntimeBlock = z
             ctx.addIssue({
                 code: "custom",
                 path: ["database"],
-                message: "DATABASE_URL is configured, so the network policy needs to know where Postgres is (allowed: `database.cidr`, or `database.namespaceSelector`/`podSelector`)",
+                message:
+                    "DATABASE_URL is configured, so the network policy needs to know where Postgres is (allowed: `database.cidr`, or `database.namespaceSelector`/`podSelector`)",
             });
         }
         const pdb = runtime.podDisruptionBudget;

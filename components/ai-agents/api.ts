@@ -31,7 +31,11 @@ export function buildApiConfigMap(resolved: ResolvedAiAgents) {
     };
 }
 
-export function buildApiDeploymentSpec(resolved: ResolvedAiAgents, configMapName: string, secrets: SecretRefs<AiAgentsSecretId>): k8s.types.input.apps.v1.DeploymentSpec {
+export function buildApiDeploymentSpec(
+    resolved: ResolvedAiAgents,
+    configMapName: string,
+    secrets: SecretRefs<AiAgentsSecretId>,
+): k8s.types.input.apps.v1.DeploymentSpec {
     const { config, identities, names } = resolved;
     const spec = buildPodSpec({
         runAs: AI_AGENTS_RUN_AS,
@@ -110,7 +114,10 @@ export class AiAgentsApi extends pulumi.ComponentResource {
         new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             // Reloader rolls the API when its Secret changes in place (a rotation in the vault).
-            { metadata: withReloaderAnnotation(metadata, secrets.rotatingSecretNames), spec: buildApiDeploymentSpec(resolved, configMap.metadata.name, secrets.refs) },
+            {
+                metadata: withReloaderAnnotation(metadata, secrets.rotatingSecretNames),
+                spec: buildApiDeploymentSpec(resolved, configMap.metadata.name, secrets.refs),
+            },
             { parent: this, dependsOn: [env, ...(args.rbac ?? []), ...(args.crds ?? [])] },
         );
         const service = new k8s.core.v1.Service(`${name}-service`, { metadata, spec: buildApiServiceSpec(resolved) }, child);

@@ -99,7 +99,8 @@ export const CRD_DEFINITIONS: readonly CrdDefinition[] = [
                         modelUrl: {
                             type: "string",
                             pattern: "^https?://",
-                            description: "URL of a GGUF model; the job executor downloads it into the models-cache volume (once) before a job of this provider runs.",
+                            description:
+                                "URL of a GGUF model; the job executor downloads it into the models-cache volume (once) before a job of this provider runs.",
                         },
                     },
                 },

@@ -39,7 +39,11 @@ echo "cleanup: removed $removed stale workspace(s)"
 
 type CronSettings = ResolvedAiAgents["config"]["cronJobs"]["cleanup"] | ResolvedAiAgents["config"]["cronJobs"]["tokenRefresh"];
 
-function buildCronJobSpec(resolved: ResolvedAiAgents, settings: CronSettings, pod: { labels: Record<string, string>; serviceAccountName: string; automount: boolean; container: ContainerArgs }): k8s.types.input.batch.v1.CronJobSpec {
+function buildCronJobSpec(
+    resolved: ResolvedAiAgents,
+    settings: CronSettings,
+    pod: { labels: Record<string, string>; serviceAccountName: string; automount: boolean; container: ContainerArgs },
+): k8s.types.input.batch.v1.CronJobSpec {
     const affinity = workspaceAffinity(resolved);
     const spec = buildPodSpec({
         runAs: AI_AGENTS_RUN_AS,
@@ -130,7 +134,10 @@ export class AiAgentsCronJobs extends pulumi.ComponentResource {
         if (cronJobs.cleanup.enabled) {
             new k8s.batch.v1.CronJob(
                 `${name}-cleanup`,
-                { metadata: { name: resolved.names.cleanup, namespace: resolved.namespace, labels: objectLabels(resolved.identities.cleanup) }, spec: buildCleanupCronJobSpec(resolved) },
+                {
+                    metadata: { name: resolved.names.cleanup, namespace: resolved.namespace, labels: objectLabels(resolved.identities.cleanup) },
+                    spec: buildCleanupCronJobSpec(resolved),
+                },
                 after,
             );
         }

@@ -55,11 +55,21 @@ export class AiAgentsPlatform extends pulumi.ComponentResource {
         new AiAgentsApp(`${name}-app`, { resolved, rbac: rbac["app"] }, child);
         if (config.processor.enabled) new AiAgentsProcessor(`${name}-processor`, { resolved, rbac: rbac["processor"], crds }, child);
         for (const source of resolved.webhookSources) {
-            new AiAgentsWebhook(`${name}-webhook-${source}`, { resolved, source, platformDomain: args.platformDomain, rbac: rbac[`webhook-${source}`], crds, crdsReady: args.crdsReady }, child);
+            new AiAgentsWebhook(
+                `${name}-webhook-${source}`,
+                { resolved, source, platformDomain: args.platformDomain, rbac: rbac[`webhook-${source}`], crds, crdsReady: args.crdsReady },
+                child,
+            );
         }
-        const externalUrl = config.ingress.enabled ? new AiAgentsIngress(`${name}-ingress`, { resolved, platformDomain: args.platformDomain, crdsReady: args.crdsReady }, child).url : undefined;
+        const externalUrl = config.ingress.enabled
+            ? new AiAgentsIngress(`${name}-ingress`, { resolved, platformDomain: args.platformDomain, crdsReady: args.crdsReady }, child).url
+            : undefined;
         if (args.networkPolicy.enabled) new AiAgentsNetworkPolicies(`${name}-network-policies`, { resolved, cluster: args.networkPolicy }, child);
-        new AiAgentsCronJobs(`${name}-cronjobs`, { resolved, apiConfigMapName: api.configMapName, rbac: [...(rbac["cleanup"] ?? []), ...(rbac["executor"] ?? [])] }, child);
+        new AiAgentsCronJobs(
+            `${name}-cronjobs`,
+            { resolved, apiConfigMapName: api.configMapName, rbac: [...(rbac["cleanup"] ?? []), ...(rbac["executor"] ?? [])] },
+            child,
+        );
         if (config.instructions.enabled) {
             new AiAgentsInstructions(
                 `${name}-instructions`,

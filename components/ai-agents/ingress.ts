@@ -108,7 +108,9 @@ export function platformIngressConfig(resolved: ResolvedAiAgents, routes: RouteS
     const traefikAuth = options.authenticated && controller === "traefik";
     // The schema allows only Traefik or nginx with `nginxAuth`; args built in code are checked here.
     if (options.authenticated && !traefikAuth && !ingress.nginxAuth) {
-        throw new Error(`aiAgents.ingress: the protected Ingress needs forward auth: class '${ingress.className}' is not Traefik and \`ingress.nginxAuth\` is not set`);
+        throw new Error(
+            `aiAgents.ingress: the protected Ingress needs forward auth: class '${ingress.className}' is not Traefik and \`ingress.nginxAuth\` is not set`,
+        );
     }
     const authAnnotations = options.authenticated && !traefikAuth ? nginxAuthAnnotations(ingress.nginxAuth!) : {};
     return ingressConfigSchema.parse({
@@ -145,7 +147,13 @@ export class AiAgentsIngress extends pulumi.ComponentResource {
         super("agent-platform:ai-agents:AiAgentsIngress", name, {}, opts);
         const { resolved } = args;
         const identity = platformIdentity(resolved, "ingress");
-        const common = { identity, namespace: resolved.namespace, platformDomain: args.platformDomain, configPath: "aiAgents.ingress", crdsReady: args.crdsReady };
+        const common = {
+            identity,
+            namespace: resolved.namespace,
+            platformDomain: args.platformDomain,
+            configPath: "aiAgents.ingress",
+            crdsReady: args.crdsReady,
+        };
         const publicIngress = new ServiceIngress(
             `${name}-public`,
             {
@@ -158,10 +166,17 @@ export class AiAgentsIngress extends pulumi.ComponentResource {
         );
         const middleware = buildForwardAuthMiddleware(resolved);
         const forwardAuth = middleware
-            ? new k8s.apiextensions.CustomResource(`${name}-forward-auth`, { ...middleware, metadata: { ...(middleware["metadata"] as object), labels: objectLabels(identity) } } as k8s.apiextensions.CustomResourceArgs, {
-                  parent: this,
-                  dependsOn: args.crdsReady ?? [],
-              })
+            ? new k8s.apiextensions.CustomResource(
+                  `${name}-forward-auth`,
+                  {
+                      ...middleware,
+                      metadata: { ...(middleware["metadata"] as object), labels: objectLabels(identity) },
+                  } as k8s.apiextensions.CustomResourceArgs,
+                  {
+                      parent: this,
+                      dependsOn: args.crdsReady ?? [],
+                  },
+              )
             : undefined;
         new ServiceIngress(
             `${name}-protected`,

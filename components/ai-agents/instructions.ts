@@ -39,12 +39,18 @@ export function loadInstructions(dir = INSTRUCTIONS_DIR): AiInstructionObject[] 
     const names = [...byName.keys()];
     const missing = SHIPPED_INSTRUCTIONS.filter((n) => !byName.has(n));
     const extra = names.filter((n) => !(SHIPPED_INSTRUCTIONS as readonly string[]).includes(n));
-    if (missing.length || extra.length) throw new Error(`${dir}: instruction files do not match the shipped list (missing: ${missing.join(", ") || "none"}; unexpected: ${extra.join(", ") || "none"})`);
+    if (missing.length || extra.length)
+        throw new Error(
+            `${dir}: instruction files do not match the shipped list (missing: ${missing.join(", ") || "none"}; unexpected: ${extra.join(", ") || "none"})`,
+        );
     return SHIPPED_INSTRUCTIONS.map((name) => byName.get(name)!);
 }
 
 /** The objects to create: the shipped ones minus the excluded, in our namespace with our labels. */
-export function buildInstructions(instructions: AiInstructionObject[], args: { namespace: pulumi.Input<string>; identity: AppIdentity; exclude: readonly string[] }) {
+export function buildInstructions(
+    instructions: AiInstructionObject[],
+    args: { namespace: pulumi.Input<string>; identity: AppIdentity; exclude: readonly string[] },
+) {
     return instructions
         .filter((i) => !args.exclude.includes(i.metadata.name))
         .map((i) => ({ ...i, metadata: { name: i.metadata.name, namespace: args.namespace, labels: objectLabels(args.identity) } }));

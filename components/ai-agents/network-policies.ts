@@ -81,14 +81,27 @@ export function platformPolicies(resolved: ResolvedAiAgents, cluster: NetworkPol
     ];
 
     const policies: PlatformPolicy[] = [
-        policy("api", identities.api, np.api, { ingressPorts: fromIngressController, metricsPorts: scraped ? http : [], ingressFrom: apiClients, endpoints: apiEndpoints(config), platformDomain: resolved.platformDomain, apiServer: true }),
-        policy("app", identities.app, np.app, { ingressPorts: fromIngressController, egressTo: [{ podSelector: selectorLabels(identities.api), ports: apiPort }] }),
+        policy("api", identities.api, np.api, {
+            ingressPorts: fromIngressController,
+            metricsPorts: scraped ? http : [],
+            ingressFrom: apiClients,
+            endpoints: apiEndpoints(config),
+            platformDomain: resolved.platformDomain,
+            apiServer: true,
+        }),
+        policy("app", identities.app, np.app, {
+            ingressPorts: fromIngressController,
+            egressTo: [{ podSelector: selectorLabels(identities.api), ports: apiPort }],
+        }),
     ];
     if (config.processor.enabled) policies.push(policy("processor", identities.processor, np.processor, { apiServer: true }));
     for (const source of resolved.webhookSources) {
         policies.push(policy(`webhook-${source}`, webhookIdentity(resolved, source), np.webhooks, { ingressPorts: fromIngressController, apiServer: true }));
     }
-    const executor = policy("executor", identities.executor, np.executor, { apiServer: true, ...(config.executor.podLabels ? { podSelector: config.executor.podLabels } : {}) });
+    const executor = policy("executor", identities.executor, np.executor, {
+        apiServer: true,
+        ...(config.executor.podLabels ? { podSelector: config.executor.podLabels } : {}),
+    });
     if (!config.executor.podLabels) {
         executor.podSelector = {
             matchExpressions: [

@@ -21,7 +21,11 @@ import {
 export function buildProcessorConfigMap(resolved: ResolvedAiAgents) {
     const data = buildProcessorEnv(resolved);
     return {
-        metadata: { name: contentHashName(`${resolved.names.processor}-env`, data), namespace: resolved.namespace, labels: objectLabels(resolved.identities.processor) },
+        metadata: {
+            name: contentHashName(`${resolved.names.processor}-env`, data),
+            namespace: resolved.namespace,
+            labels: objectLabels(resolved.identities.processor),
+        },
         immutable: true,
         data,
     };

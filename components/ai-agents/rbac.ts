@@ -87,7 +87,9 @@ export function rbacSubjects(resolved: ResolvedAiAgents): RbacSubject[] {
         // Executor Job pods are built by the API; the account mounts its token for the write-back.
         subject("executor", identities.executor, buildExecutorRules(resolved), names.executorServiceAccount, true),
         ...(config.cronJobs.cleanup.enabled ? [subject("cleanup", identities.cleanup, [])] : []),
-        ...resolved.webhookSources.map((source) => subject(`webhook-${source}`, webhookIdentity(resolved, source), buildWebhookRules(source), webhookName(resolved, source))),
+        ...resolved.webhookSources.map((source) =>
+            subject(`webhook-${source}`, webhookIdentity(resolved, source), buildWebhookRules(source), webhookName(resolved, source)),
+        ),
     ];
 }
 
@@ -105,7 +107,11 @@ export class AiAgentsRbac extends pulumi.ComponentResource {
         this.byRole = {};
         for (const s of rbacSubjects(resolved)) {
             const metadata = { name: s.serviceAccountName, namespace: resolved.namespace, labels: objectLabels(s.identity) };
-            const account = new k8s.core.v1.ServiceAccount(`${name}-${s.role}-serviceaccount`, { metadata, automountServiceAccountToken: s.automountServiceAccountToken }, { parent: this });
+            const account = new k8s.core.v1.ServiceAccount(
+                `${name}-${s.role}-serviceaccount`,
+                { metadata, automountServiceAccountToken: s.automountServiceAccountToken },
+                { parent: this },
+            );
             const created: pulumi.Resource[] = [account];
             if (s.rules.length > 0) {
                 const role = new k8s.rbac.v1.Role(`${name}-${s.role}-role`, { metadata, rules: s.rules }, { parent: this });

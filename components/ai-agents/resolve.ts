@@ -100,11 +100,13 @@ export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgent
     const { config } = args;
     const problems: ConfigProblem[] = [];
     if (config.image.tag === undefined) problems.push({ path: ["aiAgents", "image", "tag"], message: "is required (allowed: the release tag, e.g. 1.4.2)" });
-    if (config.secrets === undefined) problems.push({ path: ["aiAgents", "secrets"], message: "is required (OIDC_CLIENT_SECRET, JWT_SECRET and SUBMIT_API_KEYS)" });
+    if (config.secrets === undefined)
+        problems.push({ path: ["aiAgents", "secrets"], message: "is required (OIDC_CLIENT_SECRET, JWT_SECRET and SUBMIT_API_KEYS)" });
     if (config.webhooks.provisioning === "api" && config.webhooks.sources.length > 0) {
         problems.push({ path: ["aiAgents", "webhooks", "sources"], message: "only deployed with `webhooks.provisioning: static`" });
     }
-    if (args.networkPolicy.enabled && aiAgentsCallsApiServer(config)) problems.push(...under(["networkPolicy"], apiServerAddressProblems(args.networkPolicy, AI_AGENTS_API_CALLERS)));
+    if (args.networkPolicy.enabled && aiAgentsCallsApiServer(config))
+        problems.push(...under(["networkPolicy"], apiServerAddressProblems(args.networkPolicy, AI_AGENTS_API_CALLERS)));
     throwProblems(problems);
 
     const tag = config.image.tag!;
@@ -205,7 +207,11 @@ export function buildWebhookEnv(resolved: ResolvedAiAgents, source: string): Rec
  * so every pod template that mounts it changes and the pods roll; the old one is deleted after.
  */
 export function contentHashName(base: string, data: Record<string, string>): string {
-    const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
+    const canonical = JSON.stringify(
+        Object.keys(data)
+            .sort()
+            .map((key) => [key, data[key]]),
+    );
     return `${base}-${createHash("sha256").update(canonical).digest("hex").slice(0, 10)}`;
 }
 
@@ -243,7 +249,10 @@ export function processProbes(): Pick<ContainerArgs, "startup" | "readiness" | "
 }
 
 /** The container basics of every long-running process of the platform. */
-export function processContainer(resolved: ResolvedAiAgents, args: { name: string; image: string; port: number }): Pick<ContainerArgs, "name" | "image" | "imagePullPolicy" | "ports" | "writableDirs" | "startup" | "readiness" | "liveness"> {
+export function processContainer(
+    resolved: ResolvedAiAgents,
+    args: { name: string; image: string; port: number },
+): Pick<ContainerArgs, "name" | "image" | "imagePullPolicy" | "ports" | "writableDirs" | "startup" | "readiness" | "liveness"> {
     return {
         name: args.name,
         image: args.image,

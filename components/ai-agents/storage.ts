@@ -24,7 +24,11 @@ export interface ClaimSpec {
 export function claimSpecs(resolved: ResolvedAiAgents): ClaimSpec[] {
     const { storage } = resolved.config;
     const { names } = resolved;
-    const spec = (role: string, claimName: string, c: { size: string; accessMode: ClaimSpec["accessMode"]; storageClassName?: string | undefined }): ClaimSpec => ({
+    const spec = (
+        role: string,
+        claimName: string,
+        c: { size: string; accessMode: ClaimSpec["accessMode"]; storageClassName?: string | undefined },
+    ): ClaimSpec => ({
         role,
         claimName,
         size: c.size,

@@ -18,7 +18,11 @@ export const webhookPath = (source: string) => `/api/webhooks/${source}`;
 export function buildWebhookConfigMap(resolved: ResolvedAiAgents, source: string) {
     const data = buildWebhookEnv(resolved, source);
     return {
-        metadata: { name: contentHashName(`${webhookName(resolved, source)}-env`, data), namespace: resolved.namespace, labels: objectLabels(webhookIdentity(resolved, source)) },
+        metadata: {
+            name: contentHashName(`${webhookName(resolved, source)}-env`, data),
+            namespace: resolved.namespace,
+            labels: objectLabels(webhookIdentity(resolved, source)),
+        },
         immutable: true,
         data,
     };

@@ -50,21 +50,12 @@ export const aksBlock = z
             }),
         access: accessList,
         deployer: deployerBlock,
-        kubeloginMode: z
-            .enum(["azurecli", "workloadidentity", "spn", "devicecode", "msi"])
-            .default("azurecli")
-            .meta({
-                description:
-                    "How `kubelogin` in the stack's kubeconfig (the Kubernetes provider's and the `kubeconfig` output) gets a token: `azurecli` for engineers after `az login`. CI overrides it for its run with `AAD_LOGIN_METHOD=workloadidentity`, which kubelogin prefers over the kubeconfig (docs/ci.md).",
-            }),
-        upgradeChannel: z
-            .enum(["stable", "patch", "rapid", "node-image"])
-            .default("stable")
-            .meta({ description: "Cluster auto-upgrade channel." }),
-        nodeOsUpgradeChannel: z
-            .enum(["NodeImage", "SecurityPatch", "Unmanaged"])
-            .default("NodeImage")
-            .meta({ description: "Node OS auto-upgrade channel." }),
+        kubeloginMode: z.enum(["azurecli", "workloadidentity", "spn", "devicecode", "msi"]).default("azurecli").meta({
+            description:
+                "How `kubelogin` in the stack's kubeconfig (the Kubernetes provider's and the `kubeconfig` output) gets a token: `azurecli` for engineers after `az login`. CI overrides it for its run with `AAD_LOGIN_METHOD=workloadidentity`, which kubelogin prefers over the kubeconfig (docs/ci.md).",
+        }),
+        upgradeChannel: z.enum(["stable", "patch", "rapid", "node-image"]).default("stable").meta({ description: "Cluster auto-upgrade channel." }),
+        nodeOsUpgradeChannel: z.enum(["NodeImage", "SecurityPatch", "Unmanaged"]).default("NodeImage").meta({ description: "Node OS auto-upgrade channel." }),
         network: z
             .strictObject({
                 podCidr: canonicalCidr("Pod CIDR of the Azure CNI overlay (a /24 per node); outside `azure.network.addressSpace`.").default("10.244.0.0/16"),
@@ -79,14 +70,19 @@ export const aksBlock = z
             .superRefine((network, ctx) => {
                 for (const problem of aksNetworkProblems(network)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
             })
-            .meta({ description: "Azure CNI overlay with Cilium: address ranges (https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning)." }),
+            .meta({
+                description: "Azure CNI overlay with Cilium: address ranges (https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning).",
+            }),
         systemPool: nodePool({ vmSize: "Standard_D4ds_v5", minCount: 2, maxCount: 5 }).meta({
             description: "The system node pool (critical add-ons only).",
         }),
         userPool: nodePool({ vmSize: "Standard_D8ds_v5", minCount: 2, maxCount: 10 }).meta({
             description: "The user node pool the services run on.",
         }),
-        tags: z.record(z.string(), z.string().meta({ description: "A tag value." })).default({}).meta({ description: "Azure tags on every Azure resource." }),
+        tags: z
+            .record(z.string(), z.string().meta({ description: "A tag value." }))
+            .default({})
+            .meta({ description: "Azure tags on every Azure resource." }),
         subscriptionId: z
             .string()
             .uuid("must be an Azure subscription id")
@@ -98,7 +94,10 @@ export const aksBlock = z
         tenantId: z
             .string()
             .uuid("must be an Entra ID tenant id")
-            .meta({ description: "Entra ID tenant the azure-native provider signs in to; default: the provider's environment (`ARM_TENANT_ID`, or the Azure CLI's)." })
+            .meta({
+                description:
+                    "Entra ID tenant the azure-native provider signs in to; default: the provider's environment (`ARM_TENANT_ID`, or the Azure CLI's).",
+            })
             .optional(),
     })
     .superRefine((aks, ctx) => {
@@ -116,19 +115,38 @@ export function aksNetworkProblems(network: { podCidr: string; serviceCidr: stri
     const problems: ConfigProblem[] = [];
     const { podCidr, serviceCidr, dnsServiceIp } = network;
     const service = ipv4Range(serviceCidr);
-    for (const [name, cidr] of [["podCidr", podCidr], ["serviceCidr", serviceCidr]] as const) {
+    for (const [name, cidr] of [
+        ["podCidr", podCidr],
+        ["serviceCidr", serviceCidr],
+    ] as const) {
         for (const reserved of AKS_RESERVED_RANGES) {
-            if (cidrsOverlap(cidr, reserved)) problems.push({ path: [name], message: `${cidr} overlaps ${reserved}, which AKS reserves (allowed: a private range outside ${AKS_RESERVED_RANGES.join(", ")})` });
+            if (cidrsOverlap(cidr, reserved))
+                problems.push({
+                    path: [name],
+                    message: `${cidr} overlaps ${reserved}, which AKS reserves (allowed: a private range outside ${AKS_RESERVED_RANGES.join(", ")})`,
+                });
         }
     }
     if (cidrsOverlap(podCidr, serviceCidr)) {
-        problems.push({ path: ["serviceCidr"], message: `${serviceCidr} overlaps cluster.aks.network.podCidr ${podCidr} (allowed: disjoint ranges, e.g. the defaults 10.0.0.0/16 and 10.244.0.0/16)` });
+        problems.push({
+            path: ["serviceCidr"],
+            message: `${serviceCidr} overlaps cluster.aks.network.podCidr ${podCidr} (allowed: disjoint ranges, e.g. the defaults 10.0.0.0/16 and 10.244.0.0/16)`,
+        });
     }
-    if (service && service.prefix < 12) problems.push({ path: ["serviceCidr"], message: `${serviceCidr} is larger than AKS allows (allowed: a prefix of /12 or longer, e.g. /16)` });
+    if (service && service.prefix < 12)
+        problems.push({ path: ["serviceCidr"], message: `${serviceCidr} is larger than AKS allows (allowed: a prefix of /12 or longer, e.g. /16)` });
     const dns = ipv4Address(dnsServiceIp);
     if (service && dns !== undefined) {
-        if (!addressInCidr(dnsServiceIp, serviceCidr)) problems.push({ path: ["dnsServiceIp"], message: `${dnsServiceIp} is outside cluster.aks.network.serviceCidr ${serviceCidr} (allowed: an address inside it, e.g. its tenth)` });
-        else if (dns === service.first) problems.push({ path: ["dnsServiceIp"], message: `${dnsServiceIp} is the first address of ${serviceCidr}, which \`kubernetes.default\` takes (allowed: another address inside it, e.g. its tenth)` });
+        if (!addressInCidr(dnsServiceIp, serviceCidr))
+            problems.push({
+                path: ["dnsServiceIp"],
+                message: `${dnsServiceIp} is outside cluster.aks.network.serviceCidr ${serviceCidr} (allowed: an address inside it, e.g. its tenth)`,
+            });
+        else if (dns === service.first)
+            problems.push({
+                path: ["dnsServiceIp"],
+                message: `${dnsServiceIp} is the first address of ${serviceCidr}, which \`kubernetes.default\` takes (allowed: another address inside it, e.g. its tenth)`,
+            });
     }
     return problems;
 }

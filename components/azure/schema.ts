@@ -10,4 +10,7 @@ export const azureBlock = z
         mysql: mysqlBlock.prefault({}),
         keyVault: keyVaultBlock.prefault({}),
     })
-    .meta({ description: "Azure resources around the cluster, created in the AKS cluster's resource group and region: its virtual network and the services' MySQL and Key Vault." });
+    .meta({
+        description:
+            "Azure resources around the cluster, created in the AKS cluster's resource group and region: its virtual network and the services' MySQL and Key Vault.",
+    });

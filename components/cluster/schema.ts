@@ -25,13 +25,10 @@ export const clusterBlock = z
             })
             .optional(),
         aks: aksBlock.optional(),
-        adoptExistingObjects: z
-            .boolean()
-            .default(false)
-            .meta({
-                description:
-                    "Adopt objects that already exist with the same name instead of failing (the provider's `upsertExistingObjects`, server-side apply): for moving a Helm release to this stack without downtime. Turn it off again afterwards.",
-            }),
+        adoptExistingObjects: z.boolean().default(false).meta({
+            description:
+                "Adopt objects that already exist with the same name instead of failing (the provider's `upsertExistingObjects`, server-side apply): for moving a Helm release to this stack without downtime. Turn it off again afterwards.",
+        }),
     })
     .superRefine((cluster, ctx) => {
         const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
@@ -40,11 +37,15 @@ export const clusterBlock = z
                 issue("kubeconfig", "set either `cluster.kubeconfig` or `cluster.kubeconfigPath`, not both");
             }
             if (cluster.kubeconfig === undefined && cluster.kubeconfigPath === undefined) {
-                issue("kubeconfigPath", "the kubeconfig target needs `cluster.kubeconfigPath` or a secret `cluster.kubeconfig` (the ambient KUBECONFIG is never used)");
+                issue(
+                    "kubeconfigPath",
+                    "the kubeconfig target needs `cluster.kubeconfigPath` or a secret `cluster.kubeconfig` (the ambient KUBECONFIG is never used)",
+                );
             }
             if (cluster.aks !== undefined) issue("aks", "is only used with `cluster.target: aks` (allowed: remove it, or set the target to aks)");
         } else {
-            if (cluster.aks === undefined) issue("aks", "the aks target needs `cluster.aks` with at least `location` (allowed: an object with keys location, ...)");
+            if (cluster.aks === undefined)
+                issue("aks", "the aks target needs `cluster.aks` with at least `location` (allowed: an object with keys location, ...)");
             for (const key of ["kubeconfig", "kubeconfigPath", "context"] as const) {
                 if (cluster[key] !== undefined) issue(key, "is only used with `cluster.target: kubeconfig`; the aks target makes its own kubeconfig");
             }

@@ -34,10 +34,19 @@ export function servicePolicyEndpoints(config: Partial<ServiceBlocks>): PolicyEn
             // reported on the block
         }
     };
-    if (agentRuntime?.enabled) each(() => out.push({ servicePath: "agentRuntime.networkPolicy", service: agentRuntime.networkPolicy, endpoints: runtimeEndpoints(agentRuntime) }));
-    if (agentBackend?.enabled) each(() => out.push({ servicePath: "agentBackend.networkPolicy", service: agentBackend.networkPolicy, endpoints: backendEndpoints(agentBackend) }));
+    if (agentRuntime?.enabled)
+        each(() => out.push({ servicePath: "agentRuntime.networkPolicy", service: agentRuntime.networkPolicy, endpoints: runtimeEndpoints(agentRuntime) }));
+    if (agentBackend?.enabled)
+        each(() => out.push({ servicePath: "agentBackend.networkPolicy", service: agentBackend.networkPolicy, endpoints: backendEndpoints(agentBackend) }));
     // An explicit `hypha.serverEgress` replaces the derived rule, but the URL is still checked.
-    if (hyphaWorker?.enabled) each(() => out.push({ servicePath: "hyphaWorker.networkPolicy", service: hyphaWorker.networkPolicy, endpoints: hyphaServerEndpoints(hyphaWorker.hypha.serverUrl) }));
+    if (hyphaWorker?.enabled)
+        each(() =>
+            out.push({
+                servicePath: "hyphaWorker.networkPolicy",
+                service: hyphaWorker.networkPolicy,
+                endpoints: hyphaServerEndpoints(hyphaWorker.hypha.serverUrl),
+            }),
+        );
     if (aiAgents?.enabled) {
         each(() => {
             for (const [role, service] of Object.entries(aiAgents.networkPolicy)) {
@@ -50,7 +59,11 @@ export function servicePolicyEndpoints(config: Partial<ServiceBlocks>): PolicyEn
 }
 
 /** Every endpoint problem of the stack (bad URLs, addresses in the cluster's ranges, stray overrides), with key paths from the root. */
-export function stackEndpointProblems(config: Partial<ServiceBlocks>, cluster: NetworkPolicyClusterConfig, platformDomain: string | undefined): ConfigProblem[] {
+export function stackEndpointProblems(
+    config: Partial<ServiceBlocks>,
+    cluster: NetworkPolicyClusterConfig,
+    platformDomain: string | undefined,
+): ConfigProblem[] {
     if (!cluster.enabled || !cluster.clusterCidrs || !cluster.internet) return [];
     const problems = servicePolicyEndpoints(config).flatMap((p) => {
         try {

@@ -100,11 +100,16 @@ export function stackGatewayProblems(config: ParsedBlocks): ConfigProblem[] {
                 `is derived from \`addons.traefik\` when the stack installs the controller (the Traefik pods in namespace ${CONTROLLER_NAMESPACE}) (allowed: remove it)`,
             );
         }
-        if (traefik.dnsLabel !== undefined && !aks) add(["addons", "traefik", "dnsLabel"], "names an Azure public IP, so it needs `cluster.target: aks` (allowed: unset with a kubeconfig target)");
+        if (traefik.dnsLabel !== undefined && !aks)
+            add(["addons", "traefik", "dnsLabel"], "names an Azure public IP, so it needs `cluster.target: aks` (allowed: unset with a kubeconfig target)");
     } else if (certManager?.acme) {
-        add(["addons", "certManager", "acme"], "solves HTTP-01 challenges through the stack's Gateway, so it needs `addons.traefik.enabled: true` (allowed: remove it, or install Traefik)");
+        add(
+            ["addons", "certManager", "acme"],
+            "solves HTTP-01 challenges through the stack's Gateway, so it needs `addons.traefik.enabled: true` (allowed: remove it, or install Traefik)",
+        );
     }
-    if (certManager?.acme && !certManager.enabled) add(["addons", "certManager", "enabled"], "must be true: `addons.certManager.acme` creates a cert-manager ClusterIssuer");
+    if (certManager?.acme && !certManager.enabled)
+        add(["addons", "certManager", "enabled"], "must be true: `addons.certManager.acme` creates a cert-manager ClusterIssuer");
 
     const hosts = new Set<string>();
     for (const route of routedServices(config)) {
@@ -136,7 +141,10 @@ export function stackGatewayProblems(config: ParsedBlocks): ConfigProblem[] {
         }
     }
     if (hosts.size > MAX_HTTPS_LISTENERS) {
-        add(["addons", "traefik", "enabled"], `the services route ${hosts.size} hosts through the stack's Gateway, which takes at most ${MAX_HTTPS_LISTENERS} HTTPS listeners (one per host)`);
+        add(
+            ["addons", "traefik", "enabled"],
+            `the services route ${hosts.size} hosts through the stack's Gateway, which takes at most ${MAX_HTTPS_LISTENERS} HTTPS listeners (one per host)`,
+        );
     }
     return problems;
 }
@@ -179,7 +187,9 @@ export function wireStackIngress(config: StackConfig): StackConfig {
     const traefik = config.addons.traefik;
     if (!traefik.enabled) return config;
     const gateway = { name: traefik.gatewayName, namespace: CONTROLLER_NAMESPACE };
-    const wire = <T extends { enabled: boolean; mode: "ingress" | "gatewayApi"; gateway?: { name: string; namespace?: string }; tls: { enabled: boolean } }>(ingress: T): T =>
+    const wire = <T extends { enabled: boolean; mode: "ingress" | "gatewayApi"; gateway?: { name: string; namespace?: string }; tls: { enabled: boolean } }>(
+        ingress: T,
+    ): T =>
         ingress.enabled && ingress.mode === "gatewayApi" && (ingress.gateway === undefined || isStackGateway(ingress.gateway, config))
             ? { ...ingress, gateway: { ...ingress.gateway, ...gateway }, tls: { ...ingress.tls, enabled: true } }
             : ingress;

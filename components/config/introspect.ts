@@ -171,7 +171,8 @@ export function undescribedFields(schema: Schema, path = ""): string[] {
     const def = defOf(core);
     const missing = path && !meta.description ? [path] : [];
     const join = (key: string) => (path ? `${path}.${key}` : key);
-    if (def.type === "object") return [...missing, ...Object.entries(def.shape as Record<string, Schema>).flatMap(([key, child]) => undescribedFields(child, join(key)))];
+    if (def.type === "object")
+        return [...missing, ...Object.entries(def.shape as Record<string, Schema>).flatMap(([key, child]) => undescribedFields(child, join(key)))];
     if (def.type === "array") return [...missing, ...undescribedFields(def.element as Schema, `${path}[]`)];
     if (def.type === "record") return [...missing, ...undescribedFields(def.valueType as Schema, `${path}.<key>`)];
     return missing;
@@ -203,9 +204,7 @@ export function referenceRows(schema: Schema, prefix = ""): ReferenceRow[] {
         const path = prefix ? `${prefix}.${key}` : key;
         const u = unwrap(child);
         const isBlock = defOf(u.core).type === "object";
-        const description = [u.meta.description ?? "", u.meta.sensitive ? "**Secret**: set with `pulumi config set --secret`." : ""]
-            .filter(Boolean)
-            .join(" ");
+        const description = [u.meta.description ?? "", u.meta.sensitive ? "**Secret**: set with `pulumi config set --secret`." : ""].filter(Boolean).join(" ");
         const allowed = isBlock ? "" : describeAllowed(child);
         rows.push({
             key: path,

@@ -23,10 +23,7 @@ export const CONFIG_NAMESPACE = "agent-platform";
  */
 export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: readonly string[]) {
-        super(
-            `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-                problems.map((p) => `  - ${p}`).join("\n"),
-        );
+        super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` + problems.map((p) => `  - ${p}`).join("\n"));
         this.name = "ConfigError";
     }
 }
@@ -122,7 +119,9 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, secretKe
         values[key] = value;
         if (!secretKeys.has(fullKey)) {
             for (const path of sensitivePathsIn(blockSchema, value, `${prefix}${key}`)) {
-                problems.push(`${path}: is sensitive and stored in plain text (allowed: a secret, set with \`pulumi config set --secret --path ${path.slice(prefix.length)} <value>\`)`);
+                problems.push(
+                    `${path}: is sensitive and stored in plain text (allowed: a secret, set with \`pulumi config set --secret --path ${path.slice(prefix.length)} <value>\`)`,
+                );
             }
         }
     }

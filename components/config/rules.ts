@@ -34,7 +34,8 @@ function vaultProblems(config: ParsedBlocks): ConfigProblem[] {
         if (credential?.fromKeyVault !== undefined && !vault?.enabled) {
             problems.push({
                 path: ["images", "credentials", index, "fromKeyVault"],
-                message: "needs the stack's Key Vault (allowed: `azure.keyVault.enabled: true` with `cluster.target: aks`, or `username` and a secret `password`)",
+                message:
+                    "needs the stack's Key Vault (allowed: `azure.keyVault.enabled: true` with `cluster.target: aks`, or `username` and a secret `password`)",
             });
         }
     });
@@ -70,7 +71,10 @@ function networkProblems(config: ParsedBlocks): ConfigProblem[] {
         for (const kind of ["pods", "services"] as const) {
             const range = kind === "pods" ? aks.network.podCidr : aks.network.serviceCidr;
             if (!networkPolicy.clusterCidrs[kind].includes(range)) {
-                problems.push({ path: ["networkPolicy", "clusterCidrs", kind], message: `must include the AKS ${kind} range ${range} (cluster.aks.network), or it would count as the internet` });
+                problems.push({
+                    path: ["networkPolicy", "clusterCidrs", kind],
+                    message: `must include the AKS ${kind} range ${range} (cluster.aks.network), or it would count as the internet`,
+                });
             }
         }
     }
@@ -90,7 +94,8 @@ function serviceProblems(config: ParsedBlocks): ConfigProblem[] {
         problems.push(...under(["agentBackend"], agentBackendProblems(backend, facts)));
     }
     const worker = config.hyphaWorker;
-    if (worker?.enabled && config.namespace) problems.push(...under(["hyphaWorker"], hyphaWorkerProblems(worker, { platformNamespace: config.namespace.name })));
+    if (worker?.enabled && config.namespace)
+        problems.push(...under(["hyphaWorker"], hyphaWorkerProblems(worker, { platformNamespace: config.namespace.name })));
     return problems;
 }
 
@@ -101,7 +106,10 @@ function azureProblems(config: ParsedBlocks): ConfigProblem[] {
     if (aks?.network && aks.systemPool && aks.userPool && config.azure?.network) problems.push(...azureNetworkStackProblems(config.azure.network, aks));
     for (const service of ["mysql", "keyVault"] as const) {
         if (config.azure?.[service]?.enabled && config.cluster?.target !== "aks") {
-            problems.push({ path: ["azure", service, "enabled"], message: "needs `cluster.target: aks` (its resource group, region and OIDC issuer) (allowed: false with a kubeconfig target)" });
+            problems.push({
+                path: ["azure", service, "enabled"],
+                message: "needs `cluster.target: aks` (its resource group, region and OIDC issuer) (allowed: false with a kubeconfig target)",
+            });
         }
     }
     return problems;

@@ -23,7 +23,15 @@ export function generatedVaultSecrets(config: ParsedBlocks): GeneratedVaultSecre
     const aks = config.cluster?.target === "aks";
     const backend = config.agentBackend;
     const secrets = backend?.secrets;
-    if (!aks || !config.azure?.keyVault?.enabled || !config.azure.mysql?.enabled || !backend?.enabled || secrets?.mode !== "external" || secrets.values === undefined) return [];
+    if (
+        !aks ||
+        !config.azure?.keyVault?.enabled ||
+        !config.azure.mysql?.enabled ||
+        !backend?.enabled ||
+        secrets?.mode !== "external" ||
+        secrets.values === undefined
+    )
+        return [];
     // A vault of its own (`external.vaultUrl`) is not the stack's: nothing is written there.
     if (secrets.external?.vaultUrl !== undefined || passwordConfigured(secrets)) return [];
     return [{ name: BACKEND_PASSWORD_REMOTE_KEY, source: "the MySQL administrator password the stack generates (azure.mysql)" }];
@@ -45,14 +53,23 @@ export function stackSecretsBlocks(config: ParsedBlocks): StackSecretsBlock[] {
     const { agentRuntime, agentBackend, aiAgents, hyphaWorker } = config;
     const namespace = config.namespace?.name ?? "";
     const blocks: StackSecretsBlock[] = [];
-    if (agentRuntime?.enabled && agentRuntime.secrets) blocks.push({ path: ["agentRuntime", "secrets"], secrets: agentRuntime.secrets, namespace, instance: agentRuntime.name });
-    if (aiAgents?.enabled && aiAgents.secrets) blocks.push({ path: ["aiAgents", "secrets"], secrets: aiAgents.secrets, namespace, instance: aiAgentsSecretsInstance(aiAgents) });
-    if (agentBackend?.enabled && agentBackend.secrets) blocks.push({ path: ["agentBackend", "secrets"], secrets: agentBackend.secrets, namespace, instance: agentBackend.name });
+    if (agentRuntime?.enabled && agentRuntime.secrets)
+        blocks.push({ path: ["agentRuntime", "secrets"], secrets: agentRuntime.secrets, namespace, instance: agentRuntime.name });
+    if (aiAgents?.enabled && aiAgents.secrets)
+        blocks.push({ path: ["aiAgents", "secrets"], secrets: aiAgents.secrets, namespace, instance: aiAgentsSecretsInstance(aiAgents) });
+    if (agentBackend?.enabled && agentBackend.secrets)
+        blocks.push({ path: ["agentBackend", "secrets"], secrets: agentBackend.secrets, namespace, instance: agentBackend.name });
     if (hyphaWorker?.enabled) {
         if (hyphaWorker.secrets) blocks.push({ path: ["hyphaWorker", "secrets"], secrets: hyphaWorker.secrets, namespace, instance: hyphaWorker.name });
         // The jobs' Secret lives in the jobs namespace, which may be another one.
         const claude = hyphaWorker.claudeAgent?.secrets;
-        if (claude) blocks.push({ path: ["hyphaWorker", "claudeAgent", "secrets"], secrets: claude, namespace: hyphaWorker.jobs?.namespace ?? "", instance: claudeAgentSecretsInstance(hyphaWorker) });
+        if (claude)
+            blocks.push({
+                path: ["hyphaWorker", "claudeAgent", "secrets"],
+                secrets: claude,
+                namespace: hyphaWorker.jobs?.namespace ?? "",
+                instance: claudeAgentSecretsInstance(hyphaWorker),
+            });
     }
     return blocks;
 }
@@ -64,7 +81,8 @@ export function stackSecretsBlocks(config: ParsedBlocks): StackSecretsBlock[] {
  */
 export function stackKeyVaultReaders(config: StackConfig): KeyVaultReader[] {
     const blocks = stackSecretsBlocks(config);
-    const readers = (worker: boolean) => blocks.filter((block) => (block.path[0] === "hyphaWorker") === worker).flatMap((block) => keyVaultReaders(block.secrets, block));
+    const readers = (worker: boolean) =>
+        blocks.filter((block) => (block.path[0] === "hyphaWorker") === worker).flatMap((block) => keyVaultReaders(block.secrets, block));
     const registry = registryLoginsFromKeyVault(config.images) ? [{ namespace: config.namespace.name, serviceAccount: REGISTRY_KEYVAULT_IDENTITY }] : [];
     return [...readers(false), ...registry, ...readers(true)];
 }

@@ -37,7 +37,8 @@ export class StackGateway extends pulumi.ComponentResource {
         const { plan } = args;
         // Each object depends on the CRDs itself: a component's dependsOn does not reach its children.
         const child = { parent: this, dependsOn: args.crdsReady };
-        const cr = (role: string, object: Record<string, unknown>) => new k8s.apiextensions.CustomResource(`${name}-${role}`, object as k8s.apiextensions.CustomResourceArgs, child);
+        const cr = (role: string, object: Record<string, unknown>) =>
+            new k8s.apiextensions.CustomResource(`${name}-${role}`, object as k8s.apiextensions.CustomResourceArgs, child);
 
         cr("gatewayclass", buildGatewayClass(plan));
         const annotations = buildGatewayAnnotations(plan);

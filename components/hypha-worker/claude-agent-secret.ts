@@ -27,10 +27,7 @@ export interface ResolvedClaudeAgentSecret {
     config: SecretsConfig<ClaudeAgentSecretId>;
 }
 
-export function resolveClaudeAgentSecret(
-    claudeAgent: HyphaWorkerConfig["claudeAgent"],
-    keyVault?: StackKeyVault,
-): ResolvedClaudeAgentSecret {
+export function resolveClaudeAgentSecret(claudeAgent: HyphaWorkerConfig["claudeAgent"], keyVault?: StackKeyVault): ResolvedClaudeAgentSecret {
     const secrets = claudeAgent.secrets;
     if (secrets.mode === "existing") {
         const name = secrets.existingSecret?.name;

@@ -42,12 +42,20 @@ export class HyphaWorker extends pulumi.ComponentResource {
         // The jobs namespace first: everything in it takes its name from this output, so waits for it.
         let jobsNamespace: pulumi.Output<string> = pulumi.output(config.jobs.namespace);
         if (config.jobs.createNamespace) {
-            const namespace = new k8s.core.v1.Namespace(`${name}-jobs-namespace`, { metadata: { name: config.jobs.namespace, labels: buildJobsNamespaceLabels(labels) } }, child);
+            const namespace = new k8s.core.v1.Namespace(
+                `${name}-jobs-namespace`,
+                { metadata: { name: config.jobs.namespace, labels: buildJobsNamespaceLabels(labels) } },
+                child,
+            );
             jobsNamespace = namespace.metadata.name;
         }
         const inJobs = (objectName: string) => ({ name: objectName, namespace: jobsNamespace, labels });
         if (config.jobs.resourceQuota.enabled) {
-            new k8s.core.v1.ResourceQuota(`${name}-jobs-quota`, { metadata: inJobs(`${config.name}-jobs`), spec: buildJobsResourceQuotaSpec(config.jobs) }, child);
+            new k8s.core.v1.ResourceQuota(
+                `${name}-jobs-quota`,
+                { metadata: inJobs(`${config.name}-jobs`), spec: buildJobsResourceQuotaSpec(config.jobs) },
+                child,
+            );
         }
         if (config.jobs.limitRange.enabled) {
             new k8s.core.v1.LimitRange(`${name}-jobs-limits`, { metadata: inJobs(`${config.name}-jobs`), spec: buildJobsLimitRangeSpec(config.jobs) }, child);
@@ -102,7 +110,12 @@ export class HyphaWorker extends pulumi.ComponentResource {
                 metadata: withReloaderAnnotation(metadata, secrets.rotatingSecretNames),
                 spec: buildHyphaWorkerDeploymentSpec(
                     config,
-                    { identity: resolved.identity, image: resolved.image, probeCommand: resolved.probeCommand, images: { pullSecrets: pullSecretsFor(args.images, [resolved.image]) } },
+                    {
+                        identity: resolved.identity,
+                        image: resolved.image,
+                        probeCommand: resolved.probeCommand,
+                        images: { pullSecrets: pullSecretsFor(args.images, [resolved.image]) },
+                    },
                     secrets.refs,
                 ),
             },

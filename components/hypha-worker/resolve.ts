@@ -38,7 +38,11 @@ export interface ResolvedHyphaWorker {
 export function hyphaWorkerProblems(worker: HyphaWorkerConfig, facts: { platformNamespace: string }): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const jobs = worker.jobs;
-    const guardRails = [jobs.createNamespace && "createNamespace", jobs.resourceQuota.enabled && "resourceQuota", jobs.limitRange.enabled && "limitRange"].filter(Boolean);
+    const guardRails = [
+        jobs.createNamespace && "createNamespace",
+        jobs.resourceQuota.enabled && "resourceQuota",
+        jobs.limitRange.enabled && "limitRange",
+    ].filter(Boolean);
     let serverNamespace: string | undefined;
     try {
         const server = parseHyphaServerUrl(worker.hypha.serverUrl);
@@ -69,7 +73,7 @@ export function resolveHyphaWorkerArgs(args: HyphaWorkerArgs): ResolvedHyphaWork
     try {
         server = parseHyphaServerUrl(config.hypha.serverUrl);
     } catch (err) {
-        throw new Error(`hyphaWorker.hypha.serverUrl: ${(err as Error).message}`);
+        throw new Error(`hyphaWorker.hypha.serverUrl: ${(err as Error).message}`, { cause: err });
     }
     const networkPolicy = args.networkPolicy.enabled && config.networkPolicy.enabled;
     const explicit = config.hypha.serverEgress;
@@ -77,7 +81,12 @@ export function resolveHyphaWorkerArgs(args: HyphaWorkerArgs): ResolvedHyphaWork
     if (networkPolicy) {
         // The server URL's rule by the shared endpoint rules; an explicit `serverEgress` replaces it.
         const derived = endpointEgress(
-            { cluster: args.networkPolicy, service: config.networkPolicy, endpoints: hyphaServerEndpoints(config.hypha.serverUrl), platformDomain: args.platformDomain },
+            {
+                cluster: args.networkPolicy,
+                service: config.networkPolicy,
+                endpoints: hyphaServerEndpoints(config.hypha.serverUrl),
+                platformDomain: args.platformDomain,
+            },
             "hyphaWorker.networkPolicy",
         );
         throwProblems(derived.problems);
@@ -93,7 +102,10 @@ export function resolveHyphaWorkerArgs(args: HyphaWorkerArgs): ResolvedHyphaWork
         }),
         server,
         serverEgress: egress,
-        probeCommand: connectionCheckCommand(serverPorts(server, explicit, config.networkPolicy.endpoints.serverUrl?.targetPort), args.networkPolicy.apiServer.cidrs),
+        probeCommand: connectionCheckCommand(
+            serverPorts(server, explicit, config.networkPolicy.endpoints.serverUrl?.targetPort),
+            args.networkPolicy.apiServer.cidrs,
+        ),
         claudeAgentSecret: resolveClaudeAgentSecret(config.claudeAgent, args.keyVault),
         networkPolicy,
     };

@@ -35,7 +35,10 @@ const labels = (description: string) => z.record(z.string(), z.string().meta({ d
 const serverEgressSchema = z
     .strictObject({
         cidr: z.string().meta({ description: "Addresses of the server, instead of selectors.", allowed: ALLOWED.cidr }).optional(),
-        except: z.array(z.string().meta({ description: "A range to leave out." })).meta({ description: "Ranges inside `cidr` to leave out." }).optional(),
+        except: z
+            .array(z.string().meta({ description: "A range to leave out." }))
+            .meta({ description: "Ranges inside `cidr` to leave out." })
+            .optional(),
         namespaceSelector: labels("Labels of the namespace the server runs in.").optional(),
         podSelector: labels("Labels of the server's pods.").optional(),
         ports: z
@@ -71,7 +74,13 @@ const jobsBlock = z
             .boolean()
             .default(true)
             .meta({ description: "Create the namespace, labelled Pod Security `restricted` (enforce, audit, warn); false uses an existing one as it is." }),
-        defaultTimeoutSeconds: z.number().int().min(1).max(604800).default(3600).meta({ description: "HYPHA_K8S_DEFAULT_TIMEOUT: default job timeout in seconds." }),
+        defaultTimeoutSeconds: z
+            .number()
+            .int()
+            .min(1)
+            .max(604800)
+            .default(3600)
+            .meta({ description: "HYPHA_K8S_DEFAULT_TIMEOUT: default job timeout in seconds." }),
         imagePullPolicy: pullPolicy.default("IfNotPresent").meta({ description: "HYPHA_K8S_IMAGE_PULL_POLICY: pull policy of the jobs' images." }),
         resourceQuota: z
             .strictObject({
@@ -81,13 +90,9 @@ const jobsBlock = z
                 limitsCpu: quantity("Total CPU limits (`limits.cpu`).").default("16"),
                 limitsMemory: quantity("Total memory limits (`limits.memory`).").default("32Gi"),
                 pods: z.number().int().min(1).max(10000).default(20).meta({ description: "Pods that are not finished, at most (`pods`)." }),
-                jobs: z
-                    .number()
-                    .int()
-                    .min(1)
-                    .max(100000)
-                    .default(100)
-                    .meta({ description: "Job objects, finished ones included, at most (`count/jobs.batch`): plain `k8s-job` Jobs stay until a client stops them." }),
+                jobs: z.number().int().min(1).max(100000).default(100).meta({
+                    description: "Job objects, finished ones included, at most (`count/jobs.batch`): plain `k8s-job` Jobs stay until a client stops them.",
+                }),
             })
             .prefault({})
             .meta({ description: "Caps what launched jobs may take in total, so they cannot starve the cluster." }),
@@ -99,7 +104,9 @@ const jobsBlock = z
                 max: cpuMemory("largest limit a container may set", { cpu: "4", memory: "8Gi" }),
             })
             .prefault({})
-            .meta({ description: "Defaults for containers without resources (plain `k8s-job` Jobs set none; the quota needs them) and a per-container maximum." }),
+            .meta({
+                description: "Defaults for containers without resources (plain `k8s-job` Jobs set none; the quota needs them) and a per-container maximum.",
+            }),
     })
     .prefault({})
     .superRefine((jobs, ctx) => {
@@ -114,7 +121,10 @@ const jobsBlock = z
                     issue(["limitRange", "default", resource], `must not exceed limitRange.max.${resource} (${limits.max?.[resource]})`);
                 }
                 if (!atMost(CLAUDE_AGENT_POD.limits[resource], limits.max?.[resource])) {
-                    issue(["limitRange", "max", resource], `must be at least ${CLAUDE_AGENT_POD.limits[resource]}: claude-agent jobs set that limit and would be rejected`);
+                    issue(
+                        ["limitRange", "max", resource],
+                        `must be at least ${CLAUDE_AGENT_POD.limits[resource]}: claude-agent jobs set that limit and would be rejected`,
+                    );
                 }
             }
         }
@@ -158,7 +168,11 @@ const claudeAgentBlock = z
             issue(["existingSecret", "keys"], "is not allowed: the worker fixes the keys (allowed: a Secret with the keys ANTHROPIC_API_KEY and HYPHA_TOKEN)");
         }
         if (secrets.mode === "existing" && block.secretName !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["secretName"], message: "is not used in mode `existing`: the jobs read `secrets.existingSecret.name`; remove one" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["secretName"],
+                message: "is not used in mode `existing`: the jobs read `secrets.existingSecret.name`; remove one",
+            });
         }
         if (secrets.external?.secretName !== undefined) {
             issue(["external", "secretName"], "is not allowed: name the Secret with `claudeAgent.secretName`");
@@ -223,12 +237,21 @@ export const hyphaWorkerBlock = z
             .meta({ description: "The Hypha server and how the worker registers with it." }),
         secrets: secretsConfigSchema(WORKER_SECRET_VALUES)
             .prefault({ mode: "existing", existingSecret: { name: "hypha-secrets" } })
-            .meta({ description: "Where the worker's HYPHA_TOKEN comes from: by default key HYPHA_AGENTS_TOKEN of the existing Secret `hypha-secrets`; see docs/secrets.md." }),
+            .meta({
+                description:
+                    "Where the worker's HYPHA_TOKEN comes from: by default key HYPHA_AGENTS_TOKEN of the existing Secret `hypha-secrets`; see docs/secrets.md.",
+            }),
         jobs: jobsBlock,
         claudeAgent: claudeAgentBlock,
         health: z
             .strictObject({
-                periodSeconds: z.number().int().min(5).max(300).default(30).meta({ description: "How often the liveness probe checks the worker's connection to the Hypha server." }),
+                periodSeconds: z
+                    .number()
+                    .int()
+                    .min(5)
+                    .max(300)
+                    .default(30)
+                    .meta({ description: "How often the liveness probe checks the worker's connection to the Hypha server." }),
                 failureThreshold: z
                     .number()
                     .int()
@@ -236,13 +259,22 @@ export const hyphaWorkerBlock = z
                     .max(60)
                     .default(4)
                     .meta({ description: "Failed checks in a row before the worker is restarted; periodSeconds × this is how long a reconnect may take." }),
-                startupSeconds: z.number().int().min(10).max(3600).default(120).meta({ description: "How long the worker may take to connect after it starts." }),
+                startupSeconds: z
+                    .number()
+                    .int()
+                    .min(10)
+                    .max(3600)
+                    .default(120)
+                    .meta({ description: "How long the worker may take to connect after it starts." }),
             })
             .prefault({})
             .meta({ description: "The exec probes that check the worker still holds its connection to the Hypha server (the worker has no HTTP endpoint)." }),
         scheduling: z
             .strictObject({
-                nodeSelector: z.record(z.string(), z.string().meta({ description: "Label value." })).default({}).meta({ description: "Node labels the worker must run on." }),
+                nodeSelector: z
+                    .record(z.string(), z.string().meta({ description: "Label value." }))
+                    .default({})
+                    .meta({ description: "Node labels the worker must run on." }),
                 tolerations: z
                     .array(
                         z
@@ -265,4 +297,3 @@ export const hyphaWorkerBlock = z
     .meta({ description: "The Hypha Kubernetes worker (seed chart hypha-k8s-worker): launches Jobs for a Hypha server." });
 
 export type HyphaWorkerConfig = z.output<typeof hyphaWorkerBlock>;
-

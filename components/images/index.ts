@@ -148,7 +148,9 @@ export class RegistryCredentials extends pulumi.ComponentResource {
 
         const configLogins = args.images.credentials.filter((c) => !fromVault(c));
         if (configLogins.length > 0) {
-            const logins = configLogins.map((c) => pulumi.all([c.registry, c.username!, c.password!]).apply(([registry, username, password]) => ({ registry, username, password })));
+            const logins = configLogins.map((c) =>
+                pulumi.all([c.registry, c.username!, c.password!]).apply(([registry, username, password]) => ({ registry, username, password })),
+            );
             const secret = new k8s.core.v1.Secret(
                 `${name}-secret`,
                 {
@@ -165,7 +167,13 @@ export class RegistryCredentials extends pulumi.ComponentResource {
         if (sync) {
             const secretName = createKeyVaultSync(
                 name,
-                { external: sync.external, template: sync.template, metadata: { namespace: args.namespace, labels }, crdsReady: args.crdsReady, externalReady: args.externalReady },
+                {
+                    external: sync.external,
+                    template: sync.template,
+                    metadata: { namespace: args.namespace, labels },
+                    crdsReady: args.crdsReady,
+                    externalReady: args.externalReady,
+                },
                 this,
             );
             pullSecrets.push({ registries: args.images.credentials.filter(fromVault).map((c) => c.registry), secretName });

@@ -47,8 +47,10 @@ export const imagesBlock = z
                             if (login.username !== undefined) issue("username", "set either `username` or `fromKeyVault.usernameKey`, not both");
                             if (login.password !== undefined) issue("password", "set either `password` or `fromKeyVault.passwordKey`, not both");
                         } else {
-                            if (login.username === undefined) issue("username", "is required: the user name at the registry (allowed: a user name, or `fromKeyVault`)");
-                            if (login.password === undefined) issue("password", "is required: a secret set with `pulumi config set --secret` (allowed: a secret value, or `fromKeyVault`)");
+                            if (login.username === undefined)
+                                issue("username", "is required: the user name at the registry (allowed: a user name, or `fromKeyVault`)");
+                            if (login.password === undefined)
+                                issue("password", "is required: a secret set with `pulumi config set --secret` (allowed: a secret value, or `fromKeyVault`)");
                         }
                     })
                     .meta({ description: "One registry login: `username` and a secret `password`, or `fromKeyVault`." }),
@@ -62,7 +64,8 @@ export const imagesBlock = z
     .superRefine((images, ctx) => {
         const registries = (images.credentials ?? []).map((c) => c.registry);
         registries.forEach((registry, i) => {
-            if (registries.indexOf(registry) !== i) ctx.addIssue({ code: "custom", path: ["credentials", i, "registry"], message: `'${registry}' is listed twice` });
+            if (registries.indexOf(registry) !== i)
+                ctx.addIssue({ code: "custom", path: ["credentials", i, "registry"], message: `'${registry}' is listed twice` });
         });
     })
     .meta({ description: "Images: a registry override and the image pull credentials shared by every workload." });

@@ -100,7 +100,8 @@ export function resolveHost(template: string, key: string, platformDomain: strin
         throw new Error(`\`${key}\` is '${template}', which needs the platform domain for ${DOMAIN_PLACEHOLDER}, but no platform domain is set`);
     }
     const host = template.split(DOMAIN_PLACEHOLDER).join(platformDomain);
-    if (!isHostname(host)) throw new Error(`\`${key}\` '${template}' becomes '${host}', which is not a DNS name: check the platform domain '${platformDomain}'`);
+    if (!isHostname(host))
+        throw new Error(`\`${key}\` '${template}' becomes '${host}', which is not a DNS name: check the platform domain '${platformDomain}'`);
     return host;
 }
 
@@ -115,7 +116,12 @@ export function resolveIngressArgs(args: IngressArgs): ResolvedIngress {
     const hosts: ResolvedHost[] = [];
     if (config.enabled) {
         if (config.host === undefined) throw new Error(`\`${at}.host\` is required when \`${at}.enabled\` is true`);
-        hosts.push({ host: resolveHost(config.host, `${at}.host`, args.platformDomain), paths: toPaths(config.paths), ownPaths: true, slug: slugOf(config.host) });
+        hosts.push({
+            host: resolveHost(config.host, `${at}.host`, args.platformDomain),
+            paths: toPaths(config.paths),
+            ownPaths: true,
+            slug: slugOf(config.host),
+        });
         config.extraHosts.forEach((extra, i) => {
             const host = resolveHost(extra.host, `${at}.extraHosts[${i}].host`, args.platformDomain);
             const clash = hosts.find((h) => h.host === host);
@@ -231,7 +237,8 @@ export function groupRoutes(resolved: ResolvedIngress, at = "ingress"): RouteGro
     const names = groups.map((g) => g.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new Error(`two hosts in \`${at}.extraHosts\` would both need the HTTPRoute '${dup}': give them distinct first labels`);
-    if (groups[0]!.hosts.length > MAX_HOSTNAMES) throw new Error(`\`${at}\`: an HTTPRoute takes at most ${MAX_HOSTNAMES} hostnames; give some of \`${at}.extraHosts\` their own paths`);
+    if (groups[0]!.hosts.length > MAX_HOSTNAMES)
+        throw new Error(`\`${at}\`: an HTTPRoute takes at most ${MAX_HOSTNAMES} hostnames; give some of \`${at}.extraHosts\` their own paths`);
     return groups;
 }
 
@@ -251,7 +258,8 @@ export function buildHTTPRouteSpec(config: IngressConfig, group: RouteGroup, at 
     if (byBackend.size > MAX_RULES) throw new Error(`\`${at}\`: an HTTPRoute takes at most ${MAX_RULES} rules (one per backend)`);
     const rules = [...byBackend.values()].map((list) => ({
         matches: list.map((p) => {
-            if (p.pathType === "ImplementationSpecific") throw new Error(`\`${at}\`: path '${p.path}' is ImplementationSpecific, which Gateway API cannot match`);
+            if (p.pathType === "ImplementationSpecific")
+                throw new Error(`\`${at}\`: path '${p.path}' is ImplementationSpecific, which Gateway API cannot match`);
             return { path: { type: MATCH_TYPE[p.pathType], value: p.path } };
         }),
         ...(filters.length ? { filters } : {}),

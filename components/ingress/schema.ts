@@ -82,15 +82,12 @@ export const KNOWN_CLASSES: Record<string, "nginx" | "traefik" | "azureAppRoutin
 export const ingressConfigSchema = z
     .strictObject({
         enabled: z.boolean().default(false).meta({ description: "Expose the service outside the cluster." }),
-        mode: z
-            .enum(["ingress", "gatewayApi"])
-            .default("ingress")
-            .meta({ description: "`ingress`: a networking.k8s.io/v1 Ingress for an ingress controller; `gatewayApi`: a Gateway API HTTPRoute attached to `gateway`." }),
-        className: z
-            .string()
-            .min(1)
-            .default("nginx")
-            .meta({ description: "IngressClass name (`ingressClassName`), e.g. nginx, traefik, webapprouting.kubernetes.azure.com (AKS application routing)." }),
+        mode: z.enum(["ingress", "gatewayApi"]).default("ingress").meta({
+            description: "`ingress`: a networking.k8s.io/v1 Ingress for an ingress controller; `gatewayApi`: a Gateway API HTTPRoute attached to `gateway`.",
+        }),
+        className: z.string().min(1).default("nginx").meta({
+            description: "IngressClass name (`ingressClassName`), e.g. nginx, traefik, webapprouting.kubernetes.azure.com (AKS application routing).",
+        }),
         controller: z
             .enum(["nginx", "traefik", "azureAppRouting", "other"])
             .meta({
@@ -115,13 +112,10 @@ export const ingressConfigSchema = z
         defaultBackend: backendSchema.optional().meta({ description: "Backend for requests matching no rule (Ingress only; keep one per cluster)." }),
         tls: z
             .strictObject({
-                enabled: z
-                    .boolean()
-                    .default(false)
-                    .meta({
-                        description:
-                            "Serve every host over HTTPS. Ingress: the controller terminates TLS with `secretName`. Gateway API: the Gateway's listeners terminate it (on the stack's Gateway always, with certificates from `addons.certManager.acme`).",
-                    }),
+                enabled: z.boolean().default(false).meta({
+                    description:
+                        "Serve every host over HTTPS. Ingress: the controller terminates TLS with `secretName`. Gateway API: the Gateway's listeners terminate it (on the stack's Gateway always, with certificates from `addons.certManager.acme`).",
+                }),
                 secretName: dnsSubdomain("Secret holding the certificate; default `<name>-tls` (Ingress only).").optional(),
                 issuer: z
                     .strictObject({
@@ -129,7 +123,10 @@ export const ingressConfigSchema = z
                         name: dnsSubdomain("cert-manager issuer name, e.g. letsencrypt-prod."),
                     })
                     .optional()
-                    .meta({ description: "cert-manager issuer that creates the certificate in `secretName`; unset when the Secret is provided otherwise (Ingress only)." }),
+                    .meta({
+                        description:
+                            "cert-manager issuer that creates the certificate in `secretName`; unset when the Secret is provided otherwise (Ingress only).",
+                    }),
             })
             .prefault({})
             .meta({ description: "TLS for the service's hosts." }),
@@ -139,7 +136,9 @@ export const ingressConfigSchema = z
                     .boolean()
                     .default(true)
                     .meta({ description: "Make long streamed responses (server-sent events) work: response and request buffering off, long timeouts." }),
-                readTimeoutSeconds: timeoutSeconds("How long the proxy waits between two reads from the service (nginx `proxy-read-timeout`); bounds a silent stream.").default(3600),
+                readTimeoutSeconds: timeoutSeconds(
+                    "How long the proxy waits between two reads from the service (nginx `proxy-read-timeout`); bounds a silent stream.",
+                ).default(3600),
                 sendTimeoutSeconds: timeoutSeconds("How long the proxy waits between two writes to the service (nginx `proxy-send-timeout`).").default(3600),
                 connectTimeoutSeconds: timeoutSeconds("Timeout for connecting to the service (nginx `proxy-connect-timeout`).").default(10),
             })
@@ -149,20 +148,34 @@ export const ingressConfigSchema = z
             .string()
             .regex(/^[0-9]+[kKmMgG]?$/, "must be a size such as 10m, 512k or 0 (no limit)")
             .default("10m")
-            .meta({ description: "Largest request body the proxy accepts (nginx `proxy-body-size`; `0` = no limit).", allowed: "a size such as 512k, 10m, 1g, or 0" }),
+            .meta({
+                description: "Largest request body the proxy accepts (nginx `proxy-body-size`; `0` = no limit).",
+                allowed: "a size such as 512k, 10m, 1g, or 0",
+            }),
         annotations: z
             .record(z.string().regex(k8sLabelKey, "must be an annotation key"), z.string().meta({ description: "Annotation value." }))
             .default({})
             .meta({ description: "Extra annotations on the Ingress or HTTPRoute; they override the generated ones." }),
         labels: z
-            .record(z.string().regex(k8sLabelKey, "must be a label key"), z.string().regex(k8sLabelValue, "must be a label value").meta({ description: "Label value." }))
+            .record(
+                z.string().regex(k8sLabelKey, "must be a label key"),
+                z.string().regex(k8sLabelValue, "must be a label value").meta({ description: "Label value." }),
+            )
             .default({})
             .meta({ description: "Extra labels on the Ingress or HTTPRoute." }),
         traefik: z
             .strictObject({
-                entrypoints: z.array(z.string().min(1).meta({ description: "Entrypoint name." })).default([]).meta({ description: "Traefik entrypoints of the router, e.g. websecure." }),
+                entrypoints: z
+                    .array(z.string().min(1).meta({ description: "Entrypoint name." }))
+                    .default([])
+                    .meta({ description: "Traefik entrypoints of the router, e.g. websecure." }),
                 middlewares: z
-                    .array(z.string().regex(/^[A-Za-z0-9_.-]+@[a-z]+$/, "must be a middleware reference such as auth-authelia@kubernetescrd").meta({ description: "Middleware reference." }))
+                    .array(
+                        z
+                            .string()
+                            .regex(/^[A-Za-z0-9_.-]+@[a-z]+$/, "must be a middleware reference such as auth-authelia@kubernetescrd")
+                            .meta({ description: "Middleware reference." }),
+                    )
                     .default([])
                     .meta({ description: "Traefik middlewares, as `<namespace>-<name>@kubernetescrd` references (e.g. forward auth)." }),
             })
@@ -175,7 +188,9 @@ export const ingressConfigSchema = z
                 sectionName: dnsSubdomain("Listener of the Gateway to attach to; default all listeners that accept the route.").optional(),
             })
             .optional()
-            .meta({ description: "The Gateway an HTTPRoute attaches to (mode gatewayApi); default the stack's own Gateway when `addons.traefik` installs one." }),
+            .meta({
+                description: "The Gateway an HTTPRoute attaches to (mode gatewayApi); default the stack's own Gateway when `addons.traefik` installs one.",
+            }),
     })
     .superRefine((ingress, ctx) => {
         const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -194,20 +209,34 @@ export const ingressConfigSchema = z
                 if (keys.indexOf(key) !== j) issue([...at, j, "path"], `path '${list[j]!.path}' (${key.split(" ")[0]}) is listed twice for the same host`);
             });
         }
-        if (ingress.tls.issuer && !ingress.tls.enabled) issue(["tls", "issuer"], "`tls.issuer` needs `tls.enabled: true` (cert-manager only issues certificates for TLS hosts)");
+        if (ingress.tls.issuer && !ingress.tls.enabled)
+            issue(["tls", "issuer"], "`tls.issuer` needs `tls.enabled: true` (cert-manager only issues certificates for TLS hosts)");
         if (ingress.mode === "ingress" && ingress.controller === undefined && !Object.hasOwn(KNOWN_CLASSES, ingress.className)) {
-            issue(["controller"], `\`className\` '${ingress.className}' is not one of ${Object.keys(KNOWN_CLASSES).join(", ")}: set \`controller\` to nginx, traefik, azureAppRouting or other`);
+            issue(
+                ["controller"],
+                `\`className\` '${ingress.className}' is not one of ${Object.keys(KNOWN_CLASSES).join(", ")}: set \`controller\` to nginx, traefik, azureAppRouting or other`,
+            );
         }
         if (ingress.mode === "gatewayApi") {
             // Whether a Gateway is named is a stack-level rule (components/gateway/resolve.ts):
             // without one, routes attach to the Gateway the stack installs.
-            if (ingress.tls.secretName) issue(["tls", "secretName"], "is for `mode: ingress`: with `mode: gatewayApi` the Gateway's listener holds the certificate (allowed: remove it)");
-            if (ingress.tls.issuer) issue(["tls", "issuer"], "is for `mode: ingress`: with `mode: gatewayApi` the Gateway's certificates come from its own issuer (the stack's: `addons.certManager.acme`) (allowed: remove it)");
-            if (ingress.defaultBackend) issue(["defaultBackend"], "`defaultBackend` exists only for `mode: ingress`; an HTTPRoute routes only its own hostnames");
+            if (ingress.tls.secretName)
+                issue(
+                    ["tls", "secretName"],
+                    "is for `mode: ingress`: with `mode: gatewayApi` the Gateway's listener holds the certificate (allowed: remove it)",
+                );
+            if (ingress.tls.issuer)
+                issue(
+                    ["tls", "issuer"],
+                    "is for `mode: ingress`: with `mode: gatewayApi` the Gateway's certificates come from its own issuer (the stack's: `addons.certManager.acme`) (allowed: remove it)",
+                );
+            if (ingress.defaultBackend)
+                issue(["defaultBackend"], "`defaultBackend` exists only for `mode: ingress`; an HTTPRoute routes only its own hostnames");
             const allPaths = pathLists.flatMap(([at, list]) => list.map((p, j): [(string | number)[], z.output<typeof pathSchema>] => [[...at, j], p]));
             if (ingress.pathType === "ImplementationSpecific") issue(["pathType"], "Gateway API has no `ImplementationSpecific` match: use Prefix or Exact");
             for (const [path, p] of allPaths) {
-                if (p.pathType === "ImplementationSpecific") issue([...path, "pathType"], "Gateway API has no `ImplementationSpecific` match: use Prefix or Exact");
+                if (p.pathType === "ImplementationSpecific")
+                    issue([...path, "pathType"], "Gateway API has no `ImplementationSpecific` match: use Prefix or Exact");
                 if (/\/\/|\/\.\.?(\/|$)|#|%2f/i.test(p.path)) issue([...path, "path"], "Gateway API paths must not contain '//', '/./', '/../', '#' or '%2f'");
             }
         }

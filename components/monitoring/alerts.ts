@@ -89,7 +89,8 @@ function availabilityRules(args: AlertGroupsArgs): AlertRule[] {
         rules.push(
             rule(args, "TargetDown", `${up} == 0`, alerts.targetDown, {
                 summary: `One ${target.job} target is down`,
-                description: "Target {{ $labels.instance }} of {{ $labels.namespace }}/{{ $labels.job }} has failed its scrapes for " + alerts.targetDown.for + ".",
+                description:
+                    "Target {{ $labels.instance }} of {{ $labels.namespace }}/{{ $labels.job }} has failed its scrapes for " + alerts.targetDown.for + ".",
                 runbook: "Find the pod behind {{ $labels.instance }}; check its logs and whether it is overloaded or stuck.",
             }),
         );
@@ -122,7 +123,8 @@ function httpRules(args: AlertGroupsArgs): AlertRule[] {
         rules.push(
             rule(args, "HighErrorRatio", expr, er, {
                 summary: `${target.job} fails more than ${percent(er.threshold)}% of requests`,
-                description: "{{ $value | humanizePercentage }} of requests to {{ $labels.namespace }}/{{ $labels.job }} failed over the last " + RATE_WINDOW + ".",
+                description:
+                    "{{ $value | humanizePercentage }} of requests to {{ $labels.namespace }}/{{ $labels.job }} failed over the last " + RATE_WINDOW + ".",
                 runbook: "Look at the service's error logs and its dependencies (database, LLM provider); roll back a recent release if it started with one.",
             }),
         );
@@ -133,7 +135,8 @@ function httpRules(args: AlertGroupsArgs): AlertRule[] {
         rules.push(
             rule(args, "HighLatencyP95", expr, lat, {
                 summary: `${target.job} p95 latency above ${lat.thresholdSeconds}s`,
-                description: "p95 request duration of {{ $labels.namespace }}/{{ $labels.job }} is {{ $value | humanizeDuration }} over the last " + RATE_WINDOW + ".",
+                description:
+                    "p95 request duration of {{ $labels.namespace }}/{{ $labels.job }} is {{ $value | humanizeDuration }} over the last " + RATE_WINDOW + ".",
                 runbook: "Check CPU throttling and memory of the pods, database pool saturation and upstream (LLM) latency; scale out if saturated.",
             }),
         );
@@ -150,7 +153,8 @@ function podRules(args: AlertGroupsArgs): AlertRule[] {
         rules.push(
             rule(args, "PodRestartingOften", expr, alerts.restarts, {
                 summary: `${target.job} pods restart often`,
-                description: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} restarted {{ $value | humanize }} times in the last hour.",
+                description:
+                    "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} restarted {{ $value | humanize }} times in the last hour.",
                 runbook: "kubectl describe pod / kubectl logs --previous: look for OOMKilled (raise the memory limit) or failing liveness probes.",
             }),
         );
@@ -160,7 +164,10 @@ function podRules(args: AlertGroupsArgs): AlertRule[] {
         rules.push(
             rule(args, "PodCrashLooping", expr, alerts.crashLooping, {
                 summary: `${target.job} pod is crash looping`,
-                description: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for " + alerts.crashLooping.for + ".",
+                description:
+                    "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for " +
+                    alerts.crashLooping.for +
+                    ".",
                 runbook: "kubectl logs --previous on the container; a config or secret error at startup is the usual cause.",
             }),
         );
@@ -216,7 +223,8 @@ function workerRules(args: AlertGroupsArgs): AlertRule[] {
         rules.push(
             rule(args, "HighJobFailureRatio", expr, fr, {
                 summary: `${target.job} fails more than ${percent(fr.threshold)}% of jobs`,
-                description: "{{ $value | humanizePercentage }} of the jobs {{ $labels.namespace }}/{{ $labels.job }} finished in the last " + JOB_WINDOW + " failed.",
+                description:
+                    "{{ $value | humanizePercentage }} of the jobs {{ $labels.namespace }}/{{ $labels.job }} finished in the last " + JOB_WINDOW + " failed.",
                 runbook: "Read the failed jobs' logs; a shared cause (credentials, quota, image) usually shows in the first one.",
             }),
         );
@@ -228,7 +236,9 @@ function workerRules(args: AlertGroupsArgs): AlertRule[] {
 export function buildAlertGroups(args: AlertGroupsArgs): RuleGroup[] {
     const groups: RuleGroup[] = [
         { name: `${args.groupPrefix}.availability`, rules: availabilityRules(args) },
-        args.profile === "http" ? { name: `${args.groupPrefix}.http`, rules: httpRules(args) } : { name: `${args.groupPrefix}.worker`, rules: workerRules(args) },
+        args.profile === "http"
+            ? { name: `${args.groupPrefix}.http`, rules: httpRules(args) }
+            : { name: `${args.groupPrefix}.worker`, rules: workerRules(args) },
         { name: `${args.groupPrefix}.pods`, rules: podRules(args) },
     ];
     return groups.filter((g) => g.rules.length > 0).map((g) => (args.interval ? { ...g, interval: args.interval } : g));

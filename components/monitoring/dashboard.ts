@@ -119,7 +119,12 @@ function workerPanels(args: DashboardArgs): PanelSpec[] {
     const m = target.metrics;
     const sel = serviceSelector(target);
     return [
-        { title: "Queue depth", description: "Jobs waiting.", unit: "short", targets: [{ refId: "A", expr: `sum(${m.queueDepth}${sel})`, legendFormat: "waiting" }] },
+        {
+            title: "Queue depth",
+            description: "Jobs waiting.",
+            unit: "short",
+            targets: [{ refId: "A", expr: `sum(${m.queueDepth}${sel})`, legendFormat: "waiting" }],
+        },
         {
             title: "Oldest waiting job",
             description: "Age of the oldest waiting job.",
@@ -148,7 +153,9 @@ function podPanels(target: QueryTarget): PanelSpec[] {
             title: "Pod restarts",
             description: "Container restarts in the last hour, per pod (kube-state-metrics).",
             unit: "short",
-            targets: [{ refId: "A", expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total${podSelector(target)}[1h]))`, legendFormat: "{{pod}}" }],
+            targets: [
+                { refId: "A", expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total${podSelector(target)}[1h]))`, legendFormat: "{{pod}}" },
+            ],
         },
         {
             title: "CPU vs requests",
@@ -202,7 +209,9 @@ export function buildDashboard(args: DashboardArgs): Dashboard {
         timezone: "browser",
         annotations: { list: [] },
         templating: {
-            list: [{ name: "datasource", label: "Data source", type: "datasource", query: "prometheus", current: {}, hide: 0, refresh: 1, regex: "", options: [] }],
+            list: [
+                { name: "datasource", label: "Data source", type: "datasource", query: "prometheus", current: {}, hide: 0, refresh: 1, regex: "", options: [] },
+            ],
         },
         panels,
     };

@@ -44,10 +44,7 @@ const k8sLabelValue = (description: string) =>
         allowed: "at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric",
     });
 const k8sLabels = (description: string) =>
-    z
-        .record(z.string().regex(K8S_LABEL_KEY, "must be a Kubernetes label key"), k8sLabelValue("Label value."))
-        .default({})
-        .meta({ description });
+    z.record(z.string().regex(K8S_LABEL_KEY, "must be a Kubernetes label key"), k8sLabelValue("Label value.")).default({}).meta({ description });
 
 const severity = z.enum(["critical", "warning", "info"]).meta({ description: "Value of the alert's `severity` label, which Alertmanager routes on." });
 
@@ -191,7 +188,10 @@ const prometheusRuleBlock = z
         interval: positiveDuration("Evaluation interval of the rule groups; default Prometheus' global one.").optional(),
         runbookBaseUrl: z
             .url("must be an http(s) URL")
-            .meta({ description: "Base URL of the runbooks; each alert gets `runbook_url: <base>/<alert-name-in-lowercase>`. Every alert carries a `runbook` hint either way." })
+            .meta({
+                description:
+                    "Base URL of the runbooks; each alert gets `runbook_url: <base>/<alert-name-in-lowercase>`. Every alert carries a `runbook` hint either way.",
+            })
             .optional(),
         labels: z
             .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Prometheus label name"), z.string().meta({ description: "Label value." }))
@@ -210,9 +210,21 @@ const dashboardBlock = z
             .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS-1123 label")
             .meta({ description: "Namespace of the ConfigMap; default the service's. Set it when the Grafana sidecar only watches its own namespace." })
             .optional(),
-        folder: z.string().min(1).meta({ description: "Grafana folder, written to the `folderAnnotation` annotation (the sidecar needs `folderAnnotation` set to read it)." }).optional(),
-        folderAnnotation: z.string().regex(K8S_LABEL_KEY, "must be an annotation key").default("grafana_folder").meta({ description: "Annotation the Grafana sidecar reads the folder from." }),
-        sidecarLabel: z.string().regex(K8S_LABEL_KEY, "must be a label key").default("grafana_dashboard").meta({ description: "Label the Grafana sidecar selects dashboard ConfigMaps by." }),
+        folder: z
+            .string()
+            .min(1)
+            .meta({ description: "Grafana folder, written to the `folderAnnotation` annotation (the sidecar needs `folderAnnotation` set to read it)." })
+            .optional(),
+        folderAnnotation: z
+            .string()
+            .regex(K8S_LABEL_KEY, "must be an annotation key")
+            .default("grafana_folder")
+            .meta({ description: "Annotation the Grafana sidecar reads the folder from." }),
+        sidecarLabel: z
+            .string()
+            .regex(K8S_LABEL_KEY, "must be a label key")
+            .default("grafana_dashboard")
+            .meta({ description: "Label the Grafana sidecar selects dashboard ConfigMaps by." }),
         sidecarLabelValue: k8sLabelValue("Value of `sidecarLabel`.").default("1"),
     })
     .prefault({})
@@ -222,7 +234,9 @@ const metricNamesBlock = z
     .strictObject({
         requestsTotal: metricName("Counter of handled requests; default `<prefix>_requests_total`.").optional(),
         errorsTotal: metricName("Counter of failed requests; default `<prefix>_errors_total`.").optional(),
-        requestDurationBucket: metricName("Buckets of the request duration histogram (seconds); default `<prefix>_request_duration_seconds_bucket`.").optional(),
+        requestDurationBucket: metricName(
+            "Buckets of the request duration histogram (seconds); default `<prefix>_request_duration_seconds_bucket`.",
+        ).optional(),
         queueDepth: metricName("Gauge of waiting jobs; default `<prefix>_queue_depth`.").optional(),
         oldestJobAgeSeconds: metricName("Gauge of the oldest waiting job's age in seconds; default `<prefix>_queue_oldest_job_age_seconds`.").optional(),
         jobsSucceededTotal: metricName("Counter of jobs that succeeded; default `<prefix>_jobs_succeeded_total`.").optional(),

@@ -5,10 +5,7 @@ import { dnsLabel } from "../core/schema";
 export const namespaceBlock = z
     .strictObject({
         name: dnsLabel("Namespace every service is deployed into.").default("agent-platform"),
-        create: z
-            .boolean()
-            .default(true)
-            .meta({ description: "Create the namespace (with Pod Security Admission labels); false uses an existing one." }),
+        create: z.boolean().default(true).meta({ description: "Create the namespace (with Pod Security Admission labels); false uses an existing one." }),
         podSecurity: z
             .enum(["restricted", "baseline", "privileged"])
             .default("restricted")

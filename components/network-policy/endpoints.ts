@@ -39,7 +39,6 @@ export interface ServiceEndpoint {
     url?: string;
 }
 
-
 export type EndpointPlacement =
     /** Loopback: the pod itself; no rule. */
     | { kind: "pod"; host: string; port: number }
@@ -85,7 +84,9 @@ export interface PlacementOptions {
 export function expandDomain(url: string, platformDomain: string | undefined): string {
     if (!url.includes(DOMAIN_PLACEHOLDER)) return url;
     if (platformDomain === undefined) {
-        throw new Error(`'${url}' needs the platform domain for ${DOMAIN_PLACEHOLDER} (allowed: set \`platform.domain\`, or a URL without ${DOMAIN_PLACEHOLDER})`);
+        throw new Error(
+            `'${url}' needs the platform domain for ${DOMAIN_PLACEHOLDER} (allowed: set \`platform.domain\`, or a URL without ${DOMAIN_PLACEHOLDER})`,
+        );
     }
     return url.split(DOMAIN_PLACEHOLDER).join(platformDomain);
 }
@@ -124,7 +125,9 @@ export function placeEndpoint(url: string, options: PlacementOptions = {}): Endp
     if (raw === "") throw new Error(`'${text}' has no host (allowed: ${ALLOWED_URL})`);
     const defaultPort = SCHEME_PORTS[parsed.protocol];
     if (!parsed.port && defaultPort === undefined) {
-        throw new Error(`'${text}': scheme '${parsed.protocol.slice(0, -1)}' has no known port, so the network policy cannot tell which to open (allowed: ${ALLOWED_URL})`);
+        throw new Error(
+            `'${text}': scheme '${parsed.protocol.slice(0, -1)}' has no known port, so the network policy cannot tell which to open (allowed: ${ALLOWED_URL})`,
+        );
     }
     const port = parsed.port ? Number(parsed.port) : defaultPort!;
     if (raw.startsWith("[")) {
@@ -186,7 +189,14 @@ export function addressInCidr(ip: string, cidr: string): boolean {
 }
 
 /** Stable key of a label map (sorted keys), for grouping. */
-const labelsKey = (labels: Labels | undefined) => (labels ? JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]])) : "");
+const labelsKey = (labels: Labels | undefined) =>
+    labels
+        ? JSON.stringify(
+              Object.keys(labels)
+                  .sort()
+                  .map((k) => [k, labels[k]]),
+          )
+        : "";
 
 /**
  * The egress peers of a service's endpoints: one per destination, with every port it is
@@ -198,9 +208,15 @@ export function deriveEndpointEgress(endpoints: readonly ServiceEndpoint[], ctx:
     for (const name of Object.keys(ctx.overrides).sort()) {
         const endpoint = endpoints.find((e) => e.name === name);
         if (!endpoint) {
-            problems.push({ path: [...ctx.overridesPath, name], message: `is not an endpoint of this service (allowed: ${names.length ? names.join(", ") : "none: it has no URL settings"})` });
+            problems.push({
+                path: [...ctx.overridesPath, name],
+                message: `is not an endpoint of this service (allowed: ${names.length ? names.join(", ") : "none: it has no URL settings"})`,
+            });
         } else if (endpoint.url === undefined) {
-            problems.push({ path: [...ctx.overridesPath, name], message: `is set but \`${endpoint.path.join(".")}\` is not (allowed: remove it, or set the URL)` });
+            problems.push({
+                path: [...ctx.overridesPath, name],
+                message: `is set but \`${endpoint.path.join(".")}\` is not (allowed: remove it, or set the URL)`,
+            });
         }
     }
 
@@ -223,15 +239,20 @@ export function deriveEndpointEgress(endpoints: readonly ServiceEndpoint[], ctx:
             problems.push({ path: endpoint.path, message: (err as Error).message });
             continue;
         }
-        const misplaced = (key: keyof EndpointOverride, why: string) => problems.push({ path: [...overridePath, key], message: `is not used: ${why} (allowed: remove it)` });
+        const misplaced = (key: keyof EndpointOverride, why: string) =>
+            problems.push({ path: [...overridePath, key], message: `is not used: ${why} (allowed: remove it)` });
         const port = override.targetPort ?? place.port;
         switch (place.kind) {
             case "pod":
-                for (const key of Object.keys(override) as (keyof EndpointOverride)[]) misplaced(key, `'${place.host}' is the pod itself (loopback), which no policy restricts`);
+                for (const key of Object.keys(override) as (keyof EndpointOverride)[])
+                    misplaced(key, `'${place.host}' is the pod itself (loopback), which no policy restricts`);
                 break;
             case "service": {
                 if (override.cidr !== undefined) {
-                    misplaced("cidr", `'${place.host}' is a Service of this cluster, reached at its pods' addresses (use \`podSelector\`, or \`outsideCluster\` for a name outside the cluster)`);
+                    misplaced(
+                        "cidr",
+                        `'${place.host}' is a Service of this cluster, reached at its pods' addresses (use \`podSelector\`, or \`outsideCluster\` for a name outside the cluster)`,
+                    );
                 }
                 // No namespace in the name: the policy's own namespace, which a peer with only a pod selector means.
                 const peer: Omit<EgressPeer, "ports"> = place.namespace
@@ -257,7 +278,8 @@ export function deriveEndpointEgress(endpoints: readonly ServiceEndpoint[], ctx:
             case "outside":
                 if (override.podSelector) misplaced("podSelector", `'${place.host}' is outside the cluster`);
                 if (override.cidr !== undefined) add(addresses, override.cidr, { cidr: override.cidr }, port);
-                else if (!ctx.internetPorts.includes(port)) add(addresses, `0.0.0.0/0|${ctx.internetExcept.join(",")}`, { cidr: "0.0.0.0/0", except: [...ctx.internetExcept] }, port);
+                else if (!ctx.internetPorts.includes(port))
+                    add(addresses, `0.0.0.0/0|${ctx.internetExcept.join(",")}`, { cidr: "0.0.0.0/0", except: [...ctx.internetExcept] }, port);
                 break;
         }
     }

@@ -125,7 +125,9 @@ export function resolveNetworkPolicyArgs(args: NetworkPolicyArgs): ResolvedNetwo
         enabled: cluster.enabled && service.enabled,
         name: args.identity.instance,
         podSelector: args.podSelector ?? selectorLabels(args.identity),
-        ...(ingressPorts.length ? { ingressController: { peer: selectorOf(service.ingressController ?? cluster.ingressController), ports: ingressPorts } } : {}),
+        ...(ingressPorts.length
+            ? { ingressController: { peer: selectorOf(service.ingressController ?? cluster.ingressController), ports: ingressPorts } }
+            : {}),
         ...(metricsPorts.length ? { monitoring: { peer: selectorOf(cluster.monitoring), ports: metricsPorts } } : {}),
         ingressFrom,
         dns: { peer: selectorOf(cluster.dns), cidrs: cluster.dns.cidrs },

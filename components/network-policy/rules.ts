@@ -86,7 +86,6 @@ export interface ServiceNetworkPolicyConfig {
     endpoints?: Record<string, EndpointOverride>;
 }
 
-
 /** Not the internet: RFC 1918, link-local (cloud metadata at 169.254.169.254) and CGNAT. */
 export const PRIVATE_RANGES: readonly string[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"];
 export const INTERNET_CIDR = "0.0.0.0/0";
@@ -110,14 +109,14 @@ export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
     if (!match) return undefined;
     const base = match.slice(1, 5).reduce((acc, octet) => acc * 256 + Number(octet), 0);
     const prefix = Number(match[5]);
-    return ((base & maskOf(prefix)) >>> 0) === base ? { base, prefix } : undefined;
+    return (base & maskOf(prefix)) >>> 0 === base ? { base, prefix } : undefined;
 }
 
 /** True when `inner` lies inside `outer` and is smaller, as an `except` must. */
 export function strictlyInside(inner: string, outer: string): boolean {
     const a = parseIpv4Cidr(inner);
     const b = parseIpv4Cidr(outer);
-    return !!a && !!b && a.prefix > b.prefix && ((a.base & maskOf(b.prefix)) >>> 0) === b.base;
+    return !!a && !!b && a.prefix > b.prefix && (a.base & maskOf(b.prefix)) >>> 0 === b.base;
 }
 
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -145,7 +144,8 @@ function isLabelKey(key: string): boolean {
 export function checkLabels(path: Path, labels: Labels, problems: ConfigProblem[]): void {
     const entries = Object.entries(labels);
     // An empty selector matches every namespace (or pod): never what a named peer means.
-    if (entries.length === 0) problems.push({ path, message: `must name at least one label; an empty selector matches everything (allowed: ${ALLOWED.labels})` });
+    if (entries.length === 0)
+        problems.push({ path, message: `must name at least one label; an empty selector matches everything (allowed: ${ALLOWED.labels})` });
     for (const [key, value] of entries) {
         if (!isLabelKey(key)) problems.push({ path: [...path, key], message: "is not a valid label key" });
         else if (value !== "" && !LABEL_NAME.test(value)) problems.push({ path: [...path, key], message: `'${value}' is not a valid label value` });
@@ -213,9 +213,17 @@ export function clusterConfigProblems(cluster: NetworkPolicyClusterConfig): Conf
         if (!parseIpv4Cidr(cidr)) checkCidr(path, cidr, problems);
         else if (!strictlyInside(cidr, INTERNET_CIDR)) problems.push({ path, message: `'${cidr}' would exclude the whole internet` });
     }
-    checkPorts(["internet", "ports"], cluster.internet.ports.map((port) => ({ port })), problems);
+    checkPorts(
+        ["internet", "ports"],
+        cluster.internet.ports.map((port) => ({ port })),
+        problems,
+    );
     cluster.apiServer.cidrs.forEach((cidr, i) => checkCidr(["apiServer", "cidrs", i], cidr, problems));
-    checkPorts(["apiServer", "ports"], cluster.apiServer.ports.map((port) => ({ port })), problems);
+    checkPorts(
+        ["apiServer", "ports"],
+        cluster.apiServer.ports.map((port) => ({ port })),
+        problems,
+    );
     return problems;
 }
 
@@ -234,7 +242,10 @@ export function serviceConfigProblems(service: ServiceNetworkPolicyConfig): Conf
         if (override.podSelector) checkLabels([...at, "podSelector"], override.podSelector, problems);
         if (override.cidr !== undefined) checkCidr([...at, "cidr"], override.cidr, problems);
         if (override.podSelector && (override.cidr !== undefined || override.outsideCluster)) {
-            problems.push({ path: [...at, "podSelector"], message: "is for a destination in the cluster; `cidr` and `outsideCluster` are for one outside it (allowed: one of the two)" });
+            problems.push({
+                path: [...at, "podSelector"],
+                message: "is for a destination in the cluster; `cidr` and `outsideCluster` are for one outside it (allowed: one of the two)",
+            });
         }
     }
     return problems;

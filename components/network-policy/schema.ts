@@ -15,8 +15,7 @@ import { z } from "zod";
 import { ALLOWED, clusterConfigProblems, serviceConfigProblems } from "../network-policy";
 import { CNIS } from "../network-policy/cilium";
 
-const labels = (description: string) =>
-    z.record(z.string(), z.string().meta({ description: "A label value." })).meta({ description, allowed: ALLOWED.labels });
+const labels = (description: string) => z.record(z.string(), z.string().meta({ description: "A label value." })).meta({ description, allowed: ALLOWED.labels });
 
 const cidrs = (description: string, defaults: string[]) =>
     z
@@ -79,13 +78,19 @@ export const networkPolicyClusterSchema = z
         internet: z
             .strictObject({
                 ports: portNumbers("TCP ports services may reach on the internet.", [443]),
-                except: cidrs("Further ranges that are not the internet (e.g. your corporate networks); private, link-local and CGNAT ranges are always excluded.", []),
+                except: cidrs(
+                    "Further ranges that are not the internet (e.g. your corporate networks); private, link-local and CGNAT ranges are always excluded.",
+                    [],
+                ),
             })
             .prefault({})
             .meta({ description: "Internet egress: 0.0.0.0/0 minus private, link-local (metadata), CGNAT and cluster ranges." }),
         apiServer: z
             .strictObject({
-                cidrs: cidrs("Addresses of the API server endpoints (`kubectl get endpoints kubernetes`); required when a service calls the API, unless `cni` is `cilium` (which reaches it by its entity).", []),
+                cidrs: cidrs(
+                    "Addresses of the API server endpoints (`kubectl get endpoints kubernetes`); required when a service calls the API, unless `cni` is `cilium` (which reaches it by its entity).",
+                    [],
+                ),
                 ports: portNumbers("Ports of the API server.", [443, 6443]),
             })
             .prefault({})
@@ -132,7 +137,10 @@ export const serviceNetworkPolicySchema = z
                     .strictObject({
                         ...peerFields,
                         cidr: z.string().meta({ description: "Destination addresses, instead of selectors.", allowed: ALLOWED.cidr }).optional(),
-                        except: z.array(z.string().meta({ description: "An IPv4 CIDR inside `cidr`.", allowed: ALLOWED.cidr })).meta({ description: "Ranges inside `cidr` to leave out.", allowed: `a list of ${ALLOWED.cidr}` }).optional(),
+                        except: z
+                            .array(z.string().meta({ description: "An IPv4 CIDR inside `cidr`.", allowed: ALLOWED.cidr }))
+                            .meta({ description: "Ranges inside `cidr` to leave out.", allowed: `a list of ${ALLOWED.cidr}` })
+                            .optional(),
                     })
                     .meta({ description: "A destination: selectors (in-cluster) or `cidr`, and ports." }),
             )
@@ -155,11 +163,16 @@ export const serviceNetworkPolicySchema = z
                         podSelector: labels("Narrows an in-cluster destination to these pods of its namespace.").optional(),
                         cidr: z
                             .string()
-                            .meta({ description: "Addresses of a destination outside the cluster (e.g. a private endpoint), instead of the public addresses.", allowed: ALLOWED.cidr })
+                            .meta({
+                                description: "Addresses of a destination outside the cluster (e.g. a private endpoint), instead of the public addresses.",
+                                allowed: ALLOWED.cidr,
+                            })
                             .optional(),
                         outsideCluster: z
                             .boolean()
-                            .meta({ description: "Read the host as outside the cluster although it looks like `<service>.<namespace>` (e.g. `openrouter.ai`)." })
+                            .meta({
+                                description: "Read the host as outside the cluster although it looks like `<service>.<namespace>` (e.g. `openrouter.ai`).",
+                            })
                             .optional(),
                     })
                     .meta({ description: "What the derived egress rule of one URL setting needs to know." }),

@@ -66,7 +66,11 @@ export interface RunAs {
 }
 
 function assertRunAs(runAs: RunAs): void {
-    for (const [field, id] of [["user", runAs.user], ["group", runAs.group], ["fsGroup", runAs.fsGroup ?? runAs.group]] as const) {
+    for (const [field, id] of [
+        ["user", runAs.user],
+        ["group", runAs.group],
+        ["fsGroup", runAs.fsGroup ?? runAs.group],
+    ] as const) {
         if (!Number.isInteger(id) || id <= 0) throw new Error(`runAs.${field} must be a positive integer (non-root), got ${id}`);
     }
 }
@@ -128,10 +132,7 @@ export interface ContainerArgs {
 /** A hardened container. `runAs` is repeated at container level on purpose (see file comment). */
 export function buildContainer(args: ContainerArgs, runAs: RunAs): Container {
     assertRunAs(runAs);
-    const mounts = [
-        ...(args.writableDirs ?? []).map((dir) => ({ name: dir.name, mountPath: dir.mountPath })),
-        ...(args.volumeMounts ?? []),
-    ];
+    const mounts = [...(args.writableDirs ?? []).map((dir) => ({ name: dir.name, mountPath: dir.mountPath })), ...(args.volumeMounts ?? [])];
     return {
         name: args.name,
         image: args.image,

@@ -52,19 +52,25 @@ export class Secrets<Id extends string = string> extends pulumi.ComponentResourc
         let externalName: pulumi.Output<string> | undefined;
         if (resolved.external) {
             // Through the ExternalSecret's output, so workloads that read it are created after it is Ready.
-            externalName = createKeyVaultSync(name, { external: resolved.external, metadata, crdsReady: args.crdsReady, externalReady: args.externalReady }, this);
+            externalName = createKeyVaultSync(
+                name,
+                { external: resolved.external, metadata, crdsReady: args.crdsReady, externalReady: args.externalReady },
+                this,
+            );
         }
 
         const refs: Partial<Record<Id, SecretRef>> = {};
         for (const value of resolved.values) {
-            const secretName =
-                value.source.kind === "existing" ? value.source.secretName : value.source.kind === "managed" ? managedName! : externalName!;
+            const secretName = value.source.kind === "existing" ? value.source.secretName : value.source.kind === "managed" ? managedName! : externalName!;
             refs[value.id as Id] = { secretName, key: value.key, optional: value.optional };
         }
         this.refs = refs;
         // Secrets that change in place: ESO's (refreshed from the vault) and the user's. The managed one is replaced instead.
         this.rotatingSecretNames = [
-            ...new Set([...(resolved.external ? [resolved.external.secretName] : []), ...resolved.values.flatMap((v) => (v.source.kind === "existing" ? [v.source.secretName] : []))]),
+            ...new Set([
+                ...(resolved.external ? [resolved.external.secretName] : []),
+                ...resolved.values.flatMap((v) => (v.source.kind === "existing" ? [v.source.secretName] : [])),
+            ]),
         ];
         this.registerOutputs({ refs });
     }

@@ -62,11 +62,19 @@ export interface ExternalSecretTemplate {
  * secret an error: with `Delete` or `Merge` ESO skips it and reports the ExternalSecret Ready
  * with the key absent (external-secrets v0.17 externalsecret_types.go, DeletionPolicy).
  */
-export function buildExternalSecretSpec(external: Pick<ResolvedExternalSecrets, "refreshInterval" | "storeName" | "secretName" | "data">, template?: ExternalSecretTemplate) {
+export function buildExternalSecretSpec(
+    external: Pick<ResolvedExternalSecrets, "refreshInterval" | "storeName" | "secretName" | "data">,
+    template?: ExternalSecretTemplate,
+) {
     return {
         refreshInterval: external.refreshInterval,
         secretStoreRef: { kind: "SecretStore", name: external.storeName },
-        target: { name: external.secretName, creationPolicy: "Owner", deletionPolicy: "Retain", ...(template ? { template: { engineVersion: "v2", ...template } } : {}) },
+        target: {
+            name: external.secretName,
+            creationPolicy: "Owner",
+            deletionPolicy: "Retain",
+            ...(template ? { template: { engineVersion: "v2", ...template } } : {}),
+        },
         data: external.data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.remoteKey } })),
     };
 }
@@ -89,7 +97,12 @@ export function createKeyVaultSync(name: string, args: KeyVaultSyncArgs, parent:
     const account = new k8s.core.v1.ServiceAccount(`${name}-keyvault-identity`, buildKeyVaultServiceAccount(external, metadata), { parent });
     const store = new k8s.apiextensions.CustomResource(
         `${name}-secretstore`,
-        { apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { ...metadata, name: external.storeName }, spec: buildSecretStoreSpec(external) },
+        {
+            apiVersion: "external-secrets.io/v1",
+            kind: "SecretStore",
+            metadata: { ...metadata, name: external.storeName },
+            spec: buildSecretStoreSpec(external),
+        },
         { parent, dependsOn: [account, ...(args.crdsReady ?? [])] },
     );
     const externalSecret = new k8s.apiextensions.CustomResource(

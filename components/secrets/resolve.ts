@@ -171,7 +171,8 @@ export function secretsConfigProblems(values: readonly SecretValueSpec[], config
     if (config.existingSecret && mode !== "existing") problems.push({ path: ["existingSecret"], message: onlyIn("existingSecret", "existing") });
     if (config.external && mode !== "external") problems.push({ path: ["external"], message: onlyIn("external", "external") });
     for (const id of Object.keys(config.existingSecret?.keys ?? {})) {
-        if (!known.includes(id)) problems.push({ path: ["existingSecret", "keys", id], message: `is not a value of this service (allowed: ${known.join(", ")})` });
+        if (!known.includes(id))
+            problems.push({ path: ["existingSecret", "keys", id], message: `is not a value of this service (allowed: ${known.join(", ")})` });
     }
     for (const id of Object.keys(config.values)) {
         if (!known.includes(id)) problems.push({ path: [id], message: `is not a value of this service (allowed: ${known.join(", ")})` });
@@ -235,7 +236,12 @@ export function keyVaultReaders(config: Pick<SecretsConfig, "mode" | "external">
 export function externalVaultProblems(config: Pick<SecretsConfig, "mode" | "external">, stackKeyVault: boolean): ConfigProblem[] {
     const external = config.mode === "external" ? (config.external ?? {}) : undefined;
     if (!external || stackKeyVault || (external.vaultUrl !== undefined && external.clientId !== undefined)) return [];
-    return [{ path: ["external"], message: "mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)" }];
+    return [
+        {
+            path: ["external"],
+            message: "mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
+        },
+    ];
 }
 
 /** Where a resolved value lives; managed and external Secrets get their names at deploy time. */
@@ -350,4 +356,3 @@ export function secretEnv<Id extends string>(refs: SecretRefs<Id>, env: Readonly
         return [{ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, ...(ref.optional ? { optional: true } : {}) } } }];
     });
 }
-

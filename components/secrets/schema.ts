@@ -49,7 +49,10 @@ const externalBlock = z
     .strictObject({
         vaultUrl: z
             .url({ protocol: /^https$/, error: "must be an https URL" })
-            .meta({ description: "URL of the Azure Key Vault; default: the stack's own vault (`azure.keyVault`).", allowed: "https://<vault-name>.vault.azure.net/" })
+            .meta({
+                description: "URL of the Azure Key Vault; default: the stack's own vault (`azure.keyVault`).",
+                allowed: "https://<vault-name>.vault.azure.net/",
+            })
             .optional(),
         clientId: z
             .guid("must be a GUID")
@@ -62,15 +65,15 @@ const externalBlock = z
         tenantId: z
             .guid("must be a GUID")
             .meta({
-                description: "Tenant of that identity, set as the ServiceAccount's `azure.workload.identity/tenant-id` annotation; unset uses ESO's own `AZURE_TENANT_ID`.",
+                description:
+                    "Tenant of that identity, set as the ServiceAccount's `azure.workload.identity/tenant-id` annotation; unset uses ESO's own `AZURE_TENANT_ID`.",
                 allowed: "a GUID",
             })
             .optional(),
-        refreshInterval: z
-            .string()
-            .regex(DURATION_PATTERN, "must be a duration")
-            .default(DEFAULT_REFRESH_INTERVAL)
-            .meta({ description: "How often External Secrets Operator re-reads the vault; `0` reads once.", allowed: "a Go duration such as 15m, 1h, 1h30m, or 0" }),
+        refreshInterval: z.string().regex(DURATION_PATTERN, "must be a duration").default(DEFAULT_REFRESH_INTERVAL).meta({
+            description: "How often External Secrets Operator re-reads the vault; `0` reads once.",
+            allowed: "a Go duration such as 15m, 1h, 1h30m, or 0",
+        }),
         secretName: objectName("Name of the Secret the ExternalSecret writes; default `<instance>-secrets`.").optional(),
         serviceAccountName: objectName("ServiceAccount the SecretStore authenticates as; default `<instance>-keyvault`.").optional(),
     })
@@ -122,20 +125,14 @@ export function secretsConfigSchema<const Id extends string>(values: readonly Se
     }
     return z
         .strictObject({
-            mode: z
-                .enum(SECRETS_MODES)
-                .default("managed")
-                .meta({
-                    description:
-                        "Where the values come from: `managed` (stack secrets in a Secret this stack owns), `existing` (your Secret, read in place) or `external` (Azure Key Vault through External Secrets Operator).",
-                }),
+            mode: z.enum(SECRETS_MODES).default("managed").meta({
+                description:
+                    "Where the values come from: `managed` (stack secrets in a Secret this stack owns), `existing` (your Secret, read in place) or `external` (Azure Key Vault through External Secrets Operator).",
+            }),
             existingSecret: z
                 .strictObject({
                     name: objectName("Name of the service's existing Secret in its namespace."),
-                    keys: z
-                        .strictObject(keysShape)
-                        .prefault({})
-                        .meta({ description: "Key of a value in that Secret where it differs from the default key." }),
+                    keys: z.strictObject(keysShape).prefault({}).meta({ description: "Key of a value in that Secret where it differs from the default key." }),
                 })
                 .meta({ description: "Mode `existing`: the service's own Secret, read in place (nothing is copied)." })
                 .optional(),

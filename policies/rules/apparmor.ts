@@ -16,14 +16,24 @@ export function checkNoUnconfinedAppArmor(workload: Workload): Finding[] {
     const findings: Finding[] = [];
     const podProfile = objectAt(workload.podSecurityContext?.["appArmorProfile"]);
     if (podProfile !== undefined && !allowedProfileTypes.has(podProfile["type"])) {
-        findings.push(podFinding(workload, "securityContext.appArmorProfile.type",
-            `is ${show(podProfile["type"])}; set it to "RuntimeDefault" or "Localhost", or remove it`));
+        findings.push(
+            podFinding(
+                workload,
+                "securityContext.appArmorProfile.type",
+                `is ${show(podProfile["type"])}; set it to "RuntimeDefault" or "Localhost", or remove it`,
+            ),
+        );
     }
     for (const container of workload.containers) {
         const profile = objectAt(container.securityContext?.["appArmorProfile"]);
         if (profile !== undefined && !allowedProfileTypes.has(profile["type"])) {
-            findings.push(containerFinding(container, "securityContext.appArmorProfile.type",
-                `is ${show(profile["type"])}; set it to "RuntimeDefault" or "Localhost", or remove it`));
+            findings.push(
+                containerFinding(
+                    container,
+                    "securityContext.appArmorProfile.type",
+                    `is ${show(profile["type"])}; set it to "RuntimeDefault" or "Localhost", or remove it`,
+                ),
+            );
         }
     }
     // Every annotation with the prefix counts, whether or not a container has that name.

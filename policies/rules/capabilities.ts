@@ -17,8 +17,7 @@ export function checkDropAllCapabilities(workload: Workload): Finding[] {
     for (const container of workload.containers) {
         const drop = objectAt(container.securityContext?.["capabilities"])?.["drop"];
         if (!arrayAt(drop).includes(dropAll)) {
-            findings.push(containerFinding(container, "securityContext.capabilities.drop",
-                `is ${show(drop)}; it must contain "ALL" (exactly, upper case)`));
+            findings.push(containerFinding(container, "securityContext.capabilities.drop", `is ${show(drop)}; it must contain "ALL" (exactly, upper case)`));
         }
     }
     return findings;
@@ -34,8 +33,9 @@ export function checkRestrictedCapabilities(workload: Workload): Finding[] {
         const added = arrayAt(objectAt(container.securityContext?.["capabilities"])?.["add"]);
         const forbidden = added.filter((capability) => capability !== onlyAllowedAdd);
         if (forbidden.length > 0) {
-            findings.push(containerFinding(container, "securityContext.capabilities.add",
-                `adds ${forbidden.map(show).join(", ")}; only "NET_BIND_SERVICE" may be added`));
+            findings.push(
+                containerFinding(container, "securityContext.capabilities.add", `adds ${forbidden.map(show).join(", ")}; only "NET_BIND_SERVICE" may be added`),
+            );
         }
     }
     return findings;

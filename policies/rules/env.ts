@@ -32,8 +32,9 @@ export function checkNoCredentialsInEnvLiterals(workload: Workload): Finding[] {
             const value = variable?.["value"];
             // An empty literal carries no secret; valueFrom is the fix, not a finding.
             if (name !== undefined && value !== undefined && value !== null && value !== "" && looksLikeCredentialName(name)) {
-                findings.push(containerFinding(container, `env[${index}].value`,
-                    `sets ${name} to a literal value; move it to a Secret and use valueFrom.secretKeyRef`));
+                findings.push(
+                    containerFinding(container, `env[${index}].value`, `sets ${name} to a literal value; move it to a Secret and use valueFrom.secretKeyRef`),
+                );
             }
         });
     }

@@ -27,8 +27,13 @@ export function checkNoHostPorts(workload: Workload): Finding[] {
             if (hostPort !== undefined && hostPort !== null && hostPort !== 0) {
                 findings.push(containerFinding(container, field, `is ${show(hostPort)}; remove it (expose the port through a Service)`));
             } else if (hostNetwork && container.position !== "ephemeralContainers" && isNonZeroNumber(port?.["containerPort"])) {
-                findings.push(containerFinding(container, field,
-                    `defaults to containerPort ${show(port?.["containerPort"])} because hostNetwork is true; turn hostNetwork off`));
+                findings.push(
+                    containerFinding(
+                        container,
+                        field,
+                        `defaults to containerPort ${show(port?.["containerPort"])} because hostNetwork is true; turn hostNetwork off`,
+                    ),
+                );
             }
         });
     }

@@ -5,16 +5,7 @@
 import { arrayAt, isPlainObject, objectAt, stringAt, type PlainObject } from "./values";
 import { containerPositions, type ContainerRef, type Workload } from "./workload";
 
-export type WorkloadKind =
-    | "Pod"
-    | "PodTemplate"
-    | "ReplicationController"
-    | "Deployment"
-    | "StatefulSet"
-    | "DaemonSet"
-    | "ReplicaSet"
-    | "Job"
-    | "CronJob";
+export type WorkloadKind = "Pod" | "PodTemplate" | "ReplicationController" | "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "CronJob";
 
 interface KindLayout {
     /** API groups that serve this kind ("" is the core group, apiVersion "v1"). */

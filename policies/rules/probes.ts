@@ -25,7 +25,9 @@ export function checkHealthProbes(workload: Workload): Finding[] {
         }
         for (const probe of ["readinessProbe", "livenessProbe"] as const) {
             if (isUnset(objectAt(container.spec[probe]))) {
-                findings.push(containerFinding(container, probe, "is unset; add one so Kubernetes routes traffic only to healthy pods and restarts stuck ones"));
+                findings.push(
+                    containerFinding(container, probe, "is unset; add one so Kubernetes routes traffic only to healthy pods and restarts stuck ones"),
+                );
             }
         }
     }

@@ -18,8 +18,13 @@ export function checkRunAsNonRoot(workload: Workload): Finding[] {
     const findings: Finding[] = [];
     const podValue = workload.podSecurityContext?.["runAsNonRoot"];
     if (!isUnset(podValue) && podValue !== true) {
-        findings.push(podFinding(workload, "securityContext.runAsNonRoot",
-            `is ${show(podValue)}; an explicit false at pod level fails even when containers set true: set it to true or remove it`));
+        findings.push(
+            podFinding(
+                workload,
+                "securityContext.runAsNonRoot",
+                `is ${show(podValue)}; an explicit false at pod level fails even when containers set true: set it to true or remove it`,
+            ),
+        );
     }
     const podSaysNonRoot = podValue === true;
     for (const container of workload.containers) {
@@ -29,8 +34,13 @@ export function checkRunAsNonRoot(workload: Workload): Finding[] {
                 findings.push(containerFinding(container, "securityContext.runAsNonRoot", `is ${show(value)}; set it to true`));
             }
         } else if (!podSaysNonRoot) {
-            findings.push(containerFinding(container, "securityContext.runAsNonRoot",
-                `is unset and ${workload.podSpecPath}.securityContext.runAsNonRoot is not true; set either to true`));
+            findings.push(
+                containerFinding(
+                    container,
+                    "securityContext.runAsNonRoot",
+                    `is unset and ${workload.podSpecPath}.securityContext.runAsNonRoot is not true; set either to true`,
+                ),
+            );
         }
     }
     return findings;
@@ -43,8 +53,9 @@ export function checkNoRunAsRootUser(workload: Workload): Finding[] {
     }
     const findings: Finding[] = [];
     if (workload.podSecurityContext?.["runAsUser"] === 0) {
-        findings.push(podFinding(workload, "securityContext.runAsUser",
-            "is 0 (root); set a non-zero UID (a pod-level 0 fails even when containers override it)"));
+        findings.push(
+            podFinding(workload, "securityContext.runAsUser", "is 0 (root); set a non-zero UID (a pod-level 0 fails even when containers override it)"),
+        );
     }
     for (const container of workload.containers) {
         if (container.securityContext?.["runAsUser"] === 0) {

@@ -22,20 +22,35 @@ export function checkSeccompRestricted(workload: Workload): Finding[] {
     if (!isUnset(podProfile)) {
         podProfileValid = allowedTypes.has(profileTypeOf(podProfile));
         if (!podProfileValid) {
-            findings.push(podFinding(workload, "securityContext.seccompProfile.type",
-                `is ${show(profileTypeOf(podProfile))}; set it to "RuntimeDefault" or "Localhost" (a bad pod-level profile fails even when containers set a good one)`));
+            findings.push(
+                podFinding(
+                    workload,
+                    "securityContext.seccompProfile.type",
+                    `is ${show(profileTypeOf(podProfile))}; set it to "RuntimeDefault" or "Localhost" (a bad pod-level profile fails even when containers set a good one)`,
+                ),
+            );
         }
     }
     for (const container of workload.containers) {
         const profile = container.securityContext?.["seccompProfile"];
         if (!isUnset(profile)) {
             if (!allowedTypes.has(profileTypeOf(profile))) {
-                findings.push(containerFinding(container, "securityContext.seccompProfile.type",
-                    `is ${show(profileTypeOf(profile))}; set it to "RuntimeDefault" or "Localhost"`));
+                findings.push(
+                    containerFinding(
+                        container,
+                        "securityContext.seccompProfile.type",
+                        `is ${show(profileTypeOf(profile))}; set it to "RuntimeDefault" or "Localhost"`,
+                    ),
+                );
             }
         } else if (!podProfileValid) {
-            findings.push(containerFinding(container, "securityContext.seccompProfile",
-                `is unset and ${workload.podSpecPath}.securityContext.seccompProfile.type is not "RuntimeDefault" or "Localhost"; set the pod-level or the container-level type`));
+            findings.push(
+                containerFinding(
+                    container,
+                    "securityContext.seccompProfile",
+                    `is unset and ${workload.podSpecPath}.securityContext.seccompProfile.type is not "RuntimeDefault" or "Localhost"; set the pod-level or the container-level type`,
+                ),
+            );
         }
     }
     return findings;

@@ -15,8 +15,13 @@ export function checkReadOnlyRootFilesystem(workload: Workload): Finding[] {
     }
     return workload.containers
         .filter((container) => container.securityContext?.["readOnlyRootFilesystem"] !== true)
-        .map((container) => containerFinding(container, "securityContext.readOnlyRootFilesystem",
-            `is ${show(container.securityContext?.["readOnlyRootFilesystem"])}; set it to true and mount an emptyDir where the process writes`));
+        .map((container) =>
+            containerFinding(
+                container,
+                "securityContext.readOnlyRootFilesystem",
+                `is ${show(container.securityContext?.["readOnlyRootFilesystem"])}; set it to true and mount an emptyDir where the process writes`,
+            ),
+        );
 }
 
 /** Unset counts as allowed (the kernel default), so it must be an explicit false. Windows pods are exempt (v1.25+). */
@@ -26,8 +31,13 @@ export function checkNoPrivilegeEscalation(workload: Workload): Finding[] {
     }
     return workload.containers
         .filter((container) => container.securityContext?.["allowPrivilegeEscalation"] !== false)
-        .map((container) => containerFinding(container, "securityContext.allowPrivilegeEscalation",
-            `is ${show(container.securityContext?.["allowPrivilegeEscalation"])}; set it to false`));
+        .map((container) =>
+            containerFinding(
+                container,
+                "securityContext.allowPrivilegeEscalation",
+                `is ${show(container.securityContext?.["allowPrivilegeEscalation"])}; set it to false`,
+            ),
+        );
 }
 
 /** Applies to Windows pods too (the admission code does not exempt them). */
@@ -44,6 +54,7 @@ export function checkDefaultProcMount(workload: Workload): Finding[] {
             const value = container.securityContext?.["procMount"];
             return !isUnset(value) && value !== "Default";
         })
-        .map((container) => containerFinding(container, "securityContext.procMount",
-            `is ${show(container.securityContext?.["procMount"])}; remove it or set it to "Default"`));
+        .map((container) =>
+            containerFinding(container, "securityContext.procMount", `is ${show(container.securityContext?.["procMount"])}; remove it or set it to "Default"`),
+        );
 }

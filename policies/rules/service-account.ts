@@ -11,6 +11,5 @@ export function checkNoServiceAccountTokenAutomount(workload: Workload): Finding
     if (value === false || value === true) {
         return [];
     }
-    return [podFinding(workload, "automountServiceAccountToken",
-        `is ${show(value)}; set it to false (or to true if the workload calls the Kubernetes API)`)];
+    return [podFinding(workload, "automountServiceAccountToken", `is ${show(value)}; set it to false (or to true if the workload calls the Kubernetes API)`)];
 }

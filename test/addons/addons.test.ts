@@ -14,7 +14,10 @@ describe("ClusterAddons", () => {
     });
 
     it("installs each enabled add-on as a pinned chart in its own restricted namespace", async () => {
-        const config = stackConfig({ cluster: { kubeconfigPath: "/k" }, addons: { certManager: { enabled: true }, externalSecrets: { enabled: true, version: "0.18.0" } } });
+        const config = stackConfig({
+            cluster: { kubeconfigPath: "/k" },
+            addons: { certManager: { enabled: true }, externalSecrets: { enabled: true, version: "0.18.0" } },
+        });
         const r = await recordComponents((provider) => new ClusterAddons("addons", { config: config.addons }, { providers: [provider] }));
         const charts = r.recording.resources
             .filter((x) => x.type === "kubernetes:helm.sh/v4:Chart")

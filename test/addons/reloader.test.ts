@@ -61,13 +61,32 @@ describe("Reloader's own workload against the policy pack", () => {
     });
 
     it("would fail with the chart's defaults (the check can fail)", () => {
-        const defaults = { reloader: { readOnlyRootFileSystem: false, deployment: { securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: "RuntimeDefault" } }, containerSecurityContext: {} } } };
+        const defaults = {
+            reloader: {
+                readOnlyRootFileSystem: false,
+                deployment: {
+                    securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: "RuntimeDefault" } },
+                    containerSecurityContext: {},
+                },
+            },
+        };
         const policies = checkObject(reloaderDeployment(defaults), allMandatory).map((v) => v.policy);
-        expect(policies).to.include.members(["read-only-root-filesystem", "drop-all-capabilities", "no-privilege-escalation", "resource-requests-and-limits", "no-service-account-token-automount"]);
+        expect(policies).to.include.members([
+            "read-only-root-filesystem",
+            "drop-all-capabilities",
+            "no-privilege-escalation",
+            "resource-requests-and-limits",
+            "no-service-account-token-automount",
+        ]);
     });
 
     it("watches the platform namespace only, rolls by annotation, leaves ConfigMaps alone", () => {
-        expect((buildReloaderValues(["agents"]) as any).reloader).to.deep.include({ watchGlobally: false, namespaces: ["agents"], ignoreConfigMaps: true, reloadStrategy: "annotations" });
+        expect((buildReloaderValues(["agents"]) as any).reloader).to.deep.include({
+            watchGlobally: false,
+            namespaces: ["agents"],
+            ignoreConfigMaps: true,
+            reloadStrategy: "annotations",
+        });
     });
 });
 

@@ -37,7 +37,14 @@ describe("agent backend: the wait-for-MySQL script", () => {
             envFrom: [],
             passwordEnv: [],
         });
-        const env: Record<string, string> = { date: "X", AGENT_BACKEND_DB_HOST: "X", AGENT_BACKEND_DB_PASSWORD: "X", WAIT_TIMEOUT_SECONDS: "X", start: "X", now: "X" };
+        const env: Record<string, string> = {
+            date: "X",
+            AGENT_BACKEND_DB_HOST: "X",
+            AGENT_BACKEND_DB_PASSWORD: "X",
+            WAIT_TIMEOUT_SECONDS: "X",
+            start: "X",
+            now: "X",
+        };
         for (const part of container.command!) expect(kubeletExpand(part, env)).to.equal(part);
         // The check itself works: a reference to a declared variable would be replaced.
         expect(kubeletExpand("echo $(AGENT_BACKEND_DB_HOST) $$", env)).to.equal("echo X $");
@@ -48,7 +55,7 @@ describe("agent backend: the wait-for-MySQL script", () => {
         const usesPassword = lines.filter((line) => line.includes("$AGENT_BACKEND_DB_PASSWORD"));
         expect(usesPassword).to.deep.equal([`printf '[client]\\npassword=%s\\n' "$(quoted "$AGENT_BACKEND_DB_PASSWORD")" > "$options"`]);
         expect(WAIT_FOR_MYSQL_SCRIPT).not.to.match(/MYSQL_PWD|\s-p\S|--password=|mysqladmin/);
-        expect(WAIT_FOR_MYSQL_SCRIPT).to.contain("--defaults-extra-file=\"$options\"");
+        expect(WAIT_FOR_MYSQL_SCRIPT).to.contain('--defaults-extra-file="$options"');
         expect(WAIT_FOR_MYSQL_SCRIPT).to.contain("--execute='SELECT 1'");
         expect(WAIT_FOR_MYSQL_SCRIPT).to.contain("umask 077");
     });
@@ -64,7 +71,13 @@ describe("agent backend: the wait-for-MySQL script", () => {
 });
 
 describe("agent backend: database resolution", () => {
-    const stack = { host: pulumi.output("db.mysql.database.azure.com"), port: 3306, database: pulumi.output("agentplatform"), username: "platformadmin", password: pulumi.secret("x") };
+    const stack = {
+        host: pulumi.output("db.mysql.database.azure.com"),
+        port: 3306,
+        database: pulumi.output("agentplatform"),
+        username: "platformadmin",
+        password: pulumi.secret("x"),
+    };
 
     it("the block's host and port come together; name and user field by field from the stack", () => {
         const mixed = resolveDatabase(backendConfig({ database: { host: undefined, name: undefined, username: "backend", cidr: undefined } }), stack, CLUSTER);
@@ -81,7 +94,15 @@ describe("agent backend: database resolution", () => {
         expect(passwordConfigured(none.secrets)).to.equal(false);
         expect(resolveDatabase(backendConfig({ secrets: { databasePassword: undefined } }), stack, CLUSTER).passwordFromStack).to.equal(true);
         expect(resolveDatabase(backendConfig(), stack, CLUSTER).passwordFromStack).to.equal(false);
-        const remapped = backendConfig({ secrets: { mode: "existing", existingSecret: { name: "s", keys: { databasePassword: "pw" } }, databasePassword: undefined, anthropicApiKey: undefined, langchainApiKey: undefined } });
+        const remapped = backendConfig({
+            secrets: {
+                mode: "existing",
+                existingSecret: { name: "s", keys: { databasePassword: "pw" } },
+                databasePassword: undefined,
+                anthropicApiKey: undefined,
+                langchainApiKey: undefined,
+            },
+        });
         expect(passwordConfigured(remapped.secrets)).to.equal(true);
         expect(resolveDatabase(backendConfig({ secrets: { databasePassword: undefined } }), undefined, CLUSTER).passwordFromStack).to.equal(false);
     });
@@ -104,7 +125,9 @@ describe("agent backend: database resolution", () => {
 describe("agent backend: resolve", () => {
     it("fills {domain} in the Seqera URLs; without a platform domain, names the key", () => {
         expect(resolveAgentBackendArgs(backendArgs()).urls).to.deep.equal({ platformApiUrl: "https://example.com/api", mcpUrl: "https://mcp.example.com/mcp" });
-        expect(() => resolveAgentBackendArgs(backendArgs({}, { platformDomain: undefined }))).to.throw(/^agentBackend\.platformApiUrl: 'https:\/\/\{domain\}\/api' needs the platform domain/);
+        expect(() => resolveAgentBackendArgs(backendArgs({}, { platformDomain: undefined }))).to.throw(
+            /^agentBackend\.platformApiUrl: 'https:\/\/\{domain\}\/api' needs the platform domain/,
+        );
         expect(resolveUrl("http://platform:8080/api", "platformApiUrl", undefined)).to.equal("http://platform:8080/api");
     });
 
@@ -123,7 +146,15 @@ describe("agent backend: resolve", () => {
 
     it("fills the stack's Key Vault into external mode, the block's own settings winning", () => {
         const keyVault = { vaultUrl: "https://stack.vault.azure.net/", clientId: "11111111-1111-1111-1111-111111111111" };
-        const block = { secrets: { mode: "external", external: { clientId: "22222222-2222-2222-2222-222222222222" }, databasePassword: undefined, anthropicApiKey: undefined, langchainApiKey: undefined } };
+        const block = {
+            secrets: {
+                mode: "external",
+                external: { clientId: "22222222-2222-2222-2222-222222222222" },
+                databasePassword: undefined,
+                anthropicApiKey: undefined,
+                langchainApiKey: undefined,
+            },
+        };
         expect(resolveAgentBackendArgs(backendArgs(block, { keyVault })).secrets.external).to.deep.include({
             vaultUrl: "https://stack.vault.azure.net/",
             clientId: "22222222-2222-2222-2222-222222222222",
@@ -161,7 +192,10 @@ describe("agent backend: pull Secrets, Job names, metadata", () => {
     });
 
     it("extra metadata: identity labels win, Secret extras only on Secrets, nothing on non-Kubernetes resources", () => {
-        const extra = { common: { labels: { team: "ai", "app.kubernetes.io/name": "x" }, annotations: { owner: "p" } }, secret: { labels: { rotation: "manual" }, annotations: {} } };
+        const extra = {
+            common: { labels: { team: "ai", "app.kubernetes.io/name": "x" }, annotations: { owner: "p" } },
+            secret: { labels: { rotation: "manual" }, annotations: {} },
+        };
         const props = { metadata: { labels: { "app.kubernetes.io/name": "agent-backend" } } };
         expect(withExtraMetadata("kubernetes:core/v1:Secret", props, extra)).to.deep.equal({
             metadata: { labels: { team: "ai", rotation: "manual", "app.kubernetes.io/name": "agent-backend" }, annotations: { owner: "p" } },

@@ -44,7 +44,8 @@ describe("AgentBackend: objects", () => {
             "Service/agent-backend",
             "ServiceAccount/agent-backend",
         ]);
-        for (const resource of r.recording.resources.filter((x) => x.type.startsWith("kubernetes:"))) expect(resource.provider, resource.urn).to.match(/::test-k8s::/);
+        for (const resource of r.recording.resources.filter((x) => x.type.startsWith("kubernetes:")))
+            expect(resource.provider, resource.urn).to.match(/::test-k8s::/);
         expect(r.recording.resources.find((x) => x.custom === false && x.name === "backend")!.type).to.equal("agent-platform:agent-backend:AgentBackend");
         await expectValidAndCompliant(r);
     });
@@ -54,16 +55,33 @@ describe("AgentBackend: objects", () => {
             backendArgs({ migrations: { mode: "job" } }),
             backendArgs({}, { database: stackDatabase() }, WITHOUT_DATABASE),
             backendArgs({
-                initContainers: [{ name: "fetch-ca", image: "busybox:1.37", command: ["sh", "-c", "true"], volumeMounts: [{ name: "certs", mountPath: "/certs" }] }],
-                extraVolumes: [{ name: "certs", emptyDir: { sizeLimit: "10Mi" } }, { name: "kv", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true } }],
+                initContainers: [
+                    { name: "fetch-ca", image: "busybox:1.37", command: ["sh", "-c", "true"], volumeMounts: [{ name: "certs", mountPath: "/certs" }] },
+                ],
+                extraVolumes: [
+                    { name: "certs", emptyDir: { sizeLimit: "10Mi" } },
+                    { name: "kv", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true } },
+                ],
                 extraVolumeMounts: [{ name: "certs", mountPath: "/etc/ssl/custom", readOnly: true }],
                 extraEnvVars: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
-                service: { type: "LoadBalancer", nodePort: 30080, extraPorts: [{ name: "admin", port: 8080, targetPort: 8080 }], loadBalancerSourceRanges: ["203.0.113.0/24"] },
+                service: {
+                    type: "LoadBalancer",
+                    nodePort: 30080,
+                    extraPorts: [{ name: "admin", port: 8080, targetPort: 8080 }],
+                    loadBalancerSourceRanges: ["203.0.113.0/24"],
+                },
                 startupProbe: { enabled: true },
-                scheduling: { podAntiAffinity: "required", requiredNodeAffinity: [{ key: "agentpool", operator: "In", values: ["workloads"] }], tolerations: [{ key: "dedicated", operator: "Exists" }] },
+                scheduling: {
+                    podAntiAffinity: "required",
+                    requiredNodeAffinity: [{ key: "agentpool", operator: "In", values: ["workloads"] }],
+                    tolerations: [{ key: "dedicated", operator: "Exists" }],
+                },
                 ingress: { enabled: true, host: "ai.{domain}", extraHosts: [{ host: "mcp.{domain}" }], tls: { enabled: true } },
             }),
-            backendArgs({ secrets: { mode: "external", databasePassword: undefined, anthropicApiKey: undefined, langchainApiKey: undefined } }, { keyVault: { vaultUrl: "https://kv.vault.azure.net/", clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" } }),
+            backendArgs(
+                { secrets: { mode: "external", databasePassword: undefined, anthropicApiKey: undefined, langchainApiKey: undefined } },
+                { keyVault: { vaultUrl: "https://kv.vault.azure.net/", clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" } },
+            ),
         ];
         for (const args of variants) await expectValidAndCompliant(await recordBackend(args));
     });
@@ -112,15 +130,35 @@ describe("AgentBackend: pods", () => {
         const r = await recordBackend(backendArgs());
         const backend = podSpecOf(r.object("Deployment")).containers[0];
         expect(backend.ports).to.deep.equal([{ name: "http", containerPort: 8002, protocol: "TCP" }]);
-        expect(backend.readinessProbe).to.deep.equal({ httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 5, successThreshold: 1 });
-        expect(backend.livenessProbe).to.deep.equal({ httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 10, successThreshold: 1 });
+        expect(backend.readinessProbe).to.deep.equal({
+            httpGet: { path: "/health", port: "http" },
+            initialDelaySeconds: 5,
+            periodSeconds: 5,
+            timeoutSeconds: 3,
+            failureThreshold: 5,
+            successThreshold: 1,
+        });
+        expect(backend.livenessProbe).to.deep.equal({
+            httpGet: { path: "/health", port: "http" },
+            initialDelaySeconds: 5,
+            periodSeconds: 10,
+            timeoutSeconds: 3,
+            failureThreshold: 10,
+            successThreshold: 1,
+        });
         expect(backend).not.to.have.property("startupProbe");
         const started = podSpecOf((await recordBackend(backendArgs({ startupProbe: { enabled: true } }))).object("Deployment")).containers[0];
         expect(started.startupProbe).to.deep.include({ initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 5 });
     });
 
     it("env: the three credentials from the Secret (never optional), settings and your ConfigMaps/Secrets by envFrom, your variables last", async () => {
-        const r = await recordBackend(backendArgs({ extraEnvVars: [{ name: "HTTP_PROXY", value: "http://proxy:3128" }], extraEnvVarsCMs: ["tuning"], extraEnvVarsSecrets: ["more-keys"] }));
+        const r = await recordBackend(
+            backendArgs({
+                extraEnvVars: [{ name: "HTTP_PROXY", value: "http://proxy:3128" }],
+                extraEnvVarsCMs: ["tuning"],
+                extraEnvVarsSecrets: ["more-keys"],
+            }),
+        );
         const secret = r.object("Secret").metadata.name;
         const settings = r.object("ConfigMap").metadata.name;
         const backend = podSpecOf(r.object("Deployment")).containers[0];
@@ -130,10 +168,17 @@ describe("AgentBackend: pods", () => {
             { name: "LANGCHAIN_API_KEY", valueFrom: { secretKeyRef: { name: secret, key: "LANGCHAIN_API_KEY" } } },
             { name: "HTTP_PROXY", value: "http://proxy:3128" },
         ]);
-        expect(backend.envFrom).to.deep.equal([{ configMapRef: { name: settings } }, { configMapRef: { name: "tuning" } }, { secretRef: { name: "more-keys" } }]);
+        expect(backend.envFrom).to.deep.equal([
+            { configMapRef: { name: settings } },
+            { configMapRef: { name: "tuning" } },
+            { secretRef: { name: "more-keys" } },
+        ]);
         // The wait and the migration get the database password only.
         for (const init of podSpecOf(r.object("Deployment")).initContainers) {
-            expect(init.env.filter((e: any) => e.valueFrom).map((e: any) => e.name), init.name).to.deep.equal(["AGENT_BACKEND_DB_PASSWORD"]);
+            expect(
+                init.env.filter((e: any) => e.valueFrom).map((e: any) => e.name),
+                init.name,
+            ).to.deep.equal(["AGENT_BACKEND_DB_PASSWORD"]);
         }
     });
 
@@ -184,7 +229,11 @@ describe("AgentBackend: pods", () => {
     it("pull Secrets: the platform's first, then the backend's and the wait image's, added and never replacing", async () => {
         const r = await recordBackend(
             backendArgs(
-                { image: { pullSecrets: ["seqera-cr", "platform-pull"] }, initContainerDependencies: { waitForMySQL: { image: { pullSecrets: ["mirror"] } } }, serviceAccount: { imagePullSecretNames: ["sa-pull"] } },
+                {
+                    image: { pullSecrets: ["seqera-cr", "platform-pull"] },
+                    initContainerDependencies: { waitForMySQL: { image: { pullSecrets: ["mirror"] } } },
+                    serviceAccount: { imagePullSecretNames: ["sa-pull"] },
+                },
                 { images: { pullSecrets: ["platform-pull", "platform-credentials-1a2b3c4d"] } },
             ),
         );
@@ -199,7 +248,12 @@ describe("AgentBackend: pods", () => {
 
     it("images: a registry override, per-image registries and digests", async () => {
         const digest = `sha256:${"a".repeat(64)}`;
-        const r = await recordBackend(backendArgs({ image: { registry: undefined, digest }, initContainerDependencies: { waitForMySQL: { image: { registry: "docker.io/library" } } } }, { images: { registry: "acr.example.io", pullSecrets: [] } }));
+        const r = await recordBackend(
+            backendArgs(
+                { image: { registry: undefined, digest }, initContainerDependencies: { waitForMySQL: { image: { registry: "docker.io/library" } } } },
+                { images: { registry: "acr.example.io", pullSecrets: [] } },
+            ),
+        );
         const pod = podSpecOf(r.object("Deployment"));
         expect(pod.containers[0].image).to.equal(`acr.example.io/private/nf-tower-enterprise/agent-backend:0.1.0@${digest}`);
         expect(pod.initContainers[0].image).to.equal("docker.io/library/mysql:9");
@@ -209,7 +263,9 @@ describe("AgentBackend: pods", () => {
 
 describe("AgentBackend: labels, Service, ServiceAccount", () => {
     it("selects on name and instance; pod labels carry no version and your labels never override the identity", async () => {
-        const r = await recordBackend(backendArgs({ name: "blue", podLabels: { "app.kubernetes.io/name": "hijack", team: "ai" }, podAnnotations: { note: "x" } }));
+        const r = await recordBackend(
+            backendArgs({ name: "blue", podLabels: { "app.kubernetes.io/name": "hijack", team: "ai" }, podAnnotations: { note: "x" } }),
+        );
         const deployment: any = r.object("Deployment", "blue");
         const selector = { "app.kubernetes.io/name": "agent-backend", "app.kubernetes.io/instance": "blue" };
         expect(deployment.spec.selector).to.deep.equal({ matchLabels: selector });
@@ -245,7 +301,16 @@ describe("AgentBackend: labels, Service, ServiceAccount", () => {
     });
 
     it("Service: type, port 80 to the named container port, node ports only where they apply, extra ports", async () => {
-        const r = await recordBackend(backendArgs({ service: { type: "NodePort", nodePort: 30080, extraPorts: [{ name: "admin", port: 8080, targetPort: "http", nodePort: 30081 }], annotations: { a: "b" } } }));
+        const r = await recordBackend(
+            backendArgs({
+                service: {
+                    type: "NodePort",
+                    nodePort: 30080,
+                    extraPorts: [{ name: "admin", port: 8080, targetPort: "http", nodePort: 30081 }],
+                    annotations: { a: "b" },
+                },
+            }),
+        );
         const service: any = r.object("Service");
         expect(service.spec.type).to.equal("NodePort");
         expect(service.spec.ports).to.deep.equal([
@@ -288,17 +353,29 @@ describe("AgentBackend: the stack's MySQL", () => {
 
     it("lets the block's own settings and password win over the stack's", async () => {
         const r = await recordBackend(backendArgs({}, { database: stackDatabase() }));
-        expect((r.object("ConfigMap") as any).data).to.deep.include({ AGENT_BACKEND_DB_HOST: "mysql.example.internal", AGENT_BACKEND_DB_USER: "agent_backend" });
+        expect((r.object("ConfigMap") as any).data).to.deep.include({
+            AGENT_BACKEND_DB_HOST: "mysql.example.internal",
+            AGENT_BACKEND_DB_USER: "agent_backend",
+        });
         expect(r.objects.filter((o) => o.kind === "Secret")).to.have.length(1);
     });
 
     it("network policy: the server's address when the platform knows it, otherwise public addresses on its port only", async () => {
         const egressTo = (r: Recorded) => (r.object("NetworkPolicy") as any).spec.egress.find((rule: any) => rule.ports.some((p: any) => p.port === 3306));
-        const known = await recordBackend(backendArgs({}, { database: stackDatabase({ egress: { cidr: "10.30.1.0/28", ports: [{ port: 3306 }] } }) }, WITHOUT_DATABASE));
+        const known = await recordBackend(
+            backendArgs({}, { database: stackDatabase({ egress: { cidr: "10.30.1.0/28", ports: [{ port: 3306 }] } }) }, WITHOUT_DATABASE),
+        );
         expect(egressTo(known).to).to.deep.equal([{ ipBlock: { cidr: "10.30.1.0/28" } }]);
         const unknown = await recordBackend(backendArgs({}, { database: stackDatabase() }, WITHOUT_DATABASE));
         expect(egressTo(unknown)).to.deep.equal({
-            to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "10.244.0.0/16", "10.0.0.0/16"] } }],
+            to: [
+                {
+                    ipBlock: {
+                        cidr: "0.0.0.0/0",
+                        except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "10.244.0.0/16", "10.0.0.0/16"],
+                    },
+                },
+            ],
             ports: [{ protocol: "TCP", port: 3306 }],
         });
     });
@@ -313,11 +390,16 @@ describe("AgentBackend: the stack's MySQL", () => {
 describe("AgentBackend: the network policy and ingress", () => {
     it("egress to MySQL, DNS and HTTPS on the internet; ingress from the ingress controller on 8002 only", async () => {
         const policy: any = (await recordBackend(backendArgs())).object("NetworkPolicy");
-        expect(policy.spec.podSelector).to.deep.equal({ matchLabels: { "app.kubernetes.io/name": "agent-backend", "app.kubernetes.io/instance": "agent-backend" } });
+        expect(policy.spec.podSelector).to.deep.equal({
+            matchLabels: { "app.kubernetes.io/name": "agent-backend", "app.kubernetes.io/instance": "agent-backend" },
+        });
         expect(policy.spec.ingress).to.deep.equal([
             { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ protocol: "TCP", port: 8002 }] },
         ]);
-        const egress = policy.spec.egress.map((rule: any) => [rule.to.map((t: any) => t.ipBlock?.cidr ?? Object.keys(t).join("+")).join(","), rule.ports.map((p: any) => `${p.protocol}/${p.port}`).join(",")]);
+        const egress = policy.spec.egress.map((rule: any) => [
+            rule.to.map((t: any) => t.ipBlock?.cidr ?? Object.keys(t).join("+")).join(","),
+            rule.ports.map((p: any) => `${p.protocol}/${p.port}`).join(","),
+        ]);
         expect(egress).to.deep.equal([
             ["namespaceSelector+podSelector", "UDP/53,TCP/53"],
             ["10.20.0.0/24", "TCP/3306"],
@@ -328,7 +410,11 @@ describe("AgentBackend: the network policy and ingress", () => {
     it("an IPv4 database host is its own /32; an in-cluster MySQL by selectors", async () => {
         const ip: any = (await recordBackend(backendArgs({ database: { host: "10.20.0.5", cidr: undefined } }))).object("NetworkPolicy");
         expect(ip.spec.egress[1].to).to.deep.equal([{ ipBlock: { cidr: "10.20.0.5/32" } }]);
-        const incluster: any = (await recordBackend(backendArgs({ database: { host: "mysql.db.svc", cidr: undefined, namespaceSelector: { "kubernetes.io/metadata.name": "db" } } }))).object("NetworkPolicy");
+        const incluster: any = (
+            await recordBackend(
+                backendArgs({ database: { host: "mysql.db.svc", cidr: undefined, namespaceSelector: { "kubernetes.io/metadata.name": "db" } } }),
+            )
+        ).object("NetworkPolicy");
         expect(incluster.spec.egress[1].to).to.deep.equal([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "db" } } }]);
     });
 
@@ -341,7 +427,12 @@ describe("AgentBackend: the network policy and ingress", () => {
     });
 
     it("ingress hosts from the platform domain (ai.<domain>, mcp.<domain>) to the Service port", async () => {
-        const r = await recordBackend(backendArgs({ ingress: { enabled: true, host: "ai.{domain}", extraHosts: [{ host: "mcp.{domain}" }], className: "nginx", tls: { enabled: true } } }, { platformDomain: "seqera.example.org" }));
+        const r = await recordBackend(
+            backendArgs(
+                { ingress: { enabled: true, host: "ai.{domain}", extraHosts: [{ host: "mcp.{domain}" }], className: "nginx", tls: { enabled: true } } },
+                { platformDomain: "seqera.example.org" },
+            ),
+        );
         const ingress: any = r.object("Ingress");
         expect(ingress.spec.rules.map((rule: any) => rule.host)).to.deep.equal(["ai.seqera.example.org", "mcp.seqera.example.org"]);
         expect(ingress.spec.rules[0].http.paths[0].backend).to.deep.equal({ service: { name: "agent-backend", port: { number: 80 } } });
@@ -366,7 +457,8 @@ describe("AgentBackend: migrations as a Job", () => {
     });
 
     it("a new image is a new Job; the same image keeps its Job", async () => {
-        const name = async (block: Record<string, unknown>) => (await recordBackend(backendArgs({ migrations: { mode: "job" }, ...block }))).object("Job").metadata.name;
+        const name = async (block: Record<string, unknown>) =>
+            (await recordBackend(backendArgs({ migrations: { mode: "job" }, ...block }))).object("Job").metadata.name;
         const first = await name({});
         expect(await name({ logLevel: "DEBUG" })).to.equal(first);
         expect(await name({ image: { tag: "0.1.1" } })).not.to.equal(first);
@@ -378,7 +470,10 @@ describe("AgentBackend: migrations as a Job", () => {
         const selector = (r.object("Service") as any).spec.selector;
         expect(Object.entries(selector).every(([k, v]) => podLabels[k] === v)).to.equal(false);
         const policy: any = r.object("NetworkPolicy", "agent-backend-migration");
-        expect(policy.spec.podSelector.matchLabels).to.deep.equal({ "app.kubernetes.io/name": "agent-backend", "app.kubernetes.io/instance": "agent-backend-migration" });
+        expect(policy.spec.podSelector.matchLabels).to.deep.equal({
+            "app.kubernetes.io/name": "agent-backend",
+            "app.kubernetes.io/instance": "agent-backend-migration",
+        });
         expect(policy.spec.ingress).to.deep.equal([]);
         expect(policy.spec.egress.map((rule: any) => rule.ports.map((p: any) => p.port))).to.deep.equal([[53, 53], [3306]]);
     });
@@ -397,7 +492,9 @@ describe("AgentBackend: Key Vault", () => {
         ]);
         expect((r.object("SecretStore") as any).spec.provider.azurekv.vaultUrl).to.equal("https://kv.vault.azure.net/");
         expect(keyVaultServiceAccountName(args.config.secrets, args.config.name)).to.equal("agent-backend-keyvault");
-        expect(r.object("ServiceAccount", "agent-backend-keyvault").metadata.annotations).to.deep.include({ "azure.workload.identity/client-id": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" });
+        expect(r.object("ServiceAccount", "agent-backend-keyvault").metadata.annotations).to.deep.include({
+            "azure.workload.identity/client-id": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        });
     });
 });
 
@@ -407,7 +504,11 @@ describe("AgentBackend: the stack's generated password through the stack's Key V
     const registry = { registries: ["cr.seqera.io"], secretName: pulumi.output("agent-platform-registry-credentials-keyvault") };
 
     it("reads the password the stack wrote into the vault with its other values: one ExternalSecret, no Secret of its own", async () => {
-        const args = backendArgs({ migrations: { mode: "job" } }, { database: stackDatabase({ passwordRemoteKey: "database-password" }), keyVault: VAULT }, EXTERNAL);
+        const args = backendArgs(
+            { migrations: { mode: "job" } },
+            { database: stackDatabase({ passwordRemoteKey: "database-password" }), keyVault: VAULT },
+            EXTERNAL,
+        );
         expect(resolveAgentBackendArgs(args).passwordFromVault).to.equal(true);
         const r = await recordBackend(args);
         expect(r.objects.filter((o) => o.kind === "Secret")).to.deep.equal([]);
@@ -418,28 +519,48 @@ describe("AgentBackend: the stack's generated password through the stack's Key V
             ["LANGCHAIN_API_KEY", "langchain-api-key"],
         ]);
         for (const kind of ["Deployment", "Job"]) {
-            const password = podSpecOf(r.object(kind)).containers.flatMap((c: any) => c.env ?? []).find((e: any) => e.name === "AGENT_BACKEND_DB_PASSWORD");
+            const password = podSpecOf(r.object(kind))
+                .containers.flatMap((c: any) => c.env ?? [])
+                .find((e: any) => e.name === "AGENT_BACKEND_DB_PASSWORD");
             expect(password.valueFrom.secretKeyRef, kind).to.deep.equal({ name: "agent-backend-secrets", key: "AGENT_BACKEND_DB_PASSWORD" });
         }
         await expectValidAndCompliant(r);
     });
 
     it("keeps its own Secret for the password without the vault (or with a password source of its own)", () => {
-        expect(resolveAgentBackendArgs(backendArgs({}, { database: stackDatabase({ passwordRemoteKey: "database-password" }) }, WITHOUT_DATABASE)).passwordFromVault).to.equal(false);
-        const own = backendArgs({ secrets: { databasePassword: { remoteKey: "mine" } } }, { database: stackDatabase({ passwordRemoteKey: "database-password" }), keyVault: VAULT }, EXTERNAL);
+        expect(
+            resolveAgentBackendArgs(backendArgs({}, { database: stackDatabase({ passwordRemoteKey: "database-password" }) }, WITHOUT_DATABASE))
+                .passwordFromVault,
+        ).to.equal(false);
+        const own = backendArgs(
+            { secrets: { databasePassword: { remoteKey: "mine" } } },
+            { database: stackDatabase({ passwordRemoteKey: "database-password" }), keyVault: VAULT },
+            EXTERNAL,
+        );
         const resolved = resolveAgentBackendArgs(own);
-        expect([resolved.passwordFromVault, resolved.database.passwordFromStack, resolved.secrets.values.databasePassword]).to.deep.equal([false, false, { remoteKey: "mine" }]);
+        expect([resolved.passwordFromVault, resolved.database.passwordFromStack, resolved.secrets.values.databasePassword]).to.deep.equal([
+            false,
+            false,
+            { remoteKey: "mine" },
+        ]);
     });
 
     it("pulls its image and runs its migration with the registry's login; Reloader rolls it when the synced Secret changes", async () => {
         const args = backendArgs(
             { migrations: { mode: "job" } },
-            { database: stackDatabase({ passwordRemoteKey: "database-password" }), keyVault: VAULT, images: { pullSecrets: ["platform-pull"], registryPullSecrets: [registry] } },
+            {
+                database: stackDatabase({ passwordRemoteKey: "database-password" }),
+                keyVault: VAULT,
+                images: { pullSecrets: ["platform-pull"], registryPullSecrets: [registry] },
+            },
             EXTERNAL,
         );
         const r = await recordBackend(args);
         for (const kind of ["Deployment", "Job"]) {
-            expect(podSpecOf(r.object(kind)).imagePullSecrets, kind).to.deep.equal([{ name: "platform-pull" }, { name: "agent-platform-registry-credentials-keyvault" }]);
+            expect(podSpecOf(r.object(kind)).imagePullSecrets, kind).to.deep.equal([
+                { name: "platform-pull" },
+                { name: "agent-platform-registry-credentials-keyvault" },
+            ]);
         }
         expect(r.object("Deployment").metadata.annotations).to.deep.equal({ "secret.reloader.stakater.com/reload": "agent-backend-secrets" });
         expect(r.object("Job").metadata.annotations ?? {}).not.to.have.property("secret.reloader.stakater.com/reload");

@@ -15,40 +15,131 @@ import { AgentBackendConfig, agentBackendBlock } from "../../components/agent-ba
 import { BASE_BLOCK, backendConfig, blockIssues, merge } from "./fixtures";
 
 const NO_STACK: StackFacts = { stackDatabase: false, platformDomain: "example.com" };
-const stackProblems = (config: AgentBackendConfig, facts: StackFacts = NO_STACK) => agentBackendProblems(config, facts).map((p) => `${keyPath(p.path)}: ${p.message}`);
+const stackProblems = (config: AgentBackendConfig, facts: StackFacts = NO_STACK) =>
+    agentBackendProblems(config, facts).map((p) => `${keyPath(p.path)}: ${p.message}`);
 
 const undescribed = undescribedFields;
 
 /** Every key of the values table of the seed chart (seeds/001, agent-backend 0.1.4). */
 const CHART_VALUES_KEYS = [
-    "global.platformExternalDomain", "global.agentBackendDomain", "global.mcpDomain", "global.imageCredentials", "global.imageCredentialsSecrets",
-    "database.host", "database.port", "database.name", "database.username", "database.password", "database.existingSecretName",
-    "database.existingSecretKey", "image.registry", "image.repository", "image.tag", "image.digest", "image.pullPolicy", "image.pullSecrets",
-    "anthropicApiKey", "anthropicApiKeyExistingSecretName", "anthropicApiKeyExistingSecretKey", "langchainApiKey",
-    "langchainApiKeyExistingSecretName", "langchainApiKeyExistingSecretKey", "environment", "logLevel", "anthropicModel", "service", "service.type",
-    "service.http.name", "service.http.port", "service.http.targetPort", "service.http.nodePort", "service.extraServices", "service.extraOptions",
-    "dbMigrationInitContainer.command", "dbMigrationInitContainer.securityContext.runAsUser", "dbMigrationInitContainer.securityContext.runAsNonRoot",
-    "dbMigrationInitContainer.securityContext.readOnlyRootFilesystem", "dbMigrationInitContainer.securityContext.capabilities",
-    "dbMigrationInitContainer.resources", "initContainers", "command", "args", "podLabels", "podAnnotations", "extraOptionsSpec",
-    "extraOptionsTemplateSpec", "extraEnvVars", "extraEnvVarsCMs", "extraEnvVarsSecrets", "extraVolumes", "extraVolumeMounts",
-    "podSecurityContext.enabled", "podSecurityContext.fsGroup", "containerSecurityContext.enabled", "containerSecurityContext.runAsUser",
-    "containerSecurityContext.runAsNonRoot", "containerSecurityContext.readOnlyRootFilesystem", "containerSecurityContext.capabilities", "resources",
-    "initContainerDependencies.enabled", "initContainerDependencies.waitForMySQL.enabled", "initContainerDependencies.waitForMySQL.image.registry",
-    "initContainerDependencies.waitForMySQL.image.repository", "initContainerDependencies.waitForMySQL.image.tag",
-    "initContainerDependencies.waitForMySQL.image.digest", "initContainerDependencies.waitForMySQL.image.pullPolicy",
-    "initContainerDependencies.waitForMySQL.securityContext.runAsUser", "initContainerDependencies.waitForMySQL.securityContext.runAsNonRoot",
+    "global.platformExternalDomain",
+    "global.agentBackendDomain",
+    "global.mcpDomain",
+    "global.imageCredentials",
+    "global.imageCredentialsSecrets",
+    "database.host",
+    "database.port",
+    "database.name",
+    "database.username",
+    "database.password",
+    "database.existingSecretName",
+    "database.existingSecretKey",
+    "image.registry",
+    "image.repository",
+    "image.tag",
+    "image.digest",
+    "image.pullPolicy",
+    "image.pullSecrets",
+    "anthropicApiKey",
+    "anthropicApiKeyExistingSecretName",
+    "anthropicApiKeyExistingSecretKey",
+    "langchainApiKey",
+    "langchainApiKeyExistingSecretName",
+    "langchainApiKeyExistingSecretKey",
+    "environment",
+    "logLevel",
+    "anthropicModel",
+    "service",
+    "service.type",
+    "service.http.name",
+    "service.http.port",
+    "service.http.targetPort",
+    "service.http.nodePort",
+    "service.extraServices",
+    "service.extraOptions",
+    "dbMigrationInitContainer.command",
+    "dbMigrationInitContainer.securityContext.runAsUser",
+    "dbMigrationInitContainer.securityContext.runAsNonRoot",
+    "dbMigrationInitContainer.securityContext.readOnlyRootFilesystem",
+    "dbMigrationInitContainer.securityContext.capabilities",
+    "dbMigrationInitContainer.resources",
+    "initContainers",
+    "command",
+    "args",
+    "podLabels",
+    "podAnnotations",
+    "extraOptionsSpec",
+    "extraOptionsTemplateSpec",
+    "extraEnvVars",
+    "extraEnvVarsCMs",
+    "extraEnvVarsSecrets",
+    "extraVolumes",
+    "extraVolumeMounts",
+    "podSecurityContext.enabled",
+    "podSecurityContext.fsGroup",
+    "containerSecurityContext.enabled",
+    "containerSecurityContext.runAsUser",
+    "containerSecurityContext.runAsNonRoot",
+    "containerSecurityContext.readOnlyRootFilesystem",
+    "containerSecurityContext.capabilities",
+    "resources",
+    "initContainerDependencies.enabled",
+    "initContainerDependencies.waitForMySQL.enabled",
+    "initContainerDependencies.waitForMySQL.image.registry",
+    "initContainerDependencies.waitForMySQL.image.repository",
+    "initContainerDependencies.waitForMySQL.image.tag",
+    "initContainerDependencies.waitForMySQL.image.digest",
+    "initContainerDependencies.waitForMySQL.image.pullPolicy",
+    "initContainerDependencies.waitForMySQL.securityContext.runAsUser",
+    "initContainerDependencies.waitForMySQL.securityContext.runAsNonRoot",
     "initContainerDependencies.waitForMySQL.securityContext.readOnlyRootFilesystem",
-    "initContainerDependencies.waitForMySQL.securityContext.capabilities", "initContainerDependencies.waitForMySQL.resources", "startupProbe.enabled",
-    "startupProbe.httpGet.path", "startupProbe.httpGet.port", "startupProbe.initialDelaySeconds", "startupProbe.periodSeconds",
-    "startupProbe.timeoutSeconds", "startupProbe.failureThreshold", "startupProbe.successThreshold", "readinessProbe.enabled",
-    "readinessProbe.httpGet.path", "readinessProbe.httpGet.port", "readinessProbe.initialDelaySeconds", "readinessProbe.periodSeconds",
-    "readinessProbe.timeoutSeconds", "readinessProbe.failureThreshold", "readinessProbe.successThreshold", "livenessProbe.enabled",
-    "livenessProbe.httpGet.path", "livenessProbe.httpGet.port", "livenessProbe.initialDelaySeconds", "livenessProbe.periodSeconds",
-    "livenessProbe.timeoutSeconds", "livenessProbe.failureThreshold", "livenessProbe.successThreshold", "serviceAccount", "serviceAccount.name",
-    "serviceAccount.annotations", "serviceAccount.imagePullSecretNames", "serviceAccount.automountServiceAccountToken", "ingress.enabled",
-    "ingress.path", "ingress.defaultPathType", "ingress.defaultBackend", "ingress.extraHosts", "ingress.annotations", "ingress.extraLabels",
-    "ingress.ingressClassName", "ingress.tls", "extraDeploy", "commonAnnotations", "commonLabels", "secretLabels", "secretAnnotations",
-    "configMapLabels", "configMapAnnotations",
+    "initContainerDependencies.waitForMySQL.securityContext.capabilities",
+    "initContainerDependencies.waitForMySQL.resources",
+    "startupProbe.enabled",
+    "startupProbe.httpGet.path",
+    "startupProbe.httpGet.port",
+    "startupProbe.initialDelaySeconds",
+    "startupProbe.periodSeconds",
+    "startupProbe.timeoutSeconds",
+    "startupProbe.failureThreshold",
+    "startupProbe.successThreshold",
+    "readinessProbe.enabled",
+    "readinessProbe.httpGet.path",
+    "readinessProbe.httpGet.port",
+    "readinessProbe.initialDelaySeconds",
+    "readinessProbe.periodSeconds",
+    "readinessProbe.timeoutSeconds",
+    "readinessProbe.failureThreshold",
+    "readinessProbe.successThreshold",
+    "livenessProbe.enabled",
+    "livenessProbe.httpGet.path",
+    "livenessProbe.httpGet.port",
+    "livenessProbe.initialDelaySeconds",
+    "livenessProbe.periodSeconds",
+    "livenessProbe.timeoutSeconds",
+    "livenessProbe.failureThreshold",
+    "livenessProbe.successThreshold",
+    "serviceAccount",
+    "serviceAccount.name",
+    "serviceAccount.annotations",
+    "serviceAccount.imagePullSecretNames",
+    "serviceAccount.automountServiceAccountToken",
+    "ingress.enabled",
+    "ingress.path",
+    "ingress.defaultPathType",
+    "ingress.defaultBackend",
+    "ingress.extraHosts",
+    "ingress.annotations",
+    "ingress.extraLabels",
+    "ingress.ingressClassName",
+    "ingress.tls",
+    "extraDeploy",
+    "commonAnnotations",
+    "commonLabels",
+    "secretLabels",
+    "secretAnnotations",
+    "configMapLabels",
+    "configMapAnnotations",
 ];
 
 describe("agentBackend block: the chart's defaults", () => {
@@ -62,7 +153,12 @@ describe("agentBackend block: the chart's defaults", () => {
     });
 
     it("images: the backend at the chart's app version, the MySQL wait on mysql:9, IfNotPresent", () => {
-        expect(config.image).to.deep.include({ repository: "private/nf-tower-enterprise/agent-backend", tag: "0.1.0", pullPolicy: "IfNotPresent", pullSecrets: [] });
+        expect(config.image).to.deep.include({
+            repository: "private/nf-tower-enterprise/agent-backend",
+            tag: "0.1.0",
+            pullPolicy: "IfNotPresent",
+            pullSecrets: [],
+        });
         expect(config.initContainerDependencies.waitForMySQL.image).to.deep.include({ repository: "mysql", tag: "9", pullPolicy: "IfNotPresent" });
     });
 
@@ -75,7 +171,14 @@ describe("agentBackend block: the chart's defaults", () => {
     });
 
     it("probes on /health: startup off (5/10/3/5), readiness 5/5/3/5, liveness 5/10/3/10", () => {
-        const timings = (p: AgentBackendConfig["readinessProbe"]) => [p.enabled, p.path, p.initialDelaySeconds, p.periodSeconds, p.timeoutSeconds, p.failureThreshold];
+        const timings = (p: AgentBackendConfig["readinessProbe"]) => [
+            p.enabled,
+            p.path,
+            p.initialDelaySeconds,
+            p.periodSeconds,
+            p.timeoutSeconds,
+            p.failureThreshold,
+        ];
         expect(timings(config.startupProbe)).to.deep.equal([false, "/health", 5, 10, 3, 5]);
         expect(timings(config.readinessProbe)).to.deep.equal([true, "/health", 5, 5, 3, 5]);
         expect(timings(config.livenessProbe)).to.deep.equal([true, "/health", 5, 10, 3, 10]);
@@ -93,14 +196,25 @@ describe("agentBackend block: the chart's defaults", () => {
     it("the Secret keys are the chart's, an existing Secret's key defaults to AGENT_BACKEND_DB_PASSWORD", () => {
         const existing = backendConfig({ secrets: { databasePassword: { value: undefined, existingSecret: { name: "mysql-credentials" } } } });
         expect(existing.secrets.values.databasePassword!.existingSecret).to.deep.equal({ name: "mysql-credentials", key: "AGENT_BACKEND_DB_PASSWORD" });
-        const shared = backendConfig({ secrets: { mode: "existing", existingSecret: { name: "agent-backend" }, databasePassword: undefined, anthropicApiKey: undefined, langchainApiKey: undefined } });
+        const shared = backendConfig({
+            secrets: {
+                mode: "existing",
+                existingSecret: { name: "agent-backend" },
+                databasePassword: undefined,
+                anthropicApiKey: undefined,
+                langchainApiKey: undefined,
+            },
+        });
         expect(shared.secrets.existingSecret).to.deep.equal({ name: "agent-backend", keys: {} });
     });
 });
 
 describe("agentBackend block: the chart's requirement checks, as config errors naming the keys", () => {
     it("without the stack's MySQL: host, name, username and the password are required", () => {
-        const config = backendConfig({ database: { host: undefined, name: undefined, username: undefined, cidr: undefined }, secrets: { databasePassword: undefined } });
+        const config = backendConfig({
+            database: { host: undefined, name: undefined, username: undefined, cidr: undefined },
+            secrets: { databasePassword: undefined },
+        });
         expect(stackProblems(config)).to.deep.equal([
             "database.host: is required: the MySQL host name (or let the stack create Azure MySQL: `azure.mysql.enabled`)",
             "database.name: is required: the MySQL database name (or let the stack create Azure MySQL: `azure.mysql.enabled`)",
@@ -110,7 +224,10 @@ describe("agentBackend block: the chart's requirement checks, as config errors n
     });
 
     it("with the stack's MySQL: the database settings and the password may be left out", () => {
-        const config = backendConfig({ database: { host: undefined, name: undefined, username: undefined, cidr: undefined }, secrets: { databasePassword: undefined } });
+        const config = backendConfig({
+            database: { host: undefined, name: undefined, username: undefined, cidr: undefined },
+            secrets: { databasePassword: undefined },
+        });
         expect(stackProblems(config, { ...NO_STACK, stackDatabase: true })).to.deep.equal([]);
     });
 
@@ -121,7 +238,9 @@ describe("agentBackend block: the chart's requirement checks, as config errors n
     });
 
     it("the Anthropic and LangChain keys: each required, a value or an existing Secret, never both", () => {
-        const issues = blockIssues(merge(BASE_BLOCK, { secrets: { anthropicApiKey: undefined, langchainApiKey: { value: "x", existingSecret: { name: "s" } } } }));
+        const issues = blockIssues(
+            merge(BASE_BLOCK, { secrets: { anthropicApiKey: undefined, langchainApiKey: { value: "x", existingSecret: { name: "s" } } } }),
+        );
         expect(issues).to.deep.equal([
             "secrets.anthropicApiKey: is required: set `anthropicApiKey.value` (with `pulumi config set --secret`) or `anthropicApiKey.existingSecret`",
             "secrets.langchainApiKey: set either `langchainApiKey.value` or `langchainApiKey.existingSecret`, not both",
@@ -132,7 +251,11 @@ describe("agentBackend block: the chart's requirement checks, as config errors n
 
     it("marks every secret value sensitive, so the config layer refuses it in plain text", () => {
         const paths = sensitivePathsIn(agentBackendBlock, BASE_BLOCK, "agentBackend");
-        expect(paths).to.have.members(["agentBackend.secrets.databasePassword.value", "agentBackend.secrets.anthropicApiKey.value", "agentBackend.secrets.langchainApiKey.value"]);
+        expect(paths).to.have.members([
+            "agentBackend.secrets.databasePassword.value",
+            "agentBackend.secrets.anthropicApiKey.value",
+            "agentBackend.secrets.langchainApiKey.value",
+        ]);
     });
 
     it("the private backend image needs a registry: its own, `images.registry`, or a host in the repository", () => {
@@ -141,7 +264,9 @@ describe("agentBackend block: the chart's requirement checks, as config errors n
             "image.registry: is required: the backend image is private (allowed: `cr.seqera.io` or the registry you vendored it to, here or in `images.registry`)",
         ]);
         expect(stackProblems(noRegistry, { ...NO_STACK, imagesRegistry: "acr.example.io" })).to.deep.equal([]);
-        expect(stackProblems(backendConfig({}, { ...BASE_BLOCK, image: { repository: "cr.seqera.io/private/nf-tower-enterprise/agent-backend" } }))).to.deep.equal([]);
+        expect(
+            stackProblems(backendConfig({}, { ...BASE_BLOCK, image: { repository: "cr.seqera.io/private/nf-tower-enterprise/agent-backend" } })),
+        ).to.deep.equal([]);
     });
 
     it("URLs with {domain} need the platform domain; explicit URLs do not", () => {
@@ -151,7 +276,9 @@ describe("agentBackend block: the chart's requirement checks, as config errors n
         ]);
         const explicit = backendConfig({ platformApiUrl: "http://platform-backend:8080/api", mcpUrl: "https://mcp.seqera.internal/mcp" });
         expect(stackProblems(explicit, { stackDatabase: false })).to.deep.equal([]);
-        expect(blockIssues(merge(BASE_BLOCK, { mcpUrl: "mcp.{domain}" }))).to.deep.equal(["mcpUrl: must be an http(s) URL, optionally with `{domain}` for the platform domain"]);
+        expect(blockIssues(merge(BASE_BLOCK, { mcpUrl: "mcp.{domain}" }))).to.deep.equal([
+            "mcpUrl: must be an http(s) URL, optionally with `{domain}` for the platform domain",
+        ]);
     });
 
     it("Key Vault mode needs a vault: the block's own, or the stack's", () => {
@@ -171,7 +298,9 @@ describe("agentBackend block: the chart's requirement checks, as config errors n
 
 describe("agentBackend block: rules the chart never checked", () => {
     it("refuses unknown keys at every level", () => {
-        const result = agentBackendBlock.safeParse(merge(BASE_BLOCK, { replica: 2, database: { passwrod: "x" }, initContainerDependencies: { waitForMySQL: { image: { tags: "9" } } } }));
+        const result = agentBackendBlock.safeParse(
+            merge(BASE_BLOCK, { replica: 2, database: { passwrod: "x" }, initContainerDependencies: { waitForMySQL: { image: { tags: "9" } } } }),
+        );
         const unknown = result.error!.issues.filter((i) => i.code === "unrecognized_keys").map((i) => `${i.path.join(".")}: ${(i as { keys: string[] }).keys}`);
         expect(unknown).to.have.members([": replica", "database: passwrod", "initContainerDependencies.waitForMySQL.image: tags"]);
     });
@@ -201,12 +330,25 @@ describe("agentBackend block: rules the chart never checked", () => {
         expect(env([{ name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }])).to.deep.equal([
             "extraEnvVars.0.name: ANTHROPIC_API_KEY comes from `secrets`; configure it there",
         ]);
-        expect(backendConfig({ extraEnvVars: [{ name: "HTTP_PROXY", value: "http://proxy:3128" }, { name: "TOKEN_FILE", value: "/var/run/token" }] }).extraEnvVars).to.have.length(2);
+        expect(
+            backendConfig({
+                extraEnvVars: [
+                    { name: "HTTP_PROXY", value: "http://proxy:3128" },
+                    { name: "TOKEN_FILE", value: "/var/run/token" },
+                ],
+            }).extraEnvVars,
+        ).to.have.length(2);
     });
 
     it("recognises credential-looking names as the policy pack does", () => {
         expect(["API_KEY", "dbPassword", "GITHUB_TOKEN", "client.secret"].map(looksLikeCredential)).to.deep.equal([true, true, true, true]);
-        expect(["API_KEY_FILE", "SECRET_NAME", "TOKEN_URL", "LOG_LEVEL", "KEYCLOAK_REALM"].map(looksLikeCredential)).to.deep.equal([false, false, false, false, false]);
+        expect(["API_KEY_FILE", "SECRET_NAME", "TOKEN_URL", "LOG_LEVEL", "KEYCLOAK_REALM"].map(looksLikeCredential)).to.deep.equal([
+            false,
+            false,
+            false,
+            false,
+            false,
+        ]);
     });
 
     it("extra volumes: one source each, `tmp` reserved; mounts name declared volumes and never /tmp", () => {
@@ -216,7 +358,10 @@ describe("agentBackend block: rules the chart never checked", () => {
         const issues = blockIssues(
             merge(BASE_BLOCK, {
                 extraVolumes: [{ name: "tmp", emptyDir: {} }],
-                extraVolumeMounts: [{ name: "certs", mountPath: "/etc/certs" }, { name: "tmp", mountPath: "/tmp" }],
+                extraVolumeMounts: [
+                    { name: "certs", mountPath: "/etc/certs" },
+                    { name: "tmp", mountPath: "/tmp" },
+                ],
             }),
         );
         expect(issues).to.deep.equal([

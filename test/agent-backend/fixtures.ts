@@ -12,7 +12,7 @@ import { KubernetesObject } from "../../tools/render/manifests";
 import { Recorded, recordComponents } from "../helpers/record";
 
 /** Known plaintext the tests pass in; the recording must never contain them. */
-export const DB_PASSWORD = "db-Pa$$w0rd \"quoted\" #not-a-comment \\ end";
+export const DB_PASSWORD = 'db-Pa$$w0rd "quoted" #not-a-comment \\ end';
 export const ANTHROPIC_KEY = "sk-ant-test-key-0000";
 export const LANGCHAIN_KEY = "lsv2-test-key-0000";
 

@@ -55,7 +55,13 @@ export class MariadbServer {
     install(): void {
         const result = spawnSync(
             this.tools.installDb,
-            ["--no-defaults", `--datadir=${join(this.dir, "data")}`, "--auth-root-authentication-method=socket", "--skip-test-db", ...(asRoot() ? ["--user=root"] : [])],
+            [
+                "--no-defaults",
+                `--datadir=${join(this.dir, "data")}`,
+                "--auth-root-authentication-method=socket",
+                "--skip-test-db",
+                ...(asRoot() ? ["--user=root"] : []),
+            ],
             { encoding: "utf8", timeout: 60_000 },
         );
         if (result.status !== 0) throw new Error(`mariadb-install-db failed (${result.status}): ${result.stderr}${result.stdout}`);

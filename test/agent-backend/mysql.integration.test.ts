@@ -45,7 +45,10 @@ function commandLines(): string[] {
 function run(argv: string[], env: Record<string, string>, home: string, watchFor?: string): Promise<Run> {
     return new Promise((resolve, reject) => {
         const started = Date.now();
-        const child = spawn(argv[0]!, argv.slice(1), { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: home, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(argv[0]!, argv.slice(1), {
+            env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: home, ...env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let output = "";
         const leaks: string[] = [];
         child.stdout.on("data", (c: Buffer) => (output += c.toString()));
@@ -82,7 +85,11 @@ describe("agent backend against a real MariaDB server", function () {
         server.install();
         // The stack file points the backend at the test server; the wait gives up after 4 s.
         rendered = await recordBackend(
-            backendArgs({ database: { host: "127.0.0.1", port: server.port, cidr: undefined }, secrets: { databasePassword: { value: PASSWORD } }, initContainerDependencies: { waitForMySQL: WAIT } }),
+            backendArgs({
+                database: { host: "127.0.0.1", port: server.port, cidr: undefined },
+                secrets: { databasePassword: { value: PASSWORD } },
+                initContainerDependencies: { waitForMySQL: WAIT },
+            }),
         );
         deployment = rendered.object("Deployment");
         const secret = rendered.object("Secret");
@@ -145,7 +152,7 @@ describe("agent backend against a real MariaDB server", function () {
         const standIn = [
             "set -eu",
             "umask 077",
-            'options=$(mktemp /tmp/migration-test.XXXXXX); trap \'rm -f "$options"\' EXIT',
+            "options=$(mktemp /tmp/migration-test.XXXXXX); trap 'rm -f \"$options\"' EXIT",
             "escaped=$(printf '%s' \"$AGENT_BACKEND_DB_PASSWORD\" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/\"/\\\\\"/g')",
             'printf \'[client]\\npassword="%s"\\n\' "$escaped" > "$options"',
             'mysql --defaults-extra-file="$options" --protocol=TCP -h "$AGENT_BACKEND_DB_HOST" -P "$AGENT_BACKEND_DB_PORT" -u "$AGENT_BACKEND_DB_USER" "$AGENT_BACKEND_DB_NAME" -e "CREATE TABLE schema_migrations (version VARCHAR(32) PRIMARY KEY)"',
@@ -156,7 +163,20 @@ describe("agent backend against a real MariaDB server", function () {
         // Checked as the backend's user, independently of the stand-in (MYSQL_PWD: fine for the host's MariaDB client in a test).
         const check = spawnSync(
             "mysql",
-            ["--no-defaults", "--protocol=TCP", "-h", "127.0.0.1", "-P", String(server!.port), "-u", DB.user, "--batch", "--skip-column-names", "-e", `SHOW TABLES FROM ${DB.name}`],
+            [
+                "--no-defaults",
+                "--protocol=TCP",
+                "-h",
+                "127.0.0.1",
+                "-P",
+                String(server!.port),
+                "-u",
+                DB.user,
+                "--batch",
+                "--skip-column-names",
+                "-e",
+                `SHOW TABLES FROM ${DB.name}`,
+            ],
             { encoding: "utf8", env: { PATH: process.env["PATH"], HOME: server!.home, MYSQL_PWD: DB.password } },
         );
         expect(check.status, check.stderr).to.equal(0);

@@ -89,8 +89,20 @@ describe("AgentRuntime", () => {
     it("probes /health: startup, readiness and liveness with the chart's timings", async () => {
         const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs(), { providers: [provider] }));
         const container: any = (r.object("Deployment") as any).spec.template.spec.containers[0];
-        expect(container.readinessProbe).to.deep.include({ httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 });
-        expect(container.livenessProbe).to.deep.include({ httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+        expect(container.readinessProbe).to.deep.include({
+            httpGet: { path: "/health", port: "http" },
+            initialDelaySeconds: 10,
+            periodSeconds: 5,
+            timeoutSeconds: 3,
+            failureThreshold: 3,
+        });
+        expect(container.livenessProbe).to.deep.include({
+            httpGet: { path: "/health", port: "http" },
+            initialDelaySeconds: 30,
+            periodSeconds: 10,
+            timeoutSeconds: 5,
+            failureThreshold: 3,
+        });
         expect(container.startupProbe.httpGet).to.deep.equal({ path: "/health", port: "http" });
     });
 
@@ -104,11 +116,17 @@ describe("AgentRuntime", () => {
 
 describe("AgentRuntime scaling and lifecycle", () => {
     it("leaves replicas to the HPA and scales on CPU and memory with the chart's behaviour", async () => {
-        const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 20 } }), { providers: [provider] }));
+        const r = await recordComponents(
+            (provider) => new AgentRuntime("rt", runtimeArgs({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 20 } }), { providers: [provider] }),
+        );
         expect((r.object("Deployment") as any).spec).not.to.have.property("replicas");
         const hpa: any = r.object("HorizontalPodAutoscaler");
         expect(hpa.apiVersion).to.equal("autoscaling/v2");
-        expect(hpa.spec).to.deep.include({ minReplicas: 5, maxReplicas: 20, scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "agent-runtime" } });
+        expect(hpa.spec).to.deep.include({
+            minReplicas: 5,
+            maxReplicas: 20,
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "agent-runtime" },
+        });
         expect(hpa.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization])).to.deep.equal([
             ["cpu", 70],
             ["memory", 80],
@@ -128,7 +146,9 @@ describe("AgentRuntime scaling and lifecycle", () => {
     });
 
     it("creates a PDB that allows one pod down by default and evicts unhealthy pods", async () => {
-        const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs({ podDisruptionBudget: { enabled: true } }), { providers: [provider] }));
+        const r = await recordComponents(
+            (provider) => new AgentRuntime("rt", runtimeArgs({ podDisruptionBudget: { enabled: true } }), { providers: [provider] }),
+        );
         const pdb: any = r.object("PodDisruptionBudget");
         expect(pdb.spec).to.deep.equal({
             selector: { matchLabels: { "app.kubernetes.io/name": "fractal-agents-runtime", "app.kubernetes.io/instance": "agent-runtime" } },
@@ -156,7 +176,9 @@ describe("AgentRuntime scaling and lifecycle", () => {
     });
 
     it("drains open streams with a preStop sleep inside the termination grace period", async () => {
-        const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs({ shutdown: { drainSeconds: 600, gracePeriodSeconds: 20 } }), { providers: [provider] }));
+        const r = await recordComponents(
+            (provider) => new AgentRuntime("rt", runtimeArgs({ shutdown: { drainSeconds: 600, gracePeriodSeconds: 20 } }), { providers: [provider] }),
+        );
         const pod: any = (r.object("Deployment") as any).spec.template.spec;
         expect(pod.containers[0].lifecycle).to.deep.equal({ preStop: { sleep: { seconds: 600 } } });
         expect(pod.terminationGracePeriodSeconds).to.equal(620);
@@ -178,7 +200,12 @@ describe("AgentRuntime scaling and lifecycle", () => {
     });
 
     it("uses a stack's tolerations and node selector as given, and can turn spreading off", async () => {
-        const scheduling = { nodeSelector: { pool: "agents" }, tolerations: [{ key: "dedicated", operator: "Equal", value: "agents", effect: "NoSchedule" }], zoneSpread: false, preferredAntiAffinity: false };
+        const scheduling = {
+            nodeSelector: { pool: "agents" },
+            tolerations: [{ key: "dedicated", operator: "Equal", value: "agents", effect: "NoSchedule" }],
+            zoneSpread: false,
+            preferredAntiAffinity: false,
+        };
         const r = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs({ scheduling }), { providers: [provider] }));
         const pod: any = (r.object("Deployment") as any).spec.template.spec;
         expect(pod.nodeSelector).to.deep.equal({ pool: "agents" });
@@ -205,7 +232,10 @@ describe("AgentRuntime with the building blocks", () => {
     });
 
     it("routes an SSE-ready ingress with a host from the platform domain to the Service", async () => {
-        const args = withBlocks({ ingress: { enabled: true, className: "nginx", host: "agent-api.{domain}", tls: { enabled: true } } }, { platformDomain: "example.com" });
+        const args = withBlocks(
+            { ingress: { enabled: true, className: "nginx", host: "agent-api.{domain}", tls: { enabled: true } } },
+            { platformDomain: "example.com" },
+        );
         let runtime: AgentRuntime | undefined;
         const r = await recordComponents((provider) => (runtime = new AgentRuntime("rt", args, { providers: [provider] })));
         const ingress: any = r.object("Ingress");

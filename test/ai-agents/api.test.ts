@@ -37,14 +37,18 @@ describe("ai-agents API: environment", () => {
     });
 
     it("adds PROMETHEUS_URL only when set, and drops UPLOADS_PVC_NAME without an uploads volume", () => {
-        const data = buildApiConfigMap(resolvedPlatform({ settings: { prometheusUrl: "http://prometheus.monitoring.svc:9090" }, storage: { uploads: { enabled: false } } })).data;
+        const data = buildApiConfigMap(
+            resolvedPlatform({ settings: { prometheusUrl: "http://prometheus.monitoring.svc:9090" }, storage: { uploads: { enabled: false } } }),
+        ).data;
         expect(data["PROMETHEUS_URL"]).to.equal("http://prometheus.monitoring.svc:9090");
         expect(data).not.to.have.property("UPLOADS_PVC_NAME");
     });
 
     it("pins the executor image to its own tag and digest when given, and applies the registry override", () => {
         const digest = `sha256:${"c".repeat(64)}`;
-        const data = buildApiConfigMap(resolvedPlatform({ executor: { image: { tag: "2.0.0", digest } } }, { images: { registry: "acr.example.io", pullSecrets: [] } })).data;
+        const data = buildApiConfigMap(
+            resolvedPlatform({ executor: { image: { tag: "2.0.0", digest } } }, { images: { registry: "acr.example.io", pullSecrets: [] } }),
+        ).data;
         expect(data["EXECUTOR_IMAGE"]).to.equal(`acr.example.io/labrats-work/apps.ai-agents/executor-claude:2.0.0@${digest}`);
     });
 

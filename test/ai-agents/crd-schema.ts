@@ -29,11 +29,14 @@ const PRESERVE = "x-kubernetes-preserve-unknown-fields";
 export function withStrictObjects(schema: Schema): Schema {
     const out: Schema = { ...schema };
     if (out["properties"]) {
-        out["properties"] = Object.fromEntries(Object.entries(out["properties"] as Record<string, Schema>).map(([key, child]) => [key, withStrictObjects(child)]));
+        out["properties"] = Object.fromEntries(
+            Object.entries(out["properties"] as Record<string, Schema>).map(([key, child]) => [key, withStrictObjects(child)]),
+        );
         if (out[PRESERVE] !== true && out["additionalProperties"] === undefined) out["additionalProperties"] = false;
     }
     if (out["items"]) out["items"] = withStrictObjects(out["items"] as Schema);
-    if (out["additionalProperties"] && typeof out["additionalProperties"] === "object") out["additionalProperties"] = withStrictObjects(out["additionalProperties"] as Schema);
+    if (out["additionalProperties"] && typeof out["additionalProperties"] === "object")
+        out["additionalProperties"] = withStrictObjects(out["additionalProperties"] as Schema);
     return out;
 }
 
@@ -42,7 +45,8 @@ export function structuralProblems(schema: Schema, path = "openAPIV3Schema"): st
     const problems: string[] = [];
     if (schema["type"] === undefined && schema[PRESERVE] !== true && schema["x-kubernetes-int-or-string"] !== true) problems.push(`${path}: has no type`);
     if (schema["properties"] && schema["additionalProperties"] !== undefined) problems.push(`${path}: has both properties and additionalProperties`);
-    for (const [key, child] of Object.entries((schema["properties"] as Record<string, Schema>) ?? {})) problems.push(...structuralProblems(child, `${path}.properties.${key}`));
+    for (const [key, child] of Object.entries((schema["properties"] as Record<string, Schema>) ?? {}))
+        problems.push(...structuralProblems(child, `${path}.properties.${key}`));
     if (schema["items"]) problems.push(...structuralProblems(schema["items"] as Schema, `${path}.items`));
     if (schema["additionalProperties"] && typeof schema["additionalProperties"] === "object") {
         problems.push(...structuralProblems(schema["additionalProperties"] as Schema, `${path}.additionalProperties`));
@@ -58,7 +62,13 @@ export function customResourceValidator(crd: { spec: Schema }, version?: string)
     const ajv = new Ajv({ allErrors: true, strict: true });
     for (const keyword of EXTENSIONS) ajv.addKeyword(keyword);
     const validate = ajv.compile(withStrictObjects(entry.schema.openAPIV3Schema));
-    return (object) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params["additionalProperty"])})` : ""}`));
+    return (object) =>
+        validate(object)
+            ? []
+            : (validate.errors ?? []).map(
+                  (e) =>
+                      `${e.instancePath || "/"}: ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params["additionalProperty"])})` : ""}`,
+              );
 }
 
 let shipped: Map<string, (object: unknown) => string[]> | undefined;
@@ -68,7 +78,9 @@ let shipped: Map<string, (object: unknown) => string[]> | undefined;
  * not the stack installs it); throws with every problem. For validators of whole renders.
  */
 export function validateAiAgentsCustomResource(object: { apiVersion: string; kind: string; metadata?: { name?: string } }): void {
-    shipped ??= new Map(CRD_DEFINITIONS.map((d) => [d.kind, customResourceValidator(buildCrd(d, { name: "ai-agents", instance: "ai-agents", component: "crds" }))]));
+    shipped ??= new Map(
+        CRD_DEFINITIONS.map((d) => [d.kind, customResourceValidator(buildCrd(d, { name: "ai-agents", instance: "ai-agents", component: "crds" }))]),
+    );
     const validate = object.apiVersion === CRD_API_VERSION ? shipped.get(object.kind) : undefined;
     if (!validate) throw new Error(`no CRD of ours for ${object.apiVersion} ${object.kind}`);
     const problems = validate(object);

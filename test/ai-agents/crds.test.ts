@@ -15,13 +15,21 @@ const crds = CRD_DEFINITIONS.map((d) => buildCrd(d, IDENTITY));
 const crdOf = (kind: string) => crds.find((c) => c.spec["names"] && (c.spec["names"] as { kind: string }).kind === kind)!;
 const schemaOf = (kind: string) => (crdOf(kind).spec["versions"] as any[])[0].schema.openAPIV3Schema;
 const validatorOf = (kind: string) => customResourceValidator(crdOf(kind));
-const resource = (kind: string, spec: Record<string, unknown>) => ({ apiVersion: CRD_API_VERSION, kind, metadata: { name: "x", namespace: "ai-agents" }, spec });
+const resource = (kind: string, spec: Record<string, unknown>) => ({
+    apiVersion: CRD_API_VERSION,
+    kind,
+    metadata: { name: "x", namespace: "ai-agents" },
+    spec,
+});
 
 /** Paths of the schema nodes that keep unknown fields. */
 function preservingPaths(schema: Record<string, any>, path = ""): string[] {
     const here = schema["x-kubernetes-preserve-unknown-fields"] === true ? [path || "."] : [];
     const props = Object.entries((schema["properties"] as Record<string, any>) ?? {}).flatMap(([key, child]) => preservingPaths(child, `${path}.${key}`));
-    const extra = schema["additionalProperties"] && typeof schema["additionalProperties"] === "object" ? preservingPaths(schema["additionalProperties"], `${path}.*`) : [];
+    const extra =
+        schema["additionalProperties"] && typeof schema["additionalProperties"] === "object"
+            ? preservingPaths(schema["additionalProperties"], `${path}.*`)
+            : [];
     return [...here, ...props, ...extra];
 }
 
@@ -47,7 +55,9 @@ describe("ai-agents CRDs", () => {
     });
 
     it("catch a schema that is not structural (the check itself works)", () => {
-        expect(structuralProblems({ type: "object", properties: { spec: { properties: {} } } })).to.deep.equal(["openAPIV3Schema.properties.spec: has no type"]);
+        expect(structuralProblems({ type: "object", properties: { spec: { properties: {} } } })).to.deep.equal([
+            "openAPIV3Schema.properties.spec: has no type",
+        ]);
     });
 
     it("type the fields the seed names", () => {
@@ -85,11 +95,17 @@ describe("ai-agents CRDs", () => {
 
 describe("ai-agents custom resources against their CRD", () => {
     it("accept an InferenceRequest with an apiKeyRef and fields the seed does not describe", () => {
-        expect(validatorOf("InferenceRequest")(resource("InferenceRequest", { apiKeyRef: { name: "caller-key", key: "api-key" }, agent: "developer", prompt: "fix it" }))).to.deep.equal([]);
+        expect(
+            validatorOf("InferenceRequest")(
+                resource("InferenceRequest", { apiKeyRef: { name: "caller-key", key: "api-key" }, agent: "developer", prompt: "fix it" }),
+            ),
+        ).to.deep.equal([]);
     });
 
     it("reject an apiKeyRef without a Secret name, and an object without spec", () => {
-        expect(validatorOf("InferenceRequest")(resource("InferenceRequest", { apiKeyRef: { key: "api-key" } }))).to.deep.equal(["/spec/apiKeyRef: must have required property 'name'"]);
+        expect(validatorOf("InferenceRequest")(resource("InferenceRequest", { apiKeyRef: { key: "api-key" } }))).to.deep.equal([
+            "/spec/apiKeyRef: must have required property 'name'",
+        ]);
         const { spec: _spec, ...withoutSpec } = resource("AiAgent", {});
         expect(validatorOf("AiAgent")(withoutSpec)).to.deep.equal(["/: must have required property 'spec'"]);
     });
@@ -97,19 +113,27 @@ describe("ai-agents custom resources against their CRD", () => {
     it("check AiConfig.spec.providers[provider].modelUrl and keep the provider's other settings", () => {
         const validate = validatorOf("AiConfig");
         expect(validate(resource("AiConfig", { providers: { llama: { modelUrl: "https://huggingface.co/m.gguf", threads: 8 } } }))).to.deep.equal([]);
-        expect(validate(resource("AiConfig", { providers: { llama: { modelUrl: "ftp://host/m.gguf" } } }))).to.deep.equal(['/spec/providers/llama/modelUrl: must match pattern "^https?://"']);
+        expect(validate(resource("AiConfig", { providers: { llama: { modelUrl: "ftp://host/m.gguf" } } }))).to.deep.equal([
+            '/spec/providers/llama/modelUrl: must match pattern "^https?://"',
+        ]);
     });
 
     it("are checked by kind for whole renders, and an unknown kind or a bad object throws", () => {
         expect(() => validateAiAgentsCustomResource(resource("AiModel", { credentialsRef: { name: "claude" } }))).not.to.throw();
-        expect(() => validateAiAgentsCustomResource(resource("AiModel", { credentialsRef: {} }))).to.throw(/^AiModel\/x: \/spec\/credentialsRef: must have required property 'name'$/);
+        expect(() => validateAiAgentsCustomResource(resource("AiModel", { credentialsRef: {} }))).to.throw(
+            /^AiModel\/x: \/spec\/credentialsRef: must have required property 'name'$/,
+        );
         expect(() => validateAiAgentsCustomResource(resource("AiAccount", {}))).to.throw(/no CRD of ours for labrats\.work\/v1alpha1 AiAccount/);
     });
 
     it("reject an AiInstruction with an unknown type, an unknown field or no content", () => {
         const validate = validatorOf("AiInstruction");
-        expect(validate(resource("AiInstruction", { type: "team", priority: 1, content: "x" }))).to.deep.equal(["/spec/type: must be equal to one of the allowed values"]);
-        expect(validate(resource("AiInstruction", { type: "global", priority: 1, content: "x", weight: 2 }))).to.deep.equal(["/spec: must NOT have additional properties (weight)"]);
+        expect(validate(resource("AiInstruction", { type: "team", priority: 1, content: "x" }))).to.deep.equal([
+            "/spec/type: must be equal to one of the allowed values",
+        ]);
+        expect(validate(resource("AiInstruction", { type: "global", priority: 1, content: "x", weight: 2 }))).to.deep.equal([
+            "/spec: must NOT have additional properties (weight)",
+        ]);
         expect(validate(resource("AiInstruction", { type: "local", targetRoles: ["ops"] }))).to.deep.equal(["/spec: must have required property 'content'"]);
     });
 });

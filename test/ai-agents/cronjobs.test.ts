@@ -19,7 +19,13 @@ describe("ai-agents CronJobs", () => {
 
     it("never overlap, keep a bounded history and give up on a run after its deadline", () => {
         for (const spec of [buildCleanupCronJobSpec(resolved), buildTokenRefreshCronJobSpec(resolved, "api-env")] as any[]) {
-            expect(spec).to.include({ concurrencyPolicy: "Forbid", startingDeadlineSeconds: 300, successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 3, timeZone: "Etc/UTC" });
+            expect(spec).to.include({
+                concurrencyPolicy: "Forbid",
+                startingDeadlineSeconds: 300,
+                successfulJobsHistoryLimit: 1,
+                failedJobsHistoryLimit: 3,
+                timeZone: "Etc/UTC",
+            });
             expect(spec.jobTemplate.spec).to.include({ backoffLimit: 2, activeDeadlineSeconds: 1800 });
             expect(spec.jobTemplate.spec.template.spec.restartPolicy).to.equal("OnFailure");
         }
@@ -49,9 +55,13 @@ describe("ai-agents CronJobs", () => {
     });
 
     it("run next to the API pod when the workspace is ReadWriteOnce", () => {
-        const pod = (buildCleanupCronJobSpec(resolvedPlatform({ storage: { workspace: { accessMode: "ReadWriteOnce" } } })) as any).jobTemplate.spec.template.spec;
+        const pod = (buildCleanupCronJobSpec(resolvedPlatform({ storage: { workspace: { accessMode: "ReadWriteOnce" } } })) as any).jobTemplate.spec.template
+            .spec;
         expect(pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution).to.deep.equal([
-            { labelSelector: { matchLabels: { "app.kubernetes.io/name": "ai-agents", "app.kubernetes.io/instance": "ai-agents-api" } }, topologyKey: "kubernetes.io/hostname" },
+            {
+                labelSelector: { matchLabels: { "app.kubernetes.io/name": "ai-agents", "app.kubernetes.io/instance": "ai-agents-api" } },
+                topologyKey: "kubernetes.io/hostname",
+            },
         ]);
         expect((buildCleanupCronJobSpec(resolved) as any).jobTemplate.spec.template.spec.affinity).to.equal(undefined);
     });
@@ -62,7 +72,9 @@ describe("ai-agents CronJobs", () => {
         for (const object of r.objects) await validateAgainstSchema(object);
         expect(checkObjects(r.objects, parsePolicyConfig({ all: "mandatory" }))).to.deep.equal([]);
         const without = resolvedPlatform({ cronJobs: { tokenRefresh: { enabled: false } } });
-        const one = await recordComponents((provider) => new AiAgentsCronJobs("cron", { resolved: without, apiConfigMapName: "api-env" }, { providers: [provider] }));
+        const one = await recordComponents(
+            (provider) => new AiAgentsCronJobs("cron", { resolved: without, apiConfigMapName: "api-env" }, { providers: [provider] }),
+        );
         expect(one.objects.map((o) => o.metadata.name)).to.deep.equal(["ai-agents-cleanup"]);
     });
 });
@@ -140,7 +152,10 @@ describe("ai-agents cleanup script (POSIX sh, real files)", function () {
         writeFileSync(join(bin, "rm"), `#!/bin/sh\necho "$@" >> '${calls}'\n`, { mode: 0o755 });
         writeFileSync(join(bin, "find"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
         for (const dir of ["/", ""]) {
-            const refused = spawnSync("/bin/sh", ["-c", CLEANUP_SCRIPT], { env: { PATH: `${bin}:/usr/bin:/bin`, WORKSPACE_DIR: dir, MAX_AGE_MINUTES: "60" }, encoding: "utf8" });
+            const refused = spawnSync("/bin/sh", ["-c", CLEANUP_SCRIPT], {
+                env: { PATH: `${bin}:/usr/bin:/bin`, WORKSPACE_DIR: dir, MAX_AGE_MINUTES: "60" },
+                encoding: "utf8",
+            });
             expect(refused.status, `'${dir}'`).to.equal(1);
             expect(refused.stderr).to.contain("refusing to clean");
         }

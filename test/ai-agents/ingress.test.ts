@@ -10,7 +10,9 @@ import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { aiAgentsBlock } from "../../components/ai-agents/schema";
 import { ENABLED_BLOCK, merge, resolvedPlatform } from "./fixtures";
 
-const INGRESS = { ingress: { enabled: true, host: "agents.{domain}", entrypoints: ["websecure"], tls: { enabled: true, issuer: { name: "letsencrypt-prod" } } } };
+const INGRESS = {
+    ingress: { enabled: true, host: "agents.{domain}", entrypoints: ["websecure"], tls: { enabled: true, issuer: { name: "letsencrypt-prod" } } },
+};
 const MIDDLEWARE = "traefik.ingress.kubernetes.io/router.middlewares";
 
 async function ingresses(overrides: Record<string, unknown> = {}) {
@@ -41,7 +43,10 @@ describe("ai-agents ingress: routes", () => {
     });
 
     it("sends /api to the API and everything else to the App behind auth", () => {
-        expect(protectedRoutes(resolvedPlatform(INGRESS)).map((r) => `${r.path} -> ${r.serviceName}:${r.port}`)).to.deep.equal(["/api -> ai-agents-api:3001", "/ -> ai-agents-app:3000"]);
+        expect(protectedRoutes(resolvedPlatform(INGRESS)).map((r) => `${r.path} -> ${r.serviceName}:${r.port}`)).to.deep.equal([
+            "/api -> ai-agents-api:3001",
+            "/ -> ai-agents-app:3000",
+        ]);
     });
 
     it("builds a valid ingress-block config with the middleware only when authenticated", () => {
@@ -54,7 +59,10 @@ describe("ai-agents ingress: routes", () => {
 
 describe("AiAgentsIngress component", () => {
     it("protects the App and API on ingress-nginx with the auth-url annotations instead of the middleware", async () => {
-        const nginx = { className: "nginx", nginxAuth: { url: "http://authelia.authelia.svc.cluster.local/api/authz/auth-request", signinUrl: "https://auth.example.com/" } };
+        const nginx = {
+            className: "nginx",
+            nginxAuth: { url: "http://authelia.authelia.svc.cluster.local/api/authz/auth-request", signinUrl: "https://auth.example.com/" },
+        };
         const { public: pub, protected: prot } = await ingresses({ ingress: { ...INGRESS.ingress, entrypoints: [], ...nginx } });
         expect(prot.metadata.annotations).to.include({
             "nginx.ingress.kubernetes.io/auth-method": "GET",
@@ -69,7 +77,9 @@ describe("AiAgentsIngress component", () => {
     it("refuses, in code, a protected Ingress it cannot protect", () => {
         const resolved = resolvedPlatform(INGRESS);
         const unprotected = { ...resolved, config: { ...resolved.config, ingress: { ...resolved.config.ingress, className: "nginx" } } };
-        expect(() => platformIngressConfig(unprotected, protectedRoutes(unprotected), { authenticated: true })).to.throw(/needs forward auth: class 'nginx' is not Traefik/);
+        expect(() => platformIngressConfig(unprotected, protectedRoutes(unprotected), { authenticated: true })).to.throw(
+            /needs forward auth: class 'nginx' is not Traefik/,
+        );
     });
 
     it("serves both Ingresses on the resolved host with the Traefik class and entrypoints", async () => {
@@ -131,9 +141,14 @@ describe("AiAgentsIngress on Gateway API (the stack's Traefik Gateway)", () => {
         const prot = r.object("HTTPRoute", "ai-agents-protected") as any;
         const middleware = r.object("Middleware", "ai-agents-forward-auth") as any;
         expect(middleware.metadata.namespace).to.equal(prot.metadata.namespace);
-        expect(middleware.spec.forwardAuth).to.deep.include({ address: "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth", trustForwardHeader: true });
+        expect(middleware.spec.forwardAuth).to.deep.include({
+            address: "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth",
+            trustForwardHeader: true,
+        });
         for (const rule of prot.spec.rules) {
-            expect(rule.filters).to.deep.equal([{ type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name: "ai-agents-forward-auth" } }]);
+            expect(rule.filters).to.deep.equal([
+                { type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name: "ai-agents-forward-auth" } },
+            ]);
         }
         expect(pub.spec.rules.every((rule: any) => rule.filters === undefined)).to.equal(true);
         for (const route of [pub, prot]) {
@@ -148,15 +163,21 @@ describe("AiAgentsIngress on Gateway API (the stack's Traefik Gateway)", () => {
     it("creates the protected route only after its Middleware, so it is never served unprotected", async () => {
         const r = await routes();
         const middleware = r.recording.resources.find((x) => x.type === "kubernetes:traefik.io/v1alpha1:Middleware")!;
-        const prot = r.recording.resources.find((x) => x.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute" && (x.inputs as any).metadata.name === "ai-agents-protected")!;
+        const prot = r.recording.resources.find(
+            (x) => x.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute" && (x.inputs as any).metadata.name === "ai-agents-protected",
+        )!;
         const protectedComponent = r.recording.resources.find((x) => x.urn === prot.parent)!;
         expect(protectedComponent.dependsOn).to.include(middleware.urn);
     });
 
     it("refuses gatewayApi without forward auth, and the Ingress-only TLS settings", () => {
         expect(aiAgentsBlockProblems({ ingress: { ...GATEWAY.ingress, forwardAuth: undefined } })).to.include("ingress.forwardAuth");
-        expect(aiAgentsBlockProblems({ ingress: { ...GATEWAY.ingress, tls: { enabled: true, issuer: { name: "letsencrypt" } } } })).to.include("ingress.tls.issuer");
-        expect(aiAgentsBlockProblems({ ingress: { ...GATEWAY.ingress, nginxAuth: { url: "http://authelia/api/authz/auth-request" } } })).to.include("ingress.nginxAuth");
+        expect(aiAgentsBlockProblems({ ingress: { ...GATEWAY.ingress, tls: { enabled: true, issuer: { name: "letsencrypt" } } } })).to.include(
+            "ingress.tls.issuer",
+        );
+        expect(aiAgentsBlockProblems({ ingress: { ...GATEWAY.ingress, nginxAuth: { url: "http://authelia/api/authz/auth-request" } } })).to.include(
+            "ingress.nginxAuth",
+        );
         expect(aiAgentsBlockProblems({ ingress: { ...INGRESS.ingress, forwardAuth: GATEWAY.ingress.forwardAuth } })).to.include("ingress.forwardAuth");
     });
 });

@@ -16,10 +16,14 @@ import { recordComponents } from "../helpers/record";
 import { customResourceValidator } from "./crd-schema";
 
 const IDENTITY: AppIdentity = { name: "ai-agents", instance: "ai-agents", component: "instructions", version: "1.4.2" };
-const instructionCrd = buildCrd(CRD_DEFINITIONS.find((d) => d.kind === "AiInstruction")!, IDENTITY);
+const instructionCrd = buildCrd(
+    CRD_DEFINITIONS.find((d) => d.kind === "AiInstruction")!,
+    IDENTITY,
+);
 
 /** The CRD's CEL rule, in TypeScript: `self.type == 'global' ? has(self.priority) : has(self.targetRoles)`. */
-const satisfiesRule = (spec: { type: string; priority?: number; targetRoles?: string[] }) => (spec.type === "global" ? spec.priority !== undefined : spec.targetRoles !== undefined);
+const satisfiesRule = (spec: { type: string; priority?: number; targetRoles?: string[] }) =>
+    spec.type === "global" ? spec.priority !== undefined : spec.targetRoles !== undefined;
 
 describe("shipped AiInstructions", () => {
     const instructions = loadInstructions();
@@ -97,7 +101,10 @@ describe("instruction loader", () => {
 
     it("refuses a data directory that does not hold exactly the shipped list", () => {
         rmSync(join(dir, "local-testing-strategy.yaml"));
-        writeFileSync(join(dir, "local-extra.yaml"), stringify({ apiVersion: "labrats.work/v1alpha1", kind: "AiInstruction", metadata: { name: "local-extra" }, spec: {} }));
+        writeFileSync(
+            join(dir, "local-extra.yaml"),
+            stringify({ apiVersion: "labrats.work/v1alpha1", kind: "AiInstruction", metadata: { name: "local-extra" }, spec: {} }),
+        );
         expect(() => loadInstructions(dir)).to.throw(/missing: local-testing-strategy; unexpected: local-extra/);
     });
 });

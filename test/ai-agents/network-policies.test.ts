@@ -50,8 +50,19 @@ describe("ai-agents network policies: the seed's list", () => {
         const app = specs(INGRESS)["app"];
         expect(sources(app)).to.deep.equal([TRAEFIK]);
         expect(egressPeers(app)).to.deep.equal([
-            { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: DNS_PORTS },
-            { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "ai-agents", "app.kubernetes.io/instance": "ai-agents-api" } } }], ports: [{ protocol: "TCP", port: 3001 }] },
+            {
+                to: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                    },
+                ],
+                ports: DNS_PORTS,
+            },
+            {
+                to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "ai-agents", "app.kubernetes.io/instance": "ai-agents-api" } } }],
+                ports: [{ protocol: "TCP", port: 3001 }],
+            },
         ]);
     });
 
@@ -70,7 +81,9 @@ describe("ai-agents network policies: the seed's list", () => {
                 { key: "app.kubernetes.io/part-of", operator: "NotIn", values: ["agent-platform"] },
             ],
         });
-        expect(specs({ executor: { podLabels: { "labrats.work/executor": "true" } } })["executor"].podSelector).to.deep.equal({ matchLabels: { "labrats.work/executor": "true" } });
+        expect(specs({ executor: { podLabels: { "labrats.work/executor": "true" } } })["executor"].podSelector).to.deep.equal({
+            matchLabels: { "labrats.work/executor": "true" },
+        });
     });
 
     it("no ingress-controller rule while the platform has no Ingress", () => {
@@ -98,18 +111,26 @@ describe("ai-agents network policies: the other processes and the additions", ()
 
     it("opens API egress to an in-cluster PROMETHEUS_URL on its port, not to an external one", () => {
         const inside = specs({ settings: { prometheusUrl: "http://prometheus-operated.monitoring.svc:9090" } })["api"];
-        expect(egressPeers(inside)).to.deep.include({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 9090 }] });
+        expect(egressPeers(inside)).to.deep.include({
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+            ports: [{ protocol: "TCP", port: 9090 }],
+        });
         expect(specs({ settings: { prometheusUrl: "https://prometheus.example.com" } })["api"].egress).to.have.length(3);
     });
 
     it("opens API egress to a bare-named PROMETHEUS_URL in the platform's own namespace, and to an in-cluster OIDC issuer", () => {
         const api = specs({ settings: { prometheusUrl: "http://prometheus:9090", oidc: { issuer: "http://authelia.auth.svc.cluster.local" } } })["api"];
         expect(egressPeers(api)).to.deep.include({ to: [{ podSelector: { matchLabels: {} } }], ports: [{ protocol: "TCP", port: 9090 }] });
-        expect(egressPeers(api)).to.deep.include({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "auth" } } }], ports: [{ protocol: "TCP", port: 80 }] });
+        expect(egressPeers(api)).to.deep.include({
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "auth" } } }],
+            ports: [{ protocol: "TCP", port: 80 }],
+        });
     });
 
     it("refuses to run without the API server's addresses, naming the key", () => {
-        expect(() => resolveAiAgentsArgs(platformArgs({}, { networkPolicy: clusterNetwork({ apiServer: { cidrs: [] } }) }))).to.throw(/^networkPolicy\.apiServer\.cidrs: is required because the ai-agents API/);
+        expect(() => resolveAiAgentsArgs(platformArgs({}, { networkPolicy: clusterNetwork({ apiServer: { cidrs: [] } }) }))).to.throw(
+            /^networkPolicy\.apiServer\.cidrs: is required because the ai-agents API/,
+        );
     });
 });
 
@@ -133,7 +154,9 @@ describe("AiAgentsNetworkPolicies component", () => {
         const resolved = resolvedPlatform({ networkPolicy: { app: { enabled: false } } });
         const r = await recordComponents((provider) => new AiAgentsNetworkPolicies("np", { resolved, cluster: clusterNetwork() }, { providers: [provider] }));
         expect(r.objects.map((o) => o.metadata.name)).not.to.include("ai-agents-app");
-        const off = await recordComponents((provider) => new AiAgentsNetworkPolicies("np", { resolved, cluster: clusterNetwork({ enabled: false }) }, { providers: [provider] }));
+        const off = await recordComponents(
+            (provider) => new AiAgentsNetworkPolicies("np", { resolved, cluster: clusterNetwork({ enabled: false }) }, { providers: [provider] }),
+        );
         expect(off.objects).to.deep.equal([]);
     });
 });

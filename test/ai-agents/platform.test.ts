@@ -65,14 +65,21 @@ describe("AiAgentsPlatform", () => {
 
     it("sends every Kubernetes object through the provider it was given", async () => {
         const r = await renderPlatform(FULL);
-        for (const resource of r.recording.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:"))) expect(resource.provider, resource.urn).to.match(/::test-k8s::/);
+        for (const resource of r.recording.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:")))
+            expect(resource.provider, resource.urn).to.match(/::test-k8s::/);
     });
 
     it("makes the instructions and the workloads that watch the CRDs wait for them", async () => {
         const r = await renderPlatform(FULL);
         const crdUrns = r.recording.resources.filter((x) => x.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((x) => x.urn);
-        const waiting = r.recording.resources.filter((x) => x.type.startsWith("kubernetes:labrats.work") || (x.type === "kubernetes:apps/v1:Deployment" && !x.name.endsWith("app-deployment")));
-        expect(waiting.map((x) => x.name)).to.include.members(["ai-agents-api-deployment", "ai-agents-processor-deployment", "ai-agents-webhook-github-deployment"]);
+        const waiting = r.recording.resources.filter(
+            (x) => x.type.startsWith("kubernetes:labrats.work") || (x.type === "kubernetes:apps/v1:Deployment" && !x.name.endsWith("app-deployment")),
+        );
+        expect(waiting.map((x) => x.name)).to.include.members([
+            "ai-agents-api-deployment",
+            "ai-agents-processor-deployment",
+            "ai-agents-webhook-github-deployment",
+        ]);
         for (const resource of waiting) expect(resource.dependsOn, resource.name).to.include.members(crdUrns);
     });
 
@@ -91,7 +98,10 @@ describe("AiAgentsPlatform", () => {
 
     it("puts every namespaced object into the platform's namespace and every CRD in none", async () => {
         const r = await renderPlatform(FULL);
-        for (const object of r.objects) expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).to.equal(object.kind === "CustomResourceDefinition" ? undefined : "ai-agents");
+        for (const object of r.objects)
+            expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).to.equal(
+                object.kind === "CustomResourceDefinition" ? undefined : "ai-agents",
+            );
     });
 
     it("refuses args built in code without a tag or secrets, naming the keys", () => {
@@ -100,8 +110,14 @@ describe("AiAgentsPlatform", () => {
     });
 
     it("names the Key Vault reader ServiceAccount only for an enabled platform with external secrets", () => {
-        const external = (enabled: boolean) => aiAgentsBlock.parse({ ...ENABLED_BLOCK, enabled, secrets: { mode: "external", external: { vaultUrl: "https://v.vault.azure.net/", clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" } } });
-        const readers = (aiAgents: AiAgentsConfig) => stackSecretsBlocks({ namespace: namespaceBlock.parse({ name: "agents" }), aiAgents }).flatMap((block) => keyVaultReaders(block.secrets, block));
+        const external = (enabled: boolean) =>
+            aiAgentsBlock.parse({
+                ...ENABLED_BLOCK,
+                enabled,
+                secrets: { mode: "external", external: { vaultUrl: "https://v.vault.azure.net/", clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" } },
+            });
+        const readers = (aiAgents: AiAgentsConfig) =>
+            stackSecretsBlocks({ namespace: namespaceBlock.parse({ name: "agents" }), aiAgents }).flatMap((block) => keyVaultReaders(block.secrets, block));
         expect(readers(external(true))).to.deep.equal([{ namespace: "agents", serviceAccount: "ai-agents-api-keyvault" }]);
         expect(readers(external(false))).to.deep.equal([]);
         expect(readers(aiAgentsBlock.parse(ENABLED_BLOCK))).to.deep.equal([]);

@@ -9,7 +9,8 @@ import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { renderPlatform, resolvedPlatform } from "./fixtures";
 
 const CRDS = ["inferencerequests", "aimodels", "aiagents", "aiconfigs", "aiinstructions", "webhooksources"];
-const verbsOn = (rules: PolicyRule[], group: string, resource: string) => rules.filter((r) => r.apiGroups.includes(group) && r.resources.includes(resource)).flatMap((r) => r.verbs);
+const verbsOn = (rules: PolicyRule[], group: string, resource: string) =>
+    rules.filter((r) => r.apiGroups.includes(group) && r.resources.includes(resource)).flatMap((r) => r.verbs);
 
 describe("ai-agents RBAC rules", () => {
     it("let the API manage its CRDs and their status, run Jobs and write Secrets without listing them", () => {
@@ -69,8 +70,16 @@ describe("AiAgentsRbac component", () => {
             expect(binding.roleRef).to.deep.equal({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: binding.metadata.name });
             expect(binding.subjects).to.deep.equal([{ kind: "ServiceAccount", name: binding.metadata.name, namespace: "ai-agents" }]);
         }
-        const accounts = Object.fromEntries(r.objects.filter((o) => o.kind === "ServiceAccount").map((o: any) => [o.metadata.name, o.automountServiceAccountToken]));
-        expect(accounts).to.deep.equal({ "ai-agents-api": false, "ai-agents-app": false, "ai-agents-processor": false, "ai-agents-executor": true, "ai-agents-cleanup": false });
+        const accounts = Object.fromEntries(
+            r.objects.filter((o) => o.kind === "ServiceAccount").map((o: any) => [o.metadata.name, o.automountServiceAccountToken]),
+        );
+        expect(accounts).to.deep.equal({
+            "ai-agents-api": false,
+            "ai-agents-app": false,
+            "ai-agents-processor": false,
+            "ai-agents-executor": true,
+            "ai-agents-cleanup": false,
+        });
     });
 
     it("creates no cluster-wide RBAC anywhere in the platform", async () => {

@@ -31,7 +31,14 @@ describe("ai-agents config: defaults", () => {
 
     it("takes the seed's env defaults: PORT 3001, LOG_LEVEL info, WORKER_CONCURRENCY 5, the /workspace layout", () => {
         const { settings } = aiAgentsBlock.parse(ENABLED_BLOCK);
-        expect(settings).to.include({ port: 3001, logLevel: "info", workerConcurrency: 5, workspaceDir: "/workspace/jobs", accountsDir: "/workspace/.accounts", uploadsDir: "/workspace/uploads" });
+        expect(settings).to.include({
+            port: 3001,
+            logLevel: "info",
+            workerConcurrency: 5,
+            workspaceDir: "/workspace/jobs",
+            accountsDir: "/workspace/.accounts",
+            uploadsDir: "/workspace/uploads",
+        });
     });
 
     it("runs the App on 3000, provisions webhooks through the API, and keeps the processor off", () => {
@@ -66,7 +73,11 @@ describe("ai-agents config: defaults", () => {
 
     it("keeps the App, processor, webhooks and cleanup off the internet, the API, executors and token-refresh on HTTPS", () => {
         const { networkPolicy } = aiAgentsBlock.parse(ENABLED_BLOCK);
-        const internet = Object.fromEntries(Object.entries(networkPolicy).filter(([key]) => key !== "clientNamespaces").map(([key, value]) => [key, (value as { internet: boolean }).internet]));
+        const internet = Object.fromEntries(
+            Object.entries(networkPolicy)
+                .filter(([key]) => key !== "clientNamespaces")
+                .map(([key, value]) => [key, (value as { internet: boolean }).internet]),
+        );
         expect(internet).to.deep.equal({ api: true, app: false, processor: false, webhooks: false, executor: true, cleanup: false, tokenRefresh: true });
     });
 });
@@ -85,7 +96,11 @@ describe("ai-agents config: what `enabled` demands", () => {
     it("reports each required secret missing in managed mode under its own key", () => {
         const found = issues({ ...ENABLED_BLOCK, secrets: { mode: "managed" } });
         expect(found).to.have.length(3);
-        for (const id of ["oidcClientSecret", "jwtSecret", "submitApiKeys"]) expect(found.some((i) => i.startsWith(`secrets.${id}: is required`)), id).to.equal(true);
+        for (const id of ["oidcClientSecret", "jwtSecret", "submitApiKeys"])
+            expect(
+                found.some((i) => i.startsWith(`secrets.${id}: is required`)),
+                id,
+            ).to.equal(true);
     });
 
     it("treats managed secret values as sensitive (they must be stored as stack secrets)", () => {
@@ -127,7 +142,9 @@ describe("ai-agents config: cross-field rules", () => {
         expect(issues(enabled({ settings: { workspaceDir: "/data/jobs" } }))).to.deep.equal([
             "settings.workspaceDir: '/data/jobs' must lie under `storage.workspace.mountPath` (/workspace): the root filesystem is read-only",
         ]);
-        expect(issues(enabled({ storage: { uploads: { enabled: false } }, settings: { uploadsDir: "/uploads" } }))[0]).to.match(/^settings\.uploadsDir: '\/uploads' must lie under/);
+        expect(issues(enabled({ storage: { uploads: { enabled: false } }, settings: { uploadsDir: "/uploads" } }))[0]).to.match(
+            /^settings\.uploadsDir: '\/uploads' must lie under/,
+        );
         expect(aiAgentsBlock.safeParse(enabled({ settings: { uploadsDir: "/uploads" } })).success, "an uploads volume may be mounted anywhere").to.equal(true);
     });
 
@@ -139,11 +156,18 @@ describe("ai-agents config: cross-field rules", () => {
 
     it("needs a host for the ingress, and forward auth its controller can do", () => {
         const ingress = (over: Record<string, unknown>) => enabled({ ingress: { enabled: true, host: "agents.example.com", ...over } });
-        expect(issues(enabled({ ingress: { enabled: true } }))).to.deep.equal(["ingress.host: is required when `ingress.enabled` is true (e.g. `agents.{domain}`)"]);
+        expect(issues(enabled({ ingress: { enabled: true } }))).to.deep.equal([
+            "ingress.host: is required when `ingress.enabled` is true (e.g. `agents.{domain}`)",
+        ]);
         expect(issues(ingress({ className: "nginx" }))[0]).to.match(/^ingress\.nginxAuth: is required with an nginx controller/);
-        expect(issues(ingress({ nginxAuth: { url: "http://authelia.authelia.svc/api/authz/auth-request" } }))[0]).to.match(/^ingress\.nginxAuth: is for nginx controllers/);
+        expect(issues(ingress({ nginxAuth: { url: "http://authelia.authelia.svc/api/authz/auth-request" } }))[0]).to.match(
+            /^ingress\.nginxAuth: is for nginx controllers/,
+        );
         expect(issues(ingress({ className: "haproxy" }))[0]).to.match(/^ingress\.className: the protected Ingress needs forward auth.*'haproxy' is neither/);
-        for (const ok of [{ className: "traefik-internal", controller: "traefik" }, { className: "nginx", nginxAuth: { url: "http://authelia.authelia.svc/api/authz/auth-request" } }]) {
+        for (const ok of [
+            { className: "traefik-internal", controller: "traefik" },
+            { className: "nginx", nginxAuth: { url: "http://authelia.authelia.svc/api/authz/auth-request" } },
+        ]) {
             expect(aiAgentsBlock.safeParse(ingress(ok)).success, JSON.stringify(ok)).to.equal(true);
         }
     });
@@ -162,7 +186,9 @@ describe("ai-agents config: cross-field rules", () => {
         expect(issues(enabled({ cronJobs: { cleanup: { schedule: "CRON_TZ=UTC 0 * * *" } } }))).to.deep.equal([
             "cronJobs.cleanup.schedule: must not set a time zone: use `cronJobs.timeZone`",
         ]);
-        expect(issues(enabled({ cronJobs: { tokenRefresh: { schedule: "hourly" } } }))[0]).to.match(/^cronJobs\.tokenRefresh\.schedule: must be a cron schedule/);
+        expect(issues(enabled({ cronJobs: { tokenRefresh: { schedule: "hourly" } } }))[0]).to.match(
+            /^cronJobs\.tokenRefresh\.schedule: must be a cron schedule/,
+        );
     });
 });
 

@@ -17,8 +17,14 @@ describe("ai-agents storage", () => {
     });
 
     it("uses ReadWriteOnce and the StorageClass when a single-replica stack asks for them", () => {
-        const [workspace] = claimSpecs(resolvedPlatform({ storage: { workspace: { accessMode: "ReadWriteOnce", storageClassName: "longhorn", size: "5Gi" } } }));
-        expect(buildClaimSpec(workspace!)).to.deep.equal({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } }, storageClassName: "longhorn" });
+        const [workspace] = claimSpecs(
+            resolvedPlatform({ storage: { workspace: { accessMode: "ReadWriteOnce", storageClassName: "longhorn", size: "5Gi" } } }),
+        );
+        expect(buildClaimSpec(workspace!)).to.deep.equal({
+            accessModes: ["ReadWriteOnce"],
+            resources: { requests: { storage: "5Gi" } },
+            storageClassName: "longhorn",
+        });
     });
 
     it("adds the models cache under its configured name, and drops uploads when turned off", () => {

@@ -12,7 +12,11 @@ const STATIC = { webhooks: { provisioning: "static", sources: ["github", "gitlab
 
 describe("ai-agents webhook receivers", () => {
     it("tell each receiver its WebhookSource", () => {
-        expect(buildWebhookConfigMap(resolvedPlatform(STATIC), "github").data).to.deep.equal({ PORT: "3001", LOG_LEVEL: "info", WEBHOOK_SOURCE_NAME: "github" });
+        expect(buildWebhookConfigMap(resolvedPlatform(STATIC), "github").data).to.deep.equal({
+            PORT: "3001",
+            LOG_LEVEL: "info",
+            WEBHOOK_SOURCE_NAME: "github",
+        });
     });
 
     it("run the webhook image on the API's tag, with a token (it reads its WebhookSource)", () => {
@@ -24,7 +28,9 @@ describe("ai-agents webhook receivers", () => {
 
     it("create ConfigMap, Deployment, Service and an Ingress for /api/webhooks/<source>, all schema-valid", async () => {
         const resolved = resolvedPlatform({ ...STATIC, ingress: { enabled: true, host: "agents.{domain}" } });
-        const r = await recordComponents((provider) => new AiAgentsWebhook("wh", { resolved, source: "github", platformDomain: "example.com" }, { providers: [provider] }));
+        const r = await recordComponents(
+            (provider) => new AiAgentsWebhook("wh", { resolved, source: "github", platformDomain: "example.com" }, { providers: [provider] }),
+        );
         expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).to.deep.equal([
             `ConfigMap/${r.object("ConfigMap").metadata.name}`,
             "Deployment/ai-agents-webhook-github",
@@ -34,13 +40,18 @@ describe("ai-agents webhook receivers", () => {
         for (const object of r.objects) await validateAgainstSchema(object);
         const rule = (r.object("Ingress") as any).spec.rules[0];
         expect(rule.host).to.equal("agents.example.com");
-        expect(rule.http.paths).to.deep.equal([{ path: "/api/webhooks/github", pathType: "Prefix", backend: { service: { name: "ai-agents-webhook-github", port: { number: 3001 } } } }]);
+        expect(rule.http.paths).to.deep.equal([
+            { path: "/api/webhooks/github", pathType: "Prefix", backend: { service: { name: "ai-agents-webhook-github", port: { number: 3001 } } } },
+        ]);
         expect((r.object("Ingress") as any).metadata.annotations ?? {}).not.to.have.property("traefik.ingress.kubernetes.io/router.middlewares");
     });
 
     it("are one set per source with static provisioning, and none when the API provisions them", async () => {
         const statics = await renderPlatform(STATIC);
-        expect(statics.objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name)).to.include.members(["ai-agents-webhook-github", "ai-agents-webhook-gitlab"]);
+        expect(statics.objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name)).to.include.members([
+            "ai-agents-webhook-github",
+            "ai-agents-webhook-gitlab",
+        ]);
         const api = await renderPlatform();
         expect(api.objects.filter((o) => o.metadata.name.startsWith("ai-agents-webhook"))).to.deep.equal([]);
     });

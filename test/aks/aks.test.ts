@@ -150,7 +150,9 @@ describe("ClusterTarget with AKS", () => {
         const [system] = (byType("azure-native:containerservice:ManagedCluster")[0]!.inputs as any).agentPoolProfiles;
         const pool = byType("azure-native:containerservice:AgentPool")[0]!;
         expect(subnet.inputs).to.include({ addressPrefix: "10.224.0.0/20" });
-        expect(system.vnetSubnetID).to.match(/\/resourceGroups\/agent-platform-staging\/providers\/Microsoft\.Network\/virtualNetworks\/agent-platform-staging-vnet\/subnets\/nodes$/);
+        expect(system.vnetSubnetID).to.match(
+            /\/resourceGroups\/agent-platform-staging\/providers\/Microsoft\.Network\/virtualNetworks\/agent-platform-staging-vnet\/subnets\/nodes$/,
+        );
         expect((pool.inputs as any).vnetSubnetID).to.equal(system.vnetSubnetID);
         // Both pools wait for the subnet: the engine creates them after it.
         expect(one(recorded.recording, "azure-native:containerservice:ManagedCluster").dependsOn).to.include(subnet.urn);
@@ -159,7 +161,13 @@ describe("ClusterTarget with AKS", () => {
 
     it("keeps Azure CNI overlay with Cilium, its ranges apart from the virtual network", () => {
         const inputs = byType("azure-native:containerservice:ManagedCluster")[0]!.inputs as any;
-        expect(inputs.networkProfile).to.include({ networkPluginMode: "overlay", networkDataplane: "cilium", podCidr: "10.244.0.0/16", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10" });
+        expect(inputs.networkProfile).to.include({
+            networkPluginMode: "overlay",
+            networkDataplane: "cilium",
+            podCidr: "10.244.0.0/16",
+            serviceCidr: "10.0.0.0/16",
+            dnsServiceIP: "10.0.0.10",
+        });
         expect((one(recorded.recording, "azure-native:network:VirtualNetwork").inputs as any).addressSpace.addressPrefixes).to.deep.equal(["10.224.0.0/16"]);
     });
 
@@ -167,7 +175,9 @@ describe("ClusterTarget with AKS", () => {
         const assignment = one(recorded.recording, "azure-native:authorization:RoleAssignment", "cluster-aks-identity-network-contributor");
         const identity = one(recorded.recording, "azure-native:managedidentity:UserAssignedIdentity");
         const cluster = one(recorded.recording, "azure-native:containerservice:ManagedCluster");
-        expect(assignment.inputs["roleDefinitionId"]).to.equal(`/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE}`);
+        expect(assignment.inputs["roleDefinitionId"]).to.equal(
+            `/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE}`,
+        );
         expect(assignment.inputs["scope"]).to.match(/\/subnets\/nodes$/);
         expect(assignment.inputs).to.include({ principalType: "ServicePrincipal" });
         expect(assignment.inputs["principalId"]).to.be.a("string").and.not.be.empty;

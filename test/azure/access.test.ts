@@ -61,7 +61,9 @@ describe("cluster.aks.access config", () => {
     });
 
     it("refuses a namespace on a role that cannot be narrowed to one", () => {
-        expect(accessProblems({ access: [{ principalId: PREVIEW, principalType: "ServicePrincipal", role: "clusterUser", namespace: "agents" }] })).to.deep.equal([
+        expect(
+            accessProblems({ access: [{ principalId: PREVIEW, principalType: "ServicePrincipal", role: "clusterUser", namespace: "agents" }] }),
+        ).to.deep.equal([
             "agent-platform:cluster.aks.access[0].namespace: role clusterUser cannot be narrowed to a namespace (allowed: remove namespace, or a role of admin, writer, reader)",
         ]);
     });
@@ -79,7 +81,9 @@ describe("cluster.aks.access config", () => {
         expect(accessProblems({ deployer: { grant: false } })).to.deep.equal([
             "agent-platform:cluster.aks.deployer.grant: is false, and no cluster.aks.access entry has role clusterAdmin and adminGroupObjectIds is empty: `pulumi up` could not create a single Kubernetes object (allowed: true, or give the identities that deploy role clusterAdmin in cluster.aks.access)",
         ]);
-        expect(accessProblems({ deployer: { grant: false }, access: [{ principalId: ONCALL, principalType: "ServicePrincipal", role: "clusterAdmin" }] })).to.deep.equal([]);
+        expect(
+            accessProblems({ deployer: { grant: false }, access: [{ principalId: ONCALL, principalType: "ServicePrincipal", role: "clusterAdmin" }] }),
+        ).to.deep.equal([]);
         expect(accessProblems({ deployer: { grant: false }, adminGroupObjectIds: [PEOPLE] })).to.deep.equal([]);
     });
 });
@@ -99,7 +103,10 @@ describe("the deployer's principal type", () => {
 });
 
 describe("resolveClusterAccess", () => {
-    const ids = { clusterId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c", resourceGroupId: "/subscriptions/s/resourceGroups/rg" };
+    const ids = {
+        clusterId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c",
+        resourceGroupId: "/subscriptions/s/resourceGroups/rg",
+    };
     const entries = [
         { principalId: PREVIEW, principalType: "ServicePrincipal" as const, role: "resourceGroupReader" as const },
         { principalId: PREVIEW, principalType: "ServicePrincipal" as const, role: "clusterUser" as const },
@@ -108,7 +115,12 @@ describe("resolveClusterAccess", () => {
 
     it("scopes each role: the resource group, the cluster, or one namespace of it", () => {
         const plan = resolveClusterAccess({ access: entries, deployer: { grant: true, principalType: "auto" } }, "User", "c");
-        expect([plan.deployer!, ...plan.entries].map((p) => assignmentScope(p, ids))).to.deep.equal([ids.clusterId, ids.resourceGroupId, ids.clusterId, `${ids.clusterId}/namespaces/agents`]);
+        expect([plan.deployer!, ...plan.entries].map((p) => assignmentScope(p, ids))).to.deep.equal([
+            ids.clusterId,
+            ids.resourceGroupId,
+            ids.clusterId,
+            `${ids.clusterId}/namespaces/agents`,
+        ]);
         expect(buildRoleAssignmentSpec(plan.entries[2]!, ids)).to.deep.equal({
             principalType: "Group",
             roleDefinitionId: "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
@@ -118,7 +130,8 @@ describe("resolveClusterAccess", () => {
     });
 
     it("names each assignment after its entry, so reordering the list replaces nothing", () => {
-        const keys = (list: typeof entries) => resolveClusterAccess({ access: list, deployer: { grant: false, principalType: "auto" } }, "User", "c").entries.map((e) => e.key);
+        const keys = (list: typeof entries) =>
+            resolveClusterAccess({ access: list, deployer: { grant: false, principalType: "auto" } }, "User", "c").entries.map((e) => e.key);
         expect(keys([...entries].reverse())).to.deep.equal(keys(entries).reverse());
         expect(new Set(keys(entries)).size).to.equal(3);
     });
@@ -136,7 +149,12 @@ describe("cluster access under mocks", () => {
     const assignments = () => byType(recorded.recording, "azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith("cluster-aks-access-"));
     before(async () => {
         recorded = await recordWithAzure(
-            (azure) => new ClusterTarget("cluster", { config: stackConfig.cluster, stack: "staging", network: stackConfig.azure.network, deployerPrincipalType: "ServicePrincipal" }, azure),
+            (azure) =>
+                new ClusterTarget(
+                    "cluster",
+                    { config: stackConfig.cluster, stack: "staging", network: stackConfig.azure.network, deployerPrincipalType: "ServicePrincipal" },
+                    azure,
+                ),
         );
     });
 
@@ -162,7 +180,14 @@ describe("cluster access under mocks", () => {
     it("assigns each access entry its built-in role on its scope, with its principal type", () => {
         const rows = assignments()
             .filter((a) => a.name !== "cluster-aks-access-deployer-cluster-admin")
-            .map((a) => [a.inputs["principalId"], a.inputs["principalType"], String(a.inputs["roleDefinitionId"]).split("/").pop(), String(a.inputs["scope"]).replace(/^.*\/(resourceGroups\/[^/]+)$/, "$1").replace(/^.*\/managedClusters\//, "cluster:")]);
+            .map((a) => [
+                a.inputs["principalId"],
+                a.inputs["principalType"],
+                String(a.inputs["roleDefinitionId"]).split("/").pop(),
+                String(a.inputs["scope"])
+                    .replace(/^.*\/(resourceGroups\/[^/]+)$/, "$1")
+                    .replace(/^.*\/managedClusters\//, "cluster:"),
+            ]);
         expect(rows).to.deep.equal([
             [PREVIEW, "ServicePrincipal", "acdd72a7-3385-48ef-bd42-f606fba81ae7", "resourceGroups/agent-platform-staging"],
             [PREVIEW, "ServicePrincipal", "4abbcc35-e782-43d8-92c5-2d3f1bd2253f", "cluster:agent-platform-staging"],
@@ -180,14 +205,20 @@ describe("cluster access under mocks", () => {
     it("makes the Kubernetes provider, so every Kubernetes object, wait for the deployer's and every entry's assignment", () => {
         const provider = byType(recorded.recording, "pulumi:providers:kubernetes").find((r) => r.name === "cluster-k8s")!;
         expect(provider.dependsOn).to.include.members(assignments().map((a) => a.urn));
-        expect(provider.dependsOn).to.include(one(recorded.recording, "azure-native:authorization:RoleAssignment", "cluster-aks-access-deployer-cluster-admin").urn);
+        expect(provider.dependsOn).to.include(
+            one(recorded.recording, "azure-native:authorization:RoleAssignment", "cluster-aks-access-deployer-cluster-admin").urn,
+        );
     });
 });
 
 describe("cluster access when the deployer gets no role", () => {
     it("creates no deployer assignment, and the provider waits for the configured Cluster Admin instead", async () => {
-        const stackConfig = testConfig(aks({ deployer: { grant: false }, access: [{ principalId: ONCALL, principalType: "ServicePrincipal", role: "clusterAdmin" }] }));
-        const recorded = await recordWithAzure((azure) => new ClusterTarget("cluster", { config: stackConfig.cluster, stack: "prod", network: stackConfig.azure.network }, azure));
+        const stackConfig = testConfig(
+            aks({ deployer: { grant: false }, access: [{ principalId: ONCALL, principalType: "ServicePrincipal", role: "clusterAdmin" }] }),
+        );
+        const recorded = await recordWithAzure(
+            (azure) => new ClusterTarget("cluster", { config: stackConfig.cluster, stack: "prod", network: stackConfig.azure.network }, azure),
+        );
         const access = byType(recorded.recording, "azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith("cluster-aks-access-"));
         expect(access.map((a) => a.inputs["principalId"])).to.deep.equal([ONCALL]);
         const provider = byType(recorded.recording, "pulumi:providers:kubernetes").find((r) => r.name === "cluster-k8s")!;
@@ -196,7 +227,11 @@ describe("cluster access when the deployer gets no role", () => {
 
     it("states the configured type when the wiring resolves none (auto is User without the provider's environment)", async () => {
         const stackConfig = testConfig(aks({}));
-        const recorded = await recordWithAzure((azure) => new ClusterTarget("cluster", { config: stackConfig.cluster, stack: "prod", network: stackConfig.azure.network }, azure));
-        expect(one(recorded.recording, "azure-native:authorization:RoleAssignment", "cluster-aks-access-deployer-cluster-admin").inputs["principalType"]).to.equal("User");
+        const recorded = await recordWithAzure(
+            (azure) => new ClusterTarget("cluster", { config: stackConfig.cluster, stack: "prod", network: stackConfig.azure.network }, azure),
+        );
+        expect(
+            one(recorded.recording, "azure-native:authorization:RoleAssignment", "cluster-aks-access-deployer-cluster-admin").inputs["principalType"],
+        ).to.equal("User");
     });
 });

@@ -10,7 +10,10 @@ import { Recorded, recordComponents } from "../helpers/record";
 export const AZURE_PROVIDER_NAME = "test-azure";
 
 /** Runs `program` with an explicit azure-native provider, as the wiring passes it (`opts.providers`). */
-export async function recordWithAzure(program: (azure: { providers: AzureProvider[] }, k8sProvider: k8s.Provider) => unknown, stack = "test"): Promise<Recorded> {
+export async function recordWithAzure(
+    program: (azure: { providers: AzureProvider[] }, k8sProvider: k8s.Provider) => unknown,
+    stack = "test",
+): Promise<Recorded> {
     return recordComponents((k8sProvider) => {
         const provider = new AzureProvider(AZURE_PROVIDER_NAME, { location: "westeurope" });
         return program({ providers: [provider] }, k8sProvider);

@@ -37,7 +37,7 @@ describe("azure.keyVault.secrets", () => {
     });
 
     it("refuses a name Key Vault would refuse", () => {
-        expect(configProblems(stackWith({ secrets: { "anthropic_api_key": "x", ["a".repeat(128)]: "y" } }), SECRET_AZURE)).to.deep.equal([
+        expect(configProblems(stackWith({ secrets: { anthropic_api_key: "x", ["a".repeat(128)]: "y" } }), SECRET_AZURE)).to.deep.equal([
             "agent-platform:azure.keyVault.secrets.anthropic_api_key: is not a Key Vault secret name (allowed: 1 to 127 letters, digits and '-')",
             `agent-platform:azure.keyVault.secrets.${"a".repeat(128)}: is not a Key Vault secret name (allowed: 1 to 127 letters, digits and '-')`,
         ]);
@@ -48,7 +48,10 @@ describe("azure.keyVault.secrets", () => {
             "agent-platform:azure.keyVault.secrets.database-password: is written by the stack: the MySQL administrator password the stack generates (azure.mysql); remove it here (or give `agentBackend.secrets.databasePassword.remoteKey` a vault secret of your own)",
         ]);
         // With a password key of the backend's own, the stack writes none and the seed is the user's.
-        const own = stackWith({ secrets: { "database-password": "x" } }, { agentBackend: { ...BACKEND, secrets: { mode: "external", databasePassword: { remoteKey: "database-password" } } } });
+        const own = stackWith(
+            { secrets: { "database-password": "x" } },
+            { agentBackend: { ...BACKEND, secrets: { mode: "external", databasePassword: { remoteKey: "database-password" } } } },
+        );
         expect(() => testConfig(own, SECRET_AZURE)).not.to.throw();
     });
 });
@@ -60,8 +63,16 @@ describe("generated vault secrets", () => {
         expect(BACKEND_PASSWORD_REMOTE_KEY).to.equal("database-password");
         const database = { host: "mysql.example.com", name: "agent_backend", username: "agent", cidr: "10.9.0.0/24" };
         const passwordFromVault = { mode: "external", databasePassword: { remoteKey: "their-db-password" } };
-        expect(generated({ ...stackWith({}), azure: { mysql: { enabled: false }, keyVault: { enabled: true } }, agentBackend: { ...BACKEND, database, secrets: passwordFromVault } })).to.deep.equal([]);
-        expect(generated({ ...stackWith({}), agentBackend: { ...BACKEND, secrets: { mode: "existing", existingSecret: { name: "agent-backend" } } } })).to.deep.equal([]);
+        expect(
+            generated({
+                ...stackWith({}),
+                azure: { mysql: { enabled: false }, keyVault: { enabled: true } },
+                agentBackend: { ...BACKEND, database, secrets: passwordFromVault },
+            }),
+        ).to.deep.equal([]);
+        expect(
+            generated({ ...stackWith({}), agentBackend: { ...BACKEND, secrets: { mode: "existing", existingSecret: { name: "agent-backend" } } } }),
+        ).to.deep.equal([]);
         expect(generated({ ...stackWith({}), agentBackend: { ...BACKEND, enabled: false } })).to.deep.equal([]);
         const ownVault = { mode: "external", external: { vaultUrl: "https://theirs.vault.azure.net/", clientId: "11111111-2222-3333-4444-555555555555" } };
         expect(generated({ ...stackWith({}), agentBackend: { ...BACKEND, secrets: ownVault } })).to.deep.equal([]);
@@ -95,7 +106,9 @@ describe("AzureKeyVault writing the stack's secrets", () => {
                     tags: { env: "prod" },
                     oidcIssuerUrl: "https://issuer.example/abc/",
                     readers: [{ namespace: "agents", serviceAccount: "agent-runtime-keyvault" }],
-                    secrets: resolveVaultSecrets(config.azure.keyVault.secrets, [{ name: "database-password", source: "generated", value: "GENERATED-PASSWORD" }]),
+                    secrets: resolveVaultSecrets(config.azure.keyVault.secrets, [
+                        { name: "database-password", source: "generated", value: "GENERATED-PASSWORD" },
+                    ]),
                     deployerPrincipalType: "ServicePrincipal",
                 },
                 azure,
@@ -111,7 +124,9 @@ describe("AzureKeyVault writing the stack's secrets", () => {
         expect(officer["principalType"]).to.equal("ServicePrincipal");
         // getClientConfig's objectId: the deployer itself.
         expect(officer["principalId"]).to.match(/^[0-9a-f-]{36}$/);
-        expect(officer["principalId"]).not.to.equal(one(recorded.recording, "azure-native:authorization:RoleAssignment", "kv-reader-secrets-user").inputs["principalId"]);
+        expect(officer["principalId"]).not.to.equal(
+            one(recorded.recording, "azure-native:authorization:RoleAssignment", "kv-reader-secrets-user").inputs["principalId"],
+        );
     });
 
     it("writes each seeded and generated secret into the vault after that role, values never in the clear", () => {
@@ -131,6 +146,11 @@ describe("AzureKeyVault writing the stack's secrets", () => {
     });
 
     it("is ready for ExternalSecrets once the reader may read, is federated, and every secret is written", () => {
-        expect(ready).to.deep.equal(["kv-reader-secrets-user", "kv-reader-agent-runtime-keyvault", "kv-secrets-anthropic-api-key", "kv-secrets-database-password"]);
+        expect(ready).to.deep.equal([
+            "kv-reader-secrets-user",
+            "kv-reader-agent-runtime-keyvault",
+            "kv-secrets-anthropic-api-key",
+            "kv-secrets-database-password",
+        ]);
     });
 });

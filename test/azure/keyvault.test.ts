@@ -37,7 +37,12 @@ describe("AzureKeyVault", () => {
     it("creates the vault in RBAC mode with soft delete and purge protection", () => {
         const vault = byKind("azure-native:keyvault:Vault")[0]!.inputs as any;
         expect(vault.vaultName).to.match(/^ap-prod-kv-[a-z0-9]{6}$/);
-        expect(vault.properties).to.include({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true, softDeleteRetentionInDays: 90 });
+        expect(vault.properties).to.include({
+            enableRbacAuthorization: true,
+            enableSoftDelete: true,
+            enablePurgeProtection: true,
+            softDeleteRetentionInDays: 90,
+        });
         expect(vault.properties.tenantId).to.equal("00000000-0000-0000-0000-00000000aaaa");
     });
 

@@ -62,7 +62,9 @@ describe("AzureMysql", () => {
         const serverName = String(server.inputs["serverName"]);
         expect(zone.inputs).to.include({ privateZoneName: `${serverName}.private.mysql.database.azure.com`, location: "global" });
         expect(mysqlPrivateDnsZoneName("x")).to.match(/\.mysql\.database\.azure\.com$/);
-        expect((server.inputs as any).network.privateDnsZoneResourceId).to.match(new RegExp(`/privateDnsZones/${serverName}\\.private\\.mysql\\.database\\.azure\\.com$`));
+        expect((server.inputs as any).network.privateDnsZoneResourceId).to.match(
+            new RegExp(`/privateDnsZones/${serverName}\\.private\\.mysql\\.database\\.azure\\.com$`),
+        );
         expect(link.inputs).to.include({ privateZoneName: `${serverName}.private.mysql.database.azure.com`, registrationEnabled: false, location: "global" });
         expect((link.inputs as any).virtualNetwork.id).to.match(/\/virtualNetworks\/agent-platform-prod-vnet$/);
         expect(server.dependsOn).to.include(link.urn);
@@ -78,13 +80,18 @@ describe("AzureMysql", () => {
     });
 
     it("uses the explicit azure-native provider for every resource", () => {
-        expect(azureResources(recorded.recording).map((r) => r.type)).to.include.members(["azure-native:dbformysql:Server", "azure-native:privatedns:PrivateZone"]);
+        expect(azureResources(recorded.recording).map((r) => r.type)).to.include.members([
+            "azure-native:dbformysql:Server",
+            "azure-native:privatedns:PrivateZone",
+        ]);
         expect(withoutAzureProvider(recorded.recording)).to.deep.equal([]);
     });
 
     it("exposes connection settings for the services: the password as a secret, the subnet on 3306 for their network policies", async () => {
         const connection: MysqlConnection = mysql.connection;
-        expect(await outputOf<string>(connection.host)).to.equal(`${String(resource("azure-native:dbformysql:Server").inputs["serverName"])}.mysql.rendered.invalid`);
+        expect(await outputOf<string>(connection.host)).to.equal(
+            `${String(resource("azure-native:dbformysql:Server").inputs["serverName"])}.mysql.rendered.invalid`,
+        );
         expect(connection).to.include({ port: 3306, username: "agentadmin" });
         expect(await (connection.password as any).isSecret).to.equal(true);
         const subnet = one(recorded.recording, "azure-native:network:Subnet", "network-mysql");
@@ -99,8 +106,14 @@ describe("the agent backend on the stack's MySQL", () => {
     before(async () => {
         recorded = await recordWithAzure((azure, k8sProvider) => {
             const net = new AzureNetwork("network", { config: config.azure.network, cluster: config.cluster.aks!, ...placement }, azure);
-            const mysql = new AzureMysql("mysql", { config: config.azure.mysql, ...placement, network: { vnetId: net.vnetId, mysqlSubnet: net.mysqlSubnet } }, azure);
-            new AgentBackend("agent-backend", backendArgs({ migrations: { mode: "job" } }, { database: mysql.connection }, fromStack), { providers: [k8sProvider] });
+            const mysql = new AzureMysql(
+                "mysql",
+                { config: config.azure.mysql, ...placement, network: { vnetId: net.vnetId, mysqlSubnet: net.mysqlSubnet } },
+                azure,
+            );
+            new AgentBackend("agent-backend", backendArgs({ migrations: { mode: "job" } }, { database: mysql.connection }, fromStack), {
+                providers: [k8sProvider],
+            });
         });
     });
 

@@ -90,7 +90,9 @@ describe("default Azure names", () => {
     });
 
     it("cut a long stack name to exactly the limit, without a hyphen before the suffix", () => {
-        expect(defaultKeyVaultName("x".repeat(100), SUFFIX)).to.equal(`ap-${"x".repeat(14)}-${SUFFIX}`).and.have.length(24);
+        expect(defaultKeyVaultName("x".repeat(100), SUFFIX))
+            .to.equal(`ap-${"x".repeat(14)}-${SUFFIX}`)
+            .and.have.length(24);
         // The cut falls on a hyphen ("ap-abcdefghijklm-" is 17 characters): it is dropped.
         expect(defaultKeyVaultName("abcdefghijklm-nopqrst", SUFFIX)).to.equal(`ap-abcdefghijklm-${SUFFIX}`);
         expect(defaultMysqlServerName("x".repeat(100), SUFFIX)).to.have.length(63);
@@ -109,18 +111,25 @@ describe("default Azure names", () => {
 
 describe("configured Azure names", () => {
     it("are checked by the same rules, naming the key", () => {
-        expect(configProblems({ cluster: AKS, azure: { keyVault: { enabled: true, name: "ap--kv" }, mysql: { enabled: true, serverName: "Agent-DB" } } })).to.deep.equal([
+        expect(
+            configProblems({ cluster: AKS, azure: { keyVault: { enabled: true, name: "ap--kv" }, mysql: { enabled: true, serverName: "Agent-DB" } } }),
+        ).to.deep.equal([
             "agent-platform:azure.mysql.serverName: 'Agent-DB' is not a MySQL Flexible Server name: it has characters other than lowercase letters, digits and hyphens (allowed: 3 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, globally unique)",
             "agent-platform:azure.keyVault.name: 'ap--kv' is not a Key Vault name: it has consecutive hyphens (allowed: 3 to 24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit, globally unique)",
         ]);
     });
 
     it("refuse a vault name over 24 characters", () => {
-        expect(configProblems({ cluster: AKS, azure: { keyVault: { enabled: true, name: "a".repeat(25) } } })[0]).to.match(/^agent-platform:azure\.keyVault\.name: 'a{25}' is not a Key Vault name: it is 25 characters long/);
+        expect(configProblems({ cluster: AKS, azure: { keyVault: { enabled: true, name: "a".repeat(25) } } })[0]).to.match(
+            /^agent-platform:azure\.keyVault\.name: 'a{25}' is not a Key Vault name: it is 25 characters long/,
+        );
     });
 
     it("are used as given, with no random suffix", async () => {
-        const config = testConfig({ cluster: AKS, azure: { keyVault: { enabled: true, name: "contoso-agents-kv" }, mysql: { enabled: true, serverName: "contoso-agents-db" } } });
+        const config = testConfig({
+            cluster: AKS,
+            azure: { keyVault: { enabled: true, name: "contoso-agents-kv" }, mysql: { enabled: true, serverName: "contoso-agents-db" } },
+        });
         const recorded = await recordWithAzure((azure) => {
             const placement = { stack: "prod", resourceGroupName: "rg", location: "westeurope", tags: {} };
             const net = new AzureNetwork("network", { config: config.azure.network, cluster: config.cluster.aks!, ...placement }, azure);
@@ -161,7 +170,9 @@ describe("generated Azure names under mocks", () => {
             return renderedRandomString(r.inputs, r.urn);
         };
         expect(one(long.recording, "azure-native:keyvault:Vault").inputs["vaultName"]).to.equal(defaultKeyVaultName(longStack, result("kv-name-suffix")));
-        expect(one(long.recording, "azure-native:dbformysql:Server").inputs["serverName"]).to.equal(defaultMysqlServerName(longStack, result("mysql-name-suffix")));
+        expect(one(long.recording, "azure-native:dbformysql:Server").inputs["serverName"]).to.equal(
+            defaultMysqlServerName(longStack, result("mysql-name-suffix")),
+        );
     });
 
     it("are valid Azure names for a long stack name, and name the vault's reader and the server's DNS zone after them", () => {
@@ -176,7 +187,10 @@ describe("generated Azure names under mocks", () => {
     });
 
     it("differ between stacks", () => {
-        const names = (r: typeof long) => [one(r.recording, "azure-native:keyvault:Vault").inputs["vaultName"], one(r.recording, "azure-native:dbformysql:Server").inputs["serverName"]];
+        const names = (r: typeof long) => [
+            one(r.recording, "azure-native:keyvault:Vault").inputs["vaultName"],
+            one(r.recording, "azure-native:dbformysql:Server").inputs["serverName"],
+        ];
         const [longVault, longServer] = names(long);
         const [otherVault, otherServer] = names(other);
         expect(longVault).to.not.equal(otherVault);

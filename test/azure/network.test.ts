@@ -14,7 +14,9 @@ const stackConfig = (blocks: Record<string, unknown>) => testConfig(blocks);
 const problems = configProblems;
 /** The address plan's problems (a moved pod range also trips the network policy's own cluster-range rule, tested elsewhere). */
 const networkProblems = (network: Record<string, unknown>, aks: Record<string, unknown> = {}) =>
-    problems({ cluster: { target: "aks", aks: { location: "westeurope", ...aks } }, azure: { network } }).filter((p) => !p.startsWith("agent-platform:networkPolicy."));
+    problems({ cluster: { target: "aks", aks: { location: "westeurope", ...aks } }, azure: { network } }).filter(
+        (p) => !p.startsWith("agent-platform:networkPolicy."),
+    );
 
 const placement = { stack: "prod", resourceGroupName: "agent-platform-prod", location: "westeurope", tags: { env: "prod" } };
 const outputOf = <T>(output: { apply(f: (v: T) => unknown): unknown }) => new Promise<T>((resolve) => output.apply((v) => resolve(v)));
@@ -40,7 +42,11 @@ describe("CIDR arithmetic", () => {
 
 describe("azure.network address plan", () => {
     it("defaults to 10.224.0.0/16 with a /20 for the nodes and a /24 for MySQL, clear of the overlay ranges", () => {
-        expect(stackConfig({ cluster: AKS }).azure.network).to.deep.equal({ addressSpace: "10.224.0.0/16", subnets: { nodes: "10.224.0.0/20", mysql: "10.224.16.0/24" }, peeredRanges: [] });
+        expect(stackConfig({ cluster: AKS }).azure.network).to.deep.equal({
+            addressSpace: "10.224.0.0/16",
+            subnets: { nodes: "10.224.0.0/20", mysql: "10.224.16.0/24" },
+            peeredRanges: [],
+        });
     });
     it("refuses a peered range that overlaps the address space", () => {
         expect(networkProblems({ peeredRanges: ["10.20.0.0/24", "10.224.128.0/17"] })).to.deep.equal([
@@ -70,7 +76,10 @@ describe("azure.network address plan", () => {
     it("accepts a moved plan when every range moves together", () => {
         expect(() =>
             stackConfig({
-                cluster: { target: "aks", aks: { location: "westeurope", network: { podCidr: "192.168.0.0/16", serviceCidr: "172.20.0.0/16", dnsServiceIp: "172.20.0.10" } } },
+                cluster: {
+                    target: "aks",
+                    aks: { location: "westeurope", network: { podCidr: "192.168.0.0/16", serviceCidr: "172.20.0.0/16", dnsServiceIp: "172.20.0.10" } },
+                },
                 azure: { network: { addressSpace: "10.0.0.0/16", subnets: { nodes: "10.0.0.0/22", mysql: "10.0.4.0/28" } } },
                 networkPolicy: { clusterCidrs: { pods: ["192.168.0.0/16"], services: ["172.20.0.0/16"] } },
             }),
@@ -99,7 +108,11 @@ describe("azure.network address plan", () => {
             try {
                 new AzureNetwork(
                     "network",
-                    { config: { addressSpace: "10.224.0.0/16", subnets: { nodes: "10.224.0.0/20", mysql: "10.225.0.0/24" }, peeredRanges: [] }, cluster: config.cluster.aks!, ...placement },
+                    {
+                        config: { addressSpace: "10.224.0.0/16", subnets: { nodes: "10.224.0.0/20", mysql: "10.225.0.0/24" }, peeredRanges: [] },
+                        cluster: config.cluster.aks!,
+                        ...placement,
+                    },
                     azure,
                 );
             } catch (err) {

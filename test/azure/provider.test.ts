@@ -13,6 +13,8 @@ describe("the azure-native provider", () => {
         expect(azureProviderArgs({ location: "westeurope", ...ids })).to.deep.equal({ location: "westeurope", ...ids });
     });
     it("refuses a subscription that is not an id", () => {
-        expect(problems({ cluster: { target: "aks", aks: { location: "westeurope", subscriptionId: "prod" } } })[0]).to.match(/^agent-platform:cluster\.aks\.subscriptionId: must be an Azure subscription id/);
+        expect(problems({ cluster: { target: "aks", aks: { location: "westeurope", subscriptionId: "prod" } } })[0]).to.match(
+            /^agent-platform:cluster\.aks\.subscriptionId: must be an Azure subscription id/,
+        );
     });
 });

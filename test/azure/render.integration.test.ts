@@ -13,21 +13,18 @@ import * as path from "node:path";
 import { buildNetwork, egressAllowed, type Endpoint } from "../../tools/connectivity/index";
 import { KEY_VAULT_NAME, MYSQL_SERVER_NAME } from "../../components/azure/names";
 import type { RecordedResource } from "../../tools/render/recorder";
-import { objectsOf, renderStack, type StackRender } from "../../tools/render/render-stack";
+import { objectsOf, type StackRender } from "../../tools/render/render-stack";
+import { renderedStack } from "../helpers/render";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-/** index.ts runs once per require: drop the project's modules so each stack runs it afresh. */
-function forgetProjectModules(): void {
-    for (const key of Object.keys(require.cache)) {
-        if (key.includes(`${path.sep}node_modules${path.sep}`)) continue;
-        if (key === path.join(ROOT, "index.ts") || key.startsWith(path.join(ROOT, "components") + path.sep)) delete require.cache[key];
-    }
-}
-
 /** The address `offset` after the start of `cidr` (past its end, for the next range). */
 function addressAt(cidr: string, offset: number): string {
-    const n = cidr.split("/")[0]!.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0) + offset;
+    const n =
+        cidr
+            .split("/")[0]!
+            .split(".")
+            .reduce((acc, octet) => acc * 256 + Number(octet), 0) + offset;
     return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
 const sizeOf = (cidr: string) => 2 ** (32 - Number(cidr.split("/")[1]));
@@ -42,8 +39,7 @@ for (const stack of ["staging", "prod"]) {
             return found[0]!;
         };
         before(async () => {
-            forgetProjectModules();
-            render = await renderStack(ROOT, stack);
+            render = await renderedStack(stack);
         });
 
         it("creates one azure-native provider and gives it to every Azure resource and invoke", () => {
@@ -82,7 +78,9 @@ for (const stack of ["staging", "prod"]) {
             expect(mysqlSubnet.inputs["delegations"]).to.deep.equal([{ name: "mysql-flexible-servers", serviceName: "Microsoft.DBforMySQL/flexibleServers" }]);
             expect(network.delegatedSubnetResourceId).to.match(/\/subnets\/mysql$/);
             expect(network.publicNetworkAccess).to.equal("Disabled");
-            expect(network.privateDnsZoneResourceId).to.match(new RegExp(`/privateDnsZones/${String(server.inputs["serverName"])}\\.private\\.mysql\\.database\\.azure\\.com$`));
+            expect(network.privateDnsZoneResourceId).to.match(
+                new RegExp(`/privateDnsZones/${String(server.inputs["serverName"])}\\.private\\.mysql\\.database\\.azure\\.com$`),
+            );
             expect(server.dependsOn).to.include.members([link.urn, mysqlSubnet.urn]);
             expect(one("azure-native:dbformysql:Configuration").inputs).to.include({ configurationName: "require_secure_transport", value: "ON" });
         });
@@ -94,7 +92,8 @@ for (const stack of ["staging", "prod"]) {
             expect(provider.dependsOn).to.include(deployer.urn);
             const kubernetes = render.recording.resources.filter((r) => (r.custom || r.remote) && r.type.startsWith("kubernetes:"));
             expect(kubernetes.length).to.be.greaterThan(20);
-            const usesProvider = (r: RecordedResource) => r.provider?.startsWith(`${provider.urn}::`) === true || r.providers["kubernetes"]?.startsWith(`${provider.urn}::`) === true;
+            const usesProvider = (r: RecordedResource) =>
+                r.provider?.startsWith(`${provider.urn}::`) === true || r.providers["kubernetes"]?.startsWith(`${provider.urn}::`) === true;
             expect(kubernetes.filter((r) => !usesProvider(r)).map((r) => r.urn)).to.deep.equal([]);
         });
 
@@ -114,14 +113,21 @@ for (const stack of ["staging", "prod"]) {
             const objects = objectsOf(render);
             const net = buildNetwork(objects, { cni: "cilium" });
             const podsOf = (kind: string) =>
-                objects.filter((o) => o.kind === kind && (o as any).metadata.labels?.["app.kubernetes.io/name"] === "agent-backend").map((o) => (o as any).spec.template.metadata);
+                objects
+                    .filter((o) => o.kind === kind && (o as any).metadata.labels?.["app.kubernetes.io/name"] === "agent-backend")
+                    .map((o) => (o as any).spec.template.metadata);
             const pods = [...podsOf("Deployment"), ...podsOf("Job")];
             expect(pods.length, "the backend Deployment and, in prod, the migration Job").to.equal(stack === "prod" ? 2 : 1);
             for (const pod of pods) {
-                const from: Endpoint = { pod: { namespace: pod.namespace ?? objects.find((o) => o.kind === "Deployment")!.metadata.namespace!, labels: pod.labels } };
+                const from: Endpoint = {
+                    pod: { namespace: pod.namespace ?? objects.find((o) => o.kind === "Deployment")!.metadata.namespace!, labels: pod.labels },
+                };
                 // The server's address: Azure keeps the first four of a subnet; the last one too.
                 for (const offset of [4, sizeOf(subnet) - 2]) {
-                    expect(egressAllowed(net, from, { ip: addressAt(subnet, offset) }).allows("TCP", 3306), `${pod.labels["app.kubernetes.io/instance"]} -> ${subnet}`).to.equal(true);
+                    expect(
+                        egressAllowed(net, from, { ip: addressAt(subnet, offset) }).allows("TCP", 3306),
+                        `${pod.labels["app.kubernetes.io/instance"]} -> ${subnet}`,
+                    ).to.equal(true);
                 }
                 expect(egressAllowed(net, from, { ip: addressAt(subnet, sizeOf(subnet) + 4) }).allows("TCP", 3306), "the next range").to.equal(false);
                 expect(egressAllowed(net, from, { ip: addressAt(subnet, 4) }).allows("TCP", 3307), "another port").to.equal(false);
@@ -156,10 +162,14 @@ describe("an AKS stack file with a bad address plan", () => {
                 ].join("\n"),
             );
             const out = path.join(tmp, "out");
-            const run = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), "badplan", "--config-file", stackFile, "--out", out], {
-                cwd: ROOT,
-                encoding: "utf8",
-            });
+            const run = spawnSync(
+                process.execPath,
+                ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), "badplan", "--config-file", stackFile, "--out", out],
+                {
+                    cwd: ROOT,
+                    encoding: "utf8",
+                },
+            );
             expect(run.status, run.stdout).to.equal(1);
             expect(run.stderr).to.contain("agent-platform:azure.network.subnets.mysql: 10.225.0.0/24 is outside azure.network.addressSpace 10.224.0.0/16");
             expect(run.stderr).to.contain("agent-platform:azure.network.addressSpace: 10.224.0.0/16 overlaps cluster.aks.network.podCidr 10.224.0.0/16");

@@ -20,6 +20,8 @@ describe("azure config", () => {
         ]);
     });
     it("no longer takes firewall rules: a private server has no public endpoint", () => {
-        expect(problems({ cluster: AKS, azure: { mysql: { enabled: true, allowedCidrs: ["20.50.1.0/24"] } } })[0]).to.match(/^agent-platform:azure\.mysql\.allowedCidrs: unknown key/);
+        expect(problems({ cluster: AKS, azure: { mysql: { enabled: true, allowedCidrs: ["20.50.1.0/24"] } } })[0]).to.match(
+            /^agent-platform:azure\.mysql\.allowedCidrs: unknown key/,
+        );
     });
 });

@@ -22,7 +22,9 @@ describe("cluster config", () => {
         ]);
     });
     it("refuses an aks block with the kubeconfig target", () => {
-        expect(clusterProblems({ kubeconfigPath: "/k", aks: { location: "westeurope" } })[0]).to.match(/^agent-platform:cluster.aks: is only used with `cluster.target: aks`/);
+        expect(clusterProblems({ kubeconfigPath: "/k", aks: { location: "westeurope" } })[0]).to.match(
+            /^agent-platform:cluster.aks: is only used with `cluster.target: aks`/,
+        );
     });
     it("refuses both a kubeconfig file and a kubeconfig value", () => {
         expect(clusterProblems({ kubeconfigPath: "/k", kubeconfig: "x" }, true)).to.deep.equal([

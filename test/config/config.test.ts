@@ -50,22 +50,53 @@ describe("stack config", () => {
     describe("errors name the key path and what is allowed", () => {
         const cases: Array<[string, Record<string, unknown>, string]> = [
             ["an enum typo", { agentRuntime: { runtime: "pyhton" } }, "agent-platform:agentRuntime.runtime: 'pyhton' is not allowed (allowed: python, ts)"],
-            ["a wrong type", { agentRuntime: { replicas: "3" } }, "agent-platform:agentRuntime.replicas: expected number, got string (allowed: whole numbers from 0 to 100)"],
-            ["a number out of range", { agentRuntime: { replicas: 101 } }, "agent-platform:agentRuntime.replicas: is out of range (allowed: whole numbers from 0 to 100)"],
+            [
+                "a wrong type",
+                { agentRuntime: { replicas: "3" } },
+                "agent-platform:agentRuntime.replicas: expected number, got string (allowed: whole numbers from 0 to 100)",
+            ],
+            [
+                "a number out of range",
+                { agentRuntime: { replicas: 101 } },
+                "agent-platform:agentRuntime.replicas: is out of range (allowed: whole numbers from 0 to 100)",
+            ],
             ["a non-integer", { agentRuntime: { python: { workers: 1.5 } } }, "agent-platform:agentRuntime.python.workers: expected int"],
             ["a bad DNS label", { namespace: { name: "Agents_Prod" } }, "agent-platform:namespace.name: must be a DNS-1123 label (allowed: lowercase letters"],
-            ["a bad digest", { agentRuntime: { image: { digest: "sha256:abc" } } }, "agent-platform:agentRuntime.image.digest: must be a sha256 digest (allowed: sha256:<64 hex characters>)"],
-            ["a bad URL", { agentRuntime: { settings: { supabaseUrl: "not a url" } } }, "agent-platform:agentRuntime.settings.supabaseUrl: must be an http(s) URL"],
-            ["a bad quantity", { agentRuntime: { resources: { requests: { cpu: "lots", memory: "1Gi" }, limits: { memory: "1Gi" } } } }, "agent-platform:agentRuntime.resources.requests.cpu: must be a Kubernetes quantity"],
+            [
+                "a bad digest",
+                { agentRuntime: { image: { digest: "sha256:abc" } } },
+                "agent-platform:agentRuntime.image.digest: must be a sha256 digest (allowed: sha256:<64 hex characters>)",
+            ],
+            [
+                "a bad URL",
+                { agentRuntime: { settings: { supabaseUrl: "not a url" } } },
+                "agent-platform:agentRuntime.settings.supabaseUrl: must be an http(s) URL",
+            ],
+            [
+                "a bad quantity",
+                { agentRuntime: { resources: { requests: { cpu: "lots", memory: "1Gi" }, limits: { memory: "1Gi" } } } },
+                "agent-platform:agentRuntime.resources.requests.cpu: must be a Kubernetes quantity",
+            ],
             ["a list item of the wrong type", { images: { pullSecrets: ["ok", 5] } }, "agent-platform:images.pullSecrets[1]: expected string, got number"],
             ["a block that is not an object", { namespace: "agents" }, "agent-platform:namespace: must be an object"],
-            ["a block given as a scalar", { namespace: 5 }, "agent-platform:namespace: expected object, got number (allowed: an object with keys name, create, podSecurity)"],
-            ["pool min above max", { agentRuntime: { settings: { databasePoolMinSize: 30 } } }, "agent-platform:agentRuntime.settings.databasePoolMinSize: must not exceed databasePoolMaxSize (10)"],
+            [
+                "a block given as a scalar",
+                { namespace: 5 },
+                "agent-platform:namespace: expected object, got number (allowed: an object with keys name, create, podSecurity)",
+            ],
+            [
+                "pool min above max",
+                { agentRuntime: { settings: { databasePoolMinSize: 30 } } },
+                "agent-platform:agentRuntime.settings.databasePoolMinSize: must not exceed databasePoolMaxSize (10)",
+            ],
         ];
         for (const [what, blocks, expected] of cases) {
             it(`reports ${what}`, () => {
                 const problems = problemsOf(blocks);
-                expect(problems.some((p) => p.startsWith(expected)), `${expected}\nnot in\n${problems.join("\n")}`).to.equal(true);
+                expect(
+                    problems.some((p) => p.startsWith(expected)),
+                    `${expected}\nnot in\n${problems.join("\n")}`,
+                ).to.equal(true);
             });
         }
 
@@ -92,7 +123,9 @@ describe("stack config", () => {
             expect(problemsOf({ agentRuntme: {} })).to.deep.equal([`agent-platform:agentRuntme: unknown key (allowed: ${blocks.join(", ")})`]);
         });
         it("rejects an unknown key in a block", () => {
-            expect(problemsOf({ agentRuntime: { replcas: 2 } })[0]).to.match(/^agent-platform:agentRuntime.replcas: unknown key \(allowed: enabled, name, runtime, image, replicas,/);
+            expect(problemsOf({ agentRuntime: { replcas: 2 } })[0]).to.match(
+                /^agent-platform:agentRuntime.replcas: unknown key \(allowed: enabled, name, runtime, image, replicas,/,
+            );
         });
         it("rejects an unknown key two levels down", () => {
             expect(problemsOf({ agentRuntime: { resources: { requests: { cpu: "1", memory: "1Gi", gpu: "1" }, limits: { memory: "1Gi" } } } })).to.deep.equal([
@@ -135,7 +168,7 @@ describe("stack config", () => {
     it("is documented in docs/config-reference.md exactly as the schema says (run `npm run docs:config`)", () => {
         const reference = fs.readFileSync(CONFIG_REFERENCE, "utf8");
         expect(configReferenceDocument() === reference, "docs/config-reference.md is stale").to.equal(true);
-        expect(reference).to.contain("| `agentRuntime.runtime` | enum | `\"python\"` |");
+        expect(reference).to.contain('| `agentRuntime.runtime` | enum | `"python"` |');
     });
 
     describe("Pulumi.yaml", () => {
@@ -168,12 +201,18 @@ describe("cross-block rules", () => {
             "agent-platform:agentRuntime.secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
         ]);
         expect(() =>
-            testConfig({ cluster: { target: "aks", aks: { location: "westeurope" } }, azure: { keyVault: { enabled: true } }, agentRuntime: { secrets: { mode: "external" } } }),
+            testConfig({
+                cluster: { target: "aks", aks: { location: "westeurope" } },
+                azure: { keyVault: { enabled: true } },
+                agentRuntime: { secrets: { mode: "external" } },
+            }),
         ).not.to.throw();
     });
 
     it("requires the Postgres location when DATABASE_URL is configured and the network policy is on", () => {
-        expect(configProblems({ agentRuntime: { secrets: { mode: "existing", existingSecret: { name: "s" }, databaseUrl: { existingSecret: { name: "db" } } } } })).to.deep.equal([
+        expect(
+            configProblems({ agentRuntime: { secrets: { mode: "existing", existingSecret: { name: "s" }, databaseUrl: { existingSecret: { name: "db" } } } } }),
+        ).to.deep.equal([
             "agent-platform:agentRuntime.database: DATABASE_URL is configured, so the network policy needs to know where Postgres is (allowed: `database.cidr`, or `database.namespaceSelector`/`podSelector`)",
         ]);
     });

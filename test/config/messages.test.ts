@@ -3,9 +3,13 @@
  * value YAML turned into a number where a string belongs says to quote it.
  */
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { ConfigError, parseStackConfig } from "../../components/config";
 import { objectKeys, schemaAtPath } from "../../components/config/introspect";
 import { stackConfigSchema } from "../../components/config/schema";
+import { loadStackFiles } from "../../tools/render/stack-files";
 import { rawConfig } from "../helpers/stack-config";
 
 const CLUSTER_ONLY = { cluster: { kubeconfigPath: "/etc/kubeconfig" } };
@@ -52,7 +56,12 @@ describe("stack config: a disabled block", () => {
 
     it("keeps what it would need when enabled out of the way, with settings left in place", () => {
         const blocks = {
-            agentRuntime: { enabled: false, secrets: { mode: "external" }, networkPolicy: { enabled: true }, podDisruptionBudget: { enabled: true, minAvailable: 5 } },
+            agentRuntime: {
+                enabled: false,
+                secrets: { mode: "external" },
+                networkPolicy: { enabled: true },
+                podDisruptionBudget: { enabled: true, minAvailable: 5 },
+            },
             aiAgents: { enabled: false, ingress: { enabled: true } },
             agentBackend: { enabled: false, database: { port: 3306 } },
         };
@@ -69,7 +78,9 @@ describe("stack config: a disabled block", () => {
 
     it("an enabled block still demands what it needs", () => {
         expect(problems({ agentRuntime: {} }).join("\n")).to.contain("agent-platform:agentRuntime.secrets.supabaseKey: is required");
-        expect(problems({ agentRuntime: { enabled: false }, aiAgents: { enabled: true } }).join("\n")).to.contain("agent-platform:aiAgents.image.tag: is required");
+        expect(problems({ agentRuntime: { enabled: false }, aiAgents: { enabled: true } }).join("\n")).to.contain(
+            "agent-platform:aiAgents.image.tag: is required",
+        );
     });
 
     it("a nested block that is off waives its own demands only", () => {
@@ -83,7 +94,9 @@ describe("stack config: a number or boolean where a string belongs", () => {
     it("says to quote it, with the key as the stack file spells it", () => {
         const found = problems({ agentRuntime: { secrets: { mode: "existing", existingSecret: { name: "s" } }, image: { tag: 1.1 } } });
         expect(found).to.have.length(1);
-        expect(found[0]).to.match(/^agent-platform:agentRuntime\.image\.tag: expected string, got number 1\.1: quote it in the stack file, e\.g\. tag: "1\.1" \(unquoted, YAML reads 1\.10 as the number 1\.1\)/);
+        expect(found[0]).to.match(
+            /^agent-platform:agentRuntime\.image\.tag: expected string, got number 1\.1: quote it in the stack file, e\.g\. tag: "1\.1" \(unquoted, YAML reads 1\.10 as the number 1\.1\)/,
+        );
     });
 
     it("works for any string field, booleans included", () => {
@@ -97,5 +110,25 @@ describe("stack config: a number or boolean where a string belongs", () => {
         expect(message, found.join("\n")).to.be.a("string");
         expect(found.join("\n")).not.to.contain("987654321");
         expect(message).to.contain("quote it");
+    });
+});
+
+describe("stack config: an unquoted number in a stack file", () => {
+    it("is read by YAML as a number, and the error says to quote it", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quote-hint-"));
+        try {
+            const file = path.join(dir, "Pulumi.tag.yaml");
+            fs.writeFileSync(
+                file,
+                "config:\n  agent-platform:cluster:\n    kubeconfigPath: /k\n  agent-platform:agentRuntime:\n    enabled: false\n  agent-platform:hyphaWorker:\n    image:\n      tag: 1.10\n",
+            );
+            const files = loadStackFiles(path.resolve(__dirname, "../.."), "tag", file);
+            expect(() => parseStackConfig(files.config, new Set(files.secretKeys))).to.throw(
+                ConfigError,
+                'agent-platform:hyphaWorker.image.tag: expected string, got number 1.1: quote it in the stack file, e.g. tag: "1.1"',
+            );
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

@@ -30,7 +30,9 @@ const SERVED = {
 
 /** The problems of a config at the ingress path's keys (other blocks' AKS rules left out). */
 function ingressProblems(blocks: Record<string, unknown>): string[] {
-    return configProblems(blocks).filter((p) => /^agent-platform:(addons|networkPolicy\.ingressController|agentRuntime\.ingress|agentBackend\.ingress|aiAgents\.ingress)/.test(p));
+    return configProblems(blocks).filter((p) =>
+        /^agent-platform:(addons|networkPolicy\.ingressController|agentRuntime\.ingress|agentBackend\.ingress|aiAgents\.ingress)/.test(p),
+    );
 }
 
 describe("stack ingress path: config rules, checked before any resource", () => {
@@ -46,14 +48,19 @@ describe("stack ingress path: config rules, checked before any resource", () => 
     });
 
     it("refuses a route without a Gateway when the stack installs none", () => {
-        const problems = ingressProblems({ cluster: { kubeconfigPath: "/k" }, agentRuntime: { ingress: { enabled: true, mode: "gatewayApi", host: "a.example.com" } } });
+        const problems = ingressProblems({
+            cluster: { kubeconfigPath: "/k" },
+            agentRuntime: { ingress: { enabled: true, mode: "gatewayApi", host: "a.example.com" } },
+        });
         expect(problems).to.have.length(1);
         expect(problems[0]).to.match(/^agent-platform:agentRuntime\.ingress\.gateway: is required: the stack installs no Gateway/);
     });
 
     it("refuses, on AKS, a Gateway the stack does not create", () => {
         const problems = ingressProblems({ ...SERVED, agentRuntime: { ingress: { ...INGRESS, gateway: { name: "other", namespace: "gateways" } } } });
-        expect(problems[0]).to.match(/^agent-platform:agentRuntime\.ingress\.gateway: names a Gateway the stack does not create, on a cluster it creates \(allowed: unset, for the stack's Gateway traefik\/public/);
+        expect(problems[0]).to.match(
+            /^agent-platform:agentRuntime\.ingress\.gateway: names a Gateway the stack does not create, on a cluster it creates \(allowed: unset, for the stack's Gateway traefik\/public/,
+        );
     });
 
     it("needs cert-manager with an ACME issuer for the Gateway's certificates, and validates its e-mail", () => {
@@ -74,13 +81,21 @@ describe("stack ingress path: config rules, checked before any resource", () => 
     });
 
     it("refuses a typed ingress-controller peer when the stack installs the controller", () => {
-        const problems = ingressProblems({ ...SERVED, networkPolicy: { ingressController: { namespaceSelector: { "kubernetes.io/metadata.name": "traefik" } } } });
+        const problems = ingressProblems({
+            ...SERVED,
+            networkPolicy: { ingressController: { namespaceSelector: { "kubernetes.io/metadata.name": "traefik" } } },
+        });
         expect(problems[0]).to.match(/^agent-platform:networkPolicy\.ingressController: is derived from `addons\.traefik`/);
     });
 
     it("refuses an Azure DNS label on a kubeconfig cluster", () => {
-        const problems = ingressProblems({ cluster: { kubeconfigPath: "/k" }, addons: { certManager: { enabled: true, acme: ACME }, traefik: { enabled: true, dnsLabel: "agents-test" } } });
-        expect(problems).to.deep.equal(["agent-platform:addons.traefik.dnsLabel: names an Azure public IP, so it needs `cluster.target: aks` (allowed: unset with a kubeconfig target)"]);
+        const problems = ingressProblems({
+            cluster: { kubeconfigPath: "/k" },
+            addons: { certManager: { enabled: true, acme: ACME }, traefik: { enabled: true, dnsLabel: "agents-test" } },
+        });
+        expect(problems).to.deep.equal([
+            "agent-platform:addons.traefik.dnsLabel: names an Azure public IP, so it needs `cluster.target: aks` (allowed: unset with a kubeconfig target)",
+        ]);
     });
 
     it("keeps a kubeconfig stack's own Ingress on the controller it declares", () => {
@@ -115,12 +130,23 @@ describe("stack ingress path: the Gateway plan and the wiring", () => {
     it("puts the ai-agents split routes on the stack's Gateway too, one listener for their shared host", () => {
         const ai = {
             ...ENABLED_BLOCK,
-            ingress: { enabled: true, mode: "gatewayApi", host: "agents.{domain}", forwardAuth: { url: "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth" } },
+            ingress: {
+                enabled: true,
+                mode: "gatewayApi",
+                host: "agents.{domain}",
+                forwardAuth: { url: "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth" },
+            },
         };
         const withAi = testConfig({ ...SERVED, aiAgents: ai, networkPolicy: { apiServer: { cidrs: ["172.16.0.1/32"] } } });
         expect(resolveStackGateway(withAi)!.hosts).to.deep.equal(["agent-api.example.com", "agents.example.com"]);
         expect(wireStackIngress(withAi).aiAgents.ingress.gateway).to.deep.equal({ name: "public", namespace: "traefik" });
-        expect(ingressProblems({ ...SERVED, aiAgents: { ...ai, ingress: { ...ai.ingress, forwardAuth: undefined } }, networkPolicy: { apiServer: { cidrs: ["172.16.0.1/32"] } } })).to.deep.equal([
+        expect(
+            ingressProblems({
+                ...SERVED,
+                aiAgents: { ...ai, ingress: { ...ai.ingress, forwardAuth: undefined } },
+                networkPolicy: { apiServer: { cidrs: ["172.16.0.1/32"] } },
+            }),
+        ).to.deep.equal([
             "agent-platform:aiAgents.ingress.forwardAuth: is required with `mode: gatewayApi`: the protected HTTPRoute needs a forward-auth endpoint (allowed: `forwardAuth.url`, e.g. Authelia's forward-auth URL)",
         ]);
     });
@@ -147,7 +173,10 @@ describe("stack ingress path: builders", () => {
             ["https-agent-api-example-com", "HTTPS", 8443, "agent-api.example.com"],
         ]);
         expect(spec.listeners[1].tls).to.deep.equal({ mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: "agent-api-example-com-tls" }] });
-        expect(spec.listeners[1].allowedRoutes.namespaces).to.deep.equal({ from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": "agent-platform" } } });
+        expect(spec.listeners[1].allowedRoutes.namespaces).to.deep.equal({
+            from: "Selector",
+            selector: { matchLabels: { "kubernetes.io/metadata.name": "agent-platform" } },
+        });
         expect(spec.listeners[0].allowedRoutes.namespaces).to.deep.equal({ from: "Same" });
     });
 
@@ -161,7 +190,13 @@ describe("stack ingress path: builders", () => {
     it("solves HTTP-01 through the Gateway's HTTP listener", () => {
         const issuer = buildClusterIssuer(plan) as any;
         expect(issuer.spec.acme.solvers).to.deep.equal([
-            { http01: { gatewayHTTPRoute: { parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "traefik", sectionName: "http" }] } } },
+            {
+                http01: {
+                    gatewayHTTPRoute: {
+                        parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "traefik", sectionName: "http" }],
+                    },
+                },
+            },
         ]);
         expect(buildClusterIssuer({ ...plan, issuer: undefined })).to.equal(undefined);
     });
@@ -170,7 +205,12 @@ describe("stack ingress path: builders", () => {
         const values = buildTraefikValues(plan, { replicas: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } } }) as any;
         expect(values.ports.websecure.transport.respondingTimeouts.writeTimeout).to.equal("600s");
         expect(values.providers.kubernetesGateway.enabled).to.equal(true);
-        expect([values.gateway.enabled, values.gatewayClass.enabled, values.ingressClass.enabled, values.providers.kubernetesIngress.enabled]).to.deep.equal([false, false, false, false]);
+        expect([values.gateway.enabled, values.gatewayClass.enabled, values.ingressClass.enabled, values.providers.kubernetesIngress.enabled]).to.deep.equal([
+            false,
+            false,
+            false,
+            false,
+        ]);
         expect(values.instanceLabelOverride).to.equal("traefik");
         expect(stackControllerPeer().podSelector).to.deep.equal(TRAEFIK_POD_LABELS);
     });
@@ -245,7 +285,11 @@ describe("stack ingress path: components under the mocks", () => {
         expect([traefik.inputs["version"], traefik.inputs["name"], traefik.inputs["namespace"]]).to.deep.equal(["41.3.0", "traefik", "traefik"]);
         expect(traefik.dependsOn).to.include(crds.urn);
         expect(certManager.dependsOn).to.include(crds.urn);
-        expect((certManager.inputs["values"] as any).config).to.deep.equal({ apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", enableGatewayAPI: true });
+        expect((certManager.inputs["values"] as any).config).to.deep.equal({
+            apiVersion: "controller.config.cert-manager.io/v1alpha1",
+            kind: "ControllerConfiguration",
+            enableGatewayAPI: true,
+        });
         expect(r.object("Namespace", "traefik").metadata.labels!["pod-security.kubernetes.io/enforce"]).to.equal("restricted");
     });
 
@@ -258,7 +302,12 @@ describe("stack ingress path: components under the mocks", () => {
 
     it("renders the GatewayClass, Gateway, redirect route and ClusterIssuer, all schema-valid", async () => {
         const r = await recordComponents((provider) => new StackGateway("gateway", { plan, crdsReady: [] }, { providers: [provider] }));
-        expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).to.deep.equal(["ClusterIssuer/letsencrypt", "Gateway/public", "GatewayClass/traefik", "HTTPRoute/public-https-redirect"]);
+        expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).to.deep.equal([
+            "ClusterIssuer/letsencrypt",
+            "Gateway/public",
+            "GatewayClass/traefik",
+            "HTTPRoute/public-https-redirect",
+        ]);
         for (const object of r.objects) await validateAgainstSchema(object);
         const gateway = r.object("Gateway", "public");
         expect(gateway.metadata.annotations).to.deep.equal({ "cert-manager.io/cluster-issuer": "letsencrypt" });

@@ -6,24 +6,15 @@
  * Traefik pods and nothing else; the objects are schema-valid.
  */
 import { expect } from "chai";
-import * as path from "node:path";
 import { CONTROLLER_NAMESPACE, TRAEFIK_CONTROLLER_NAME, TRAEFIK_POD_LABELS } from "../../components/gateway/plan";
 import { buildNetwork, ingressAllowed, type Endpoint } from "../../tools/connectivity/index";
 import type { KubernetesObject } from "../../tools/render/manifests";
-import { objectsOf, renderStack, type StackRender } from "../../tools/render/render-stack";
+import { objectsOf, type StackRender } from "../../tools/render/render-stack";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
+import { renderedStack } from "../helpers/render";
 
-const ROOT = path.resolve(__dirname, "../..");
-
-/** index.ts runs once per require: drop the project's modules so each stack runs it afresh. */
-function forgetProjectModules(): void {
-    for (const key of Object.keys(require.cache)) {
-        if (key.includes(`${path.sep}node_modules${path.sep}`)) continue;
-        if (key === path.join(ROOT, "index.ts") || key.startsWith(path.join(ROOT, "components") + path.sep)) delete require.cache[key];
-    }
-}
-
-const hostMatches = (listener: string | undefined, host: string) => !listener || listener === host || (listener.startsWith("*.") && host.endsWith(listener.slice(1)));
+const hostMatches = (listener: string | undefined, host: string) =>
+    !listener || listener === host || (listener.startsWith("*.") && host.endsWith(listener.slice(1)));
 
 for (const stack of ["staging", "prod"]) {
     describe(`AKS stack ${stack}: the ingress path, rendered`, () => {
@@ -31,8 +22,7 @@ for (const stack of ["staging", "prod"]) {
         let objects: KubernetesObject[];
         const ofKind = (kind: string) => objects.filter((o) => o.kind === kind) as any[];
         before(async () => {
-            forgetProjectModules();
-            render = await renderStack(ROOT, stack);
+            render = await renderedStack(stack);
             objects = objectsOf(render);
         });
 
@@ -55,7 +45,10 @@ for (const stack of ["staging", "prod"]) {
                     const admits = gateway.spec.listeners.filter((l: any) => {
                         if (parent.sectionName && l.name !== parent.sectionName) return false;
                         const from = l.allowedRoutes.namespaces;
-                        const nsOk = from.from === "Same" ? route.metadata.namespace === gateway.metadata.namespace : from.selector.matchLabels["kubernetes.io/metadata.name"] === route.metadata.namespace;
+                        const nsOk =
+                            from.from === "Same"
+                                ? route.metadata.namespace === gateway.metadata.namespace
+                                : from.selector.matchLabels["kubernetes.io/metadata.name"] === route.metadata.namespace;
                         return nsOk && (!route.spec.hostnames || route.spec.hostnames.some((h: string) => hostMatches(l.hostname, h)));
                     });
                     expect(admits.length, `a listener of ${gateway.metadata.name} admits ${route.metadata.name}`).to.be.greaterThan(0);
@@ -67,7 +60,9 @@ for (const stack of ["staging", "prod"]) {
             const [gateway] = ofKind("Gateway");
             const issuer = gateway.metadata.annotations["cert-manager.io/cluster-issuer"];
             expect(ofKind("ClusterIssuer").map((i) => i.metadata.name)).to.deep.equal([issuer]);
-            const serviceHosts = ofKind("HTTPRoute").filter((r) => r.metadata.namespace !== CONTROLLER_NAMESPACE).flatMap((r) => r.spec.hostnames);
+            const serviceHosts = ofKind("HTTPRoute")
+                .filter((r) => r.metadata.namespace !== CONTROLLER_NAMESPACE)
+                .flatMap((r) => r.spec.hostnames);
             const https = gateway.spec.listeners.filter((l: any) => l.protocol === "HTTPS");
             expect(https.map((l: any) => l.hostname).sort()).to.deep.equal([...new Set(serviceHosts)].sort());
             for (const listener of https) expect(listener.tls.certificateRefs).to.have.length(1);
@@ -81,10 +76,14 @@ for (const stack of ["staging", "prod"]) {
             const traefik: Endpoint = { pod: { namespace: CONTROLLER_NAMESPACE, labels: { ...TRAEFIK_POD_LABELS } } };
             const solver: Endpoint = { pod: { namespace: CONTROLLER_NAMESPACE, labels: { "acme.cert-manager.io/http01-solver": "true" } } };
             const nginx: Endpoint = { pod: { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } } };
-            const services = ofKind("Service").filter((s) => ofKind("HTTPRoute").some((r) => r.spec.rules.some((rule: any) => rule.backendRefs?.some((b: any) => b.name === s.metadata.name))));
+            const services = ofKind("Service").filter((s) =>
+                ofKind("HTTPRoute").some((r) => r.spec.rules.some((rule: any) => rule.backendRefs?.some((b: any) => b.name === s.metadata.name))),
+            );
             expect(services.length).to.equal(2);
             for (const service of services) {
-                const deployment = ofKind("Deployment").find((d) => Object.entries(service.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+                const deployment = ofKind("Deployment").find((d) =>
+                    Object.entries(service.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v),
+                );
                 const to: Endpoint = { pod: { namespace: service.metadata.namespace, labels: deployment.spec.template.metadata.labels } };
                 const port = deployment.spec.template.spec.containers[0].ports[0].containerPort;
                 expect(ingressAllowed(net, traefik, to).allows("TCP", port), `traefik -> ${service.metadata.name}:${port}`).to.equal(true);
@@ -95,7 +94,9 @@ for (const stack of ["staging", "prod"]) {
 
         it("gives the runtime's streams their route timeout, and Traefik an entrypoint bound no shorter than any route's", () => {
             const runtime = ofKind("HTTPRoute").find((r) => r.metadata.name === "agent-runtime");
-            expect(runtime.spec.rules[0].timeouts).to.deep.equal(stack === "prod" ? { request: "10m", backendRequest: "10m" } : { request: "1h", backendRequest: "1h" });
+            expect(runtime.spec.rules[0].timeouts).to.deep.equal(
+                stack === "prod" ? { request: "10m", backendRequest: "10m" } : { request: "1h", backendRequest: "1h" },
+            );
             const traefik = render.recording.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.inputs["chart"] === "traefik")!;
             expect((traefik.inputs["values"] as any).ports.websecure.transport.respondingTimeouts.writeTimeout).to.equal("3600s");
         });

@@ -40,6 +40,6 @@ export async function validateAgainstSchema(object: { apiVersion: string; kind: 
     try {
         new model(object).validate();
     } catch (err) {
-        throw new Error(`${object.kind}/${object.metadata?.name}: ${(err as Error).message}`);
+        throw new Error(`${object.kind}/${object.metadata?.name}: ${(err as Error).message}`, { cause: err });
     }
 }

@@ -26,7 +26,10 @@ function stackOutputsOf(returned: unknown): unknown {
 }
 
 export async function recordComponents(program: (provider: k8s.Provider) => unknown, stack = "test"): Promise<Recorded> {
-    const recording = await record(async () => stackOutputsOf(await program(new k8s.Provider("test-k8s", { kubeconfig: "test" }))), { project: "agent-platform", stack });
+    const recording = await record(async () => stackOutputsOf(await program(new k8s.Provider("test-k8s", { kubeconfig: "test" }))), {
+        project: "agent-platform",
+        stack,
+    });
     const objects = kubernetesObjects(recording.resources).map((r) => r.object);
     return {
         recording,

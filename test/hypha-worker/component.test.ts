@@ -102,7 +102,10 @@ describe("HyphaWorker", () => {
         expect(containerOf(r).securityContext.readOnlyRootFilesystem).to.equal(true);
         expect(containerOf(r).resources).to.deep.equal({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1000m", memory: "512Mi" } });
         expect(deployment.spec.template.metadata.labels).not.to.have.property("app.kubernetes.io/version");
-        expect(deployment.spec.selector.matchLabels).to.deep.equal({ "app.kubernetes.io/name": "hypha-k8s-worker", "app.kubernetes.io/instance": "hypha-k8s-worker" });
+        expect(deployment.spec.selector.matchLabels).to.deep.equal({
+            "app.kubernetes.io/name": "hypha-k8s-worker",
+            "app.kubernetes.io/instance": "hypha-k8s-worker",
+        });
     });
 
     it("pulls the seed's image, through the registry override and by digest when given", async () => {
@@ -138,7 +141,11 @@ describe("HyphaWorker token", () => {
     });
 
     it("existing: another Secret and key, read in place", async () => {
-        const r = await renderWorker(workerArgs({ secrets: { mode: "existing", existingSecret: { name: "claude-agent-workspace-token", keys: { hyphaToken: "HYPHA_WORKSPACE_TOKEN" } } } }));
+        const r = await renderWorker(
+            workerArgs({
+                secrets: { mode: "existing", existingSecret: { name: "claude-agent-workspace-token", keys: { hyphaToken: "HYPHA_WORKSPACE_TOKEN" } } },
+            }),
+        );
         expect(envOf(r)["HYPHA_TOKEN"]).to.deep.equal({ secretKeyRef: { name: "claude-agent-workspace-token", key: "HYPHA_WORKSPACE_TOKEN" } });
         expect(r.objects.map((o) => o.kind)).not.to.include("Secret");
     });
@@ -193,7 +200,8 @@ describe("HyphaWorker claude-agent Secret", () => {
     });
 
     it("names every ServiceAccount the stack's Key Vault must trust, with its namespace", () => {
-        const readers = (hyphaWorker: HyphaWorkerConfig) => stackSecretsBlocks({ namespace: namespaceBlock.parse({ name: "agents" }), hyphaWorker }).flatMap((block) => keyVaultReaders(block.secrets, block));
+        const readers = (hyphaWorker: HyphaWorkerConfig) =>
+            stackSecretsBlocks({ namespace: namespaceBlock.parse({ name: "agents" }), hyphaWorker }).flatMap((block) => keyVaultReaders(block.secrets, block));
         const config = workerConfig({ secrets: { mode: "external" }, claudeAgent: { secrets: { mode: "external" } } });
         expect(readers(config)).to.deep.equal([
             { namespace: "agents", serviceAccount: "hypha-k8s-worker-keyvault" },
@@ -242,7 +250,9 @@ describe("HyphaWorker jobs namespace guard rails", () => {
     });
 
     it("uses an existing jobs namespace as it is, and leaves out guard rails that are turned off", async () => {
-        const r = await renderWorker(workerArgs({ jobs: { namespace: "batch", createNamespace: false, resourceQuota: { enabled: false }, limitRange: { enabled: false } } }));
+        const r = await renderWorker(
+            workerArgs({ jobs: { namespace: "batch", createNamespace: false, resourceQuota: { enabled: false }, limitRange: { enabled: false } } }),
+        );
         expect(r.objects.map((o) => o.kind)).not.to.include.members(["Namespace", "ResourceQuota", "LimitRange"]);
         expect((r.object("Role") as any).metadata.namespace).to.equal("batch");
     });
@@ -269,7 +279,12 @@ describe("HyphaWorker network policy", () => {
         expect(spec.ingress).to.deep.equal([]);
         expect(spec.egress).to.deep.equal([
             {
-                to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                to: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                    },
+                ],
                 ports: [
                     { protocol: "UDP", port: 53 },
                     { protocol: "TCP", port: 53 },
@@ -302,10 +317,19 @@ describe("HyphaWorker network policy", () => {
     });
 
     it("uses an explicit server peer as given, and probes its ports too", async () => {
-        const serverEgress = { namespaceSelector: { "kubernetes.io/metadata.name": "hypha" }, podSelector: { "app.kubernetes.io/name": "hypha-server" }, ports: [{ port: 8000 }] };
+        const serverEgress = {
+            namespaceSelector: { "kubernetes.io/metadata.name": "hypha" },
+            podSelector: { "app.kubernetes.io/name": "hypha-server" },
+            ports: [{ port: 8000 }],
+        };
         const r = await renderWorker(workerArgs({ hypha: { serverUrl: "http://hypha-server:9520", serverEgress }, networkPolicy: { internet: false } }));
         expect((r.object("NetworkPolicy") as any).spec.egress[1]).to.deep.equal({
-            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "hypha" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "hypha-server" } } }],
+            to: [
+                {
+                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "hypha" } },
+                    podSelector: { matchLabels: { "app.kubernetes.io/name": "hypha-server" } },
+                },
+            ],
             ports: [{ protocol: "TCP", port: 8000 }],
         });
         expect(containerOf(r).livenessProbe.exec.command[3]).to.equal("8000,9520");
@@ -324,7 +348,10 @@ describe("HyphaWorker network policy", () => {
     });
 
     it("creates no policy when the stack or the worker turns policies off", async () => {
-        for (const [block, cluster] of [[{ networkPolicy: { enabled: false } }, {}], [{}, { enabled: false }]] as const) {
+        for (const [block, cluster] of [
+            [{ networkPolicy: { enabled: false } }, {}],
+            [{}, { enabled: false }],
+        ] as const) {
             const r = await renderWorker(workerArgs(block, {}, cluster));
             expect(r.objects.map((o) => o.kind)).not.to.include("NetworkPolicy");
         }

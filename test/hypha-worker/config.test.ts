@@ -63,17 +63,49 @@ describe("hyphaWorker config block", () => {
 
     describe("rejects, naming the key and what is allowed", () => {
         const cases: Array<[string, Record<string, unknown>, string]> = [
-            ["a server URL of another scheme", { hypha: { serverUrl: "ftp://hypha.example.com" } }, "hypha.serverUrl: 'ftp:' is not allowed (allowed: http, https, ws, wss)"],
+            [
+                "a server URL of another scheme",
+                { hypha: { serverUrl: "ftp://hypha.example.com" } },
+                "hypha.serverUrl: 'ftp:' is not allowed (allowed: http, https, ws, wss)",
+            ],
             ["a server URL that is no URL", { hypha: { serverUrl: "hypha server" } }, "hypha.serverUrl: 'hypha server' is not a URL"],
             ["a second replica", { replicas: 2 }, "replicas: Too big"],
             ["an unknown visibility", { hypha: { visibility: "private" } }, "hypha.visibility: Invalid option"],
-            ["a server peer with an empty selector", { hypha: { serverEgress: { namespaceSelector: {}, ports: [{ port: 9520 }] } } }, "hypha.serverEgress.namespaceSelector: must name at least one label"],
-            ["a server peer without ports", { hypha: { serverEgress: { cidr: "10.1.2.0/24", ports: [] } } }, "hypha.serverEgress.ports: must list at least one port"],
-            ["a default request above the default limit", { jobs: { limitRange: { defaultRequest: { cpu: "2" } } } }, "jobs.limitRange.defaultRequest.cpu: must not exceed limitRange.default.cpu (1)"],
-            ["a default limit above the maximum", { jobs: { limitRange: { default: { memory: "16Gi" } } } }, "jobs.limitRange.default.memory: must not exceed limitRange.max.memory (8Gi)"],
-            ["a maximum below what claude-agent jobs set", { jobs: { limitRange: { max: { cpu: "1" } } } }, "jobs.limitRange.max.cpu: must be at least 2: claude-agent jobs set that limit"],
-            ["a quota too small for one claude-agent job", { jobs: { resourceQuota: { limitsMemory: "1Gi" } } }, "jobs.resourceQuota.limitsMemory: must be at least 2Gi: one claude-agent job needs that much"],
-            ["a quota that is not a quantity", { jobs: { resourceQuota: { requestsCpu: "eight" } } }, "jobs.resourceQuota.requestsCpu: must be a Kubernetes quantity"],
+            [
+                "a server peer with an empty selector",
+                { hypha: { serverEgress: { namespaceSelector: {}, ports: [{ port: 9520 }] } } },
+                "hypha.serverEgress.namespaceSelector: must name at least one label",
+            ],
+            [
+                "a server peer without ports",
+                { hypha: { serverEgress: { cidr: "10.1.2.0/24", ports: [] } } },
+                "hypha.serverEgress.ports: must list at least one port",
+            ],
+            [
+                "a default request above the default limit",
+                { jobs: { limitRange: { defaultRequest: { cpu: "2" } } } },
+                "jobs.limitRange.defaultRequest.cpu: must not exceed limitRange.default.cpu (1)",
+            ],
+            [
+                "a default limit above the maximum",
+                { jobs: { limitRange: { default: { memory: "16Gi" } } } },
+                "jobs.limitRange.default.memory: must not exceed limitRange.max.memory (8Gi)",
+            ],
+            [
+                "a maximum below what claude-agent jobs set",
+                { jobs: { limitRange: { max: { cpu: "1" } } } },
+                "jobs.limitRange.max.cpu: must be at least 2: claude-agent jobs set that limit",
+            ],
+            [
+                "a quota too small for one claude-agent job",
+                { jobs: { resourceQuota: { limitsMemory: "1Gi" } } },
+                "jobs.resourceQuota.limitsMemory: must be at least 2Gi: one claude-agent job needs that much",
+            ],
+            [
+                "a quota that is not a quantity",
+                { jobs: { resourceQuota: { requestsCpu: "eight" } } },
+                "jobs.resourceQuota.requestsCpu: must be a Kubernetes quantity",
+            ],
             [
                 "a jobs value from another Secret",
                 { claudeAgent: { secrets: { mode: "managed", anthropicApiKey: { existingSecret: { name: "other" } }, hyphaToken: { value: "t" } } } },
@@ -94,13 +126,20 @@ describe("hyphaWorker config block", () => {
                 { claudeAgent: { secrets: { mode: "external", external: { secretName: "x" } } } },
                 "claudeAgent.secrets.external.secretName: is not allowed: name the Secret with `claudeAgent.secretName`",
             ],
-            ["a managed jobs Secret without the Anthropic key", { claudeAgent: { secrets: { mode: "managed", hyphaToken: { value: "t" } } } }, "claudeAgent.secrets.anthropicApiKey: is required"],
+            [
+                "a managed jobs Secret without the Anthropic key",
+                { claudeAgent: { secrets: { mode: "managed", hyphaToken: { value: "t" } } } },
+                "claudeAgent.secrets.anthropicApiKey: is required",
+            ],
             ["an unknown key", { jobs: { namespce: "x" } }, 'jobs: Unrecognized key: "namespce"'],
         ];
         for (const [what, block, message] of cases) {
             it(what, () => {
                 const problems = blockProblems(block);
-                expect(problems.some((p) => p.startsWith(message)), `${problems.join("\n")}\n  should include: ${message}`).to.equal(true);
+                expect(
+                    problems.some((p) => p.startsWith(message)),
+                    `${problems.join("\n")}\n  should include: ${message}`,
+                ).to.equal(true);
             });
         }
     });
@@ -108,7 +147,11 @@ describe("hyphaWorker config block", () => {
     it("accepts a short Service name and a private address (the network policy derives their rules), with or without an explicit server peer, and any server when the worker's policy is off", () => {
         expect(blockProblems({ hypha: { serverUrl: "http://hypha-server:9520" } })).to.deep.equal([]);
         expect(blockProblems({ hypha: { serverUrl: "https://10.1.2.3" } })).to.deep.equal([]);
-        expect(blockProblems({ hypha: { serverUrl: "http://hypha-server:9520", serverEgress: { podSelector: { app: "hypha-server" }, ports: [{ port: 9520 }] } } })).to.deep.equal([]);
+        expect(
+            blockProblems({
+                hypha: { serverUrl: "http://hypha-server:9520", serverEgress: { podSelector: { app: "hypha-server" }, ports: [{ port: 9520 }] } },
+            }),
+        ).to.deep.equal([]);
         expect(blockProblems({ hypha: { serverUrl: "http://hypha-server:9520" }, networkPolicy: { enabled: false } })).to.deep.equal([]);
     });
 
@@ -146,7 +189,8 @@ describe("hyphaWorker rules across stack blocks", () => {
         expect(hyphaWorkerStackProblems(stack({}, { apiServer: { cidrs: [] } }))).to.deep.equal([
             {
                 path: ["networkPolicy", "apiServer", "cidrs"],
-                message: "is required because the Hypha worker calls the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, e.g. from `kubectl get endpoints kubernetes`, or `networkPolicy.cni: cilium`)",
+                message:
+                    "is required because the Hypha worker calls the Kubernetes API (allowed: the API server's endpoint addresses as CIDRs, e.g. from `kubectl get endpoints kubernetes`, or `networkPolicy.cni: cilium`)",
             },
         ]);
         expect(hyphaWorkerStackProblems(stack({ networkPolicy: { enabled: false } }, { apiServer: { cidrs: [] } }))).to.deep.equal([]);
@@ -156,7 +200,9 @@ describe("hyphaWorker rules across stack blocks", () => {
     it("keeps the jobs' guard rails out of the platform namespace and the Hypha server's namespace", () => {
         const inPlatform = hyphaWorkerStackProblems(stack({ jobs: { namespace: "agents" } }));
         expect(inPlatform.map((p) => keyPath(p.path))).to.deep.equal(["hyphaWorker.jobs.namespace"]);
-        expect(inPlatform[0]!.message).to.match(/^'agents' is also the platform namespace \(`namespace.name`\): the jobs' guard rails \(createNamespace, resourceQuota, limitRange\) would bind every pod there/);
+        expect(inPlatform[0]!.message).to.match(
+            /^'agents' is also the platform namespace \(`namespace.name`\): the jobs' guard rails \(createNamespace, resourceQuota, limitRange\) would bind every pod there/,
+        );
         const withServer = hyphaWorkerStackProblems(stack({ jobs: { namespace: "hypha", createNamespace: false } }));
         expect(withServer[0]!.message).to.match(/^'hypha' is also the Hypha server's namespace .*\(resourceQuota, limitRange\)/);
     });
@@ -167,8 +213,12 @@ describe("hyphaWorker rules across stack blocks", () => {
             "hyphaWorker.secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
             "hyphaWorker.claudeAgent.secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
         ]);
-        expect(hyphaWorkerStackProblems({ ...stack(external), azure: { keyVault: { enabled: true } } }).filter((p) => p.path[0] === "hyphaWorker")).to.deep.equal([]);
-        const named = { secrets: { mode: "external", external: { vaultUrl: "https://kv.vault.azure.net/", clientId: "11111111-2222-3333-4444-555555555555" } } };
+        expect(
+            hyphaWorkerStackProblems({ ...stack(external), azure: { keyVault: { enabled: true } } }).filter((p) => p.path[0] === "hyphaWorker"),
+        ).to.deep.equal([]);
+        const named = {
+            secrets: { mode: "external", external: { vaultUrl: "https://kv.vault.azure.net/", clientId: "11111111-2222-3333-4444-555555555555" } },
+        };
         expect(hyphaWorkerStackProblems(stack(named))).to.deep.equal([]);
     });
 

@@ -56,7 +56,8 @@ function tcp6Line(remoteHex: string, port: number, state: string): string {
     const local = `${"0".repeat(32)}:1F90`;
     return `   0: ${local} ${remoteHex}:${port.toString(16).toUpperCase().padStart(4, "0")} ${state} 00000000:00000000 00:00000000 00000000  1000        0 1 1 0 20 4 30 10 -1`;
 }
-const TCP6_HEADER = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode";
+const TCP6_HEADER =
+    "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode";
 /** ::ffff:20.50.60.70 as /proc prints it: four little-endian words. */
 const MAPPED_20_50_60_70 = "0000000000000000FFFF0000463C3214";
 /** 2001:db8::1 likewise. */

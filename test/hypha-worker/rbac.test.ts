@@ -58,7 +58,10 @@ describe("hypha worker RBAC objects", () => {
     });
 
     it("follows the instance name, and works when the jobs share the worker's namespace", async () => {
-        const shared = { name: "blue", jobs: { namespace: "agents", createNamespace: false, resourceQuota: { enabled: false }, limitRange: { enabled: false } } };
+        const shared = {
+            name: "blue",
+            jobs: { namespace: "agents", createNamespace: false, resourceQuota: { enabled: false }, limitRange: { enabled: false } },
+        };
         const r = await renderWorker(workerArgs(shared));
         const binding: any = r.object("RoleBinding", "blue");
         expect(binding.metadata.namespace).to.equal("agents");

@@ -27,7 +27,10 @@ describe("registry credentials", () => {
 
     it("adds a login Secret to the existing pull secrets of pods whose images come from its registry, and only those", () => {
         const images = { pullSecrets: ["regcred"], registryPullSecrets: [{ registries: ["cr.seqera.io"], secretName: REGISTRY_CREDENTIALS_SECRET }] };
-        expect(pullSecretsFor(images, ["cr.seqera.io/private/nf-tower-enterprise/agent-backend:0.1.0"])).to.deep.equal(["regcred", REGISTRY_CREDENTIALS_SECRET]);
+        expect(pullSecretsFor(images, ["cr.seqera.io/private/nf-tower-enterprise/agent-backend:0.1.0"])).to.deep.equal([
+            "regcred",
+            REGISTRY_CREDENTIALS_SECRET,
+        ]);
         expect(pullSecretsFor(images, ["ghcr.io/l4b4r4b4b4/fractal-agents-runtime-python:development", "mysql:8.0"])).to.deep.equal(["regcred"]);
         expect(pullSecretsFor({ pullSecrets: [] }, ["cr.seqera.io/x:1"])).to.deep.equal([]);
     });
@@ -56,7 +59,9 @@ describe("registry credentials", () => {
         expect(imageRegistry("mysql:8.0")).to.equal("docker.io");
         expect(imageRegistry("bitnami/mysql:8.0")).to.equal("docker.io");
         expect(imageRegistry("index.docker.io/library/mysql:8.0")).to.equal("docker.io");
-        expect(pullSecretsFor({ pullSecrets: [], registryPullSecrets: [{ registries: ["index.docker.io"], secretName: "hub" }] }, ["mysql:8.0"])).to.deep.equal(["hub"]);
+        expect(pullSecretsFor({ pullSecrets: [], registryPullSecrets: [{ registries: ["index.docker.io"], secretName: "hub" }] }, ["mysql:8.0"])).to.deep.equal(
+            ["hub"],
+        );
     });
 });
 
@@ -79,8 +84,13 @@ describe("registry credentials from the stack's Key Vault", () => {
             "agent-platform:images.credentials[0].username: is required: the user name at the registry (allowed: a user name, or `fromKeyVault`)",
             "agent-platform:images.credentials[0].password: is required: a secret set with `pulumi config set --secret` (allowed: a secret value, or `fromKeyVault`)",
         ]);
-        const bad = configProblems({ ...AKS_VAULT, images: { credentials: [{ registry: "cr.seqera.io", fromKeyVault: { usernameKey: "user_name", passwordKey: "p" } }] } });
-        expect(bad).to.deep.equal(["agent-platform:images.credentials[0].fromKeyVault.usernameKey: must be a Key Vault secret name (allowed: 1 to 127 letters, digits and '-')"]);
+        const bad = configProblems({
+            ...AKS_VAULT,
+            images: { credentials: [{ registry: "cr.seqera.io", fromKeyVault: { usernameKey: "user_name", passwordKey: "p" } }] },
+        });
+        expect(bad).to.deep.equal([
+            "agent-platform:images.credentials[0].fromKeyVault.usernameKey: must be a Key Vault secret name (allowed: 1 to 127 letters, digits and '-')",
+        ]);
     });
 
     it("renders, through ESO's template, the same .dockerconfigjson as a login from config, whatever the token holds", () => {
@@ -104,13 +114,23 @@ describe("registry credentials from the stack's Key Vault", () => {
             // A pod of the backend's image, given the Secret by its name as an output.
             new k8s.core.v1.Pod(
                 "backend",
-                { metadata: { name: "backend", namespace: "agents" }, spec: { containers: [{ name: "c", image: "cr.seqera.io/private/x:1" }], imagePullSecrets: pullSecretsFor({ pullSecrets: [], registryPullSecrets: creds.pullSecrets }, ["cr.seqera.io/private/x:1"]).map((name) => ({ name })) } },
+                {
+                    metadata: { name: "backend", namespace: "agents" },
+                    spec: {
+                        containers: [{ name: "c", image: "cr.seqera.io/private/x:1" }],
+                        imagePullSecrets: pullSecretsFor({ pullSecrets: [], registryPullSecrets: creds.pullSecrets }, ["cr.seqera.io/private/x:1"]).map(
+                            (name) => ({ name }),
+                        ),
+                    },
+                },
                 { provider },
             );
         });
         expect(names).to.deep.equal([["cr.seqera.io"]]);
         expect(registryLoginsFromKeyVault(images)).to.equal(true);
-        expect((r.object("ServiceAccount", REGISTRY_KEYVAULT_IDENTITY) as any).metadata.annotations).to.deep.equal({ "azure.workload.identity/client-id": keyVault.clientId });
+        expect((r.object("ServiceAccount", REGISTRY_KEYVAULT_IDENTITY) as any).metadata.annotations).to.deep.equal({
+            "azure.workload.identity/client-id": keyVault.clientId,
+        });
         expect((r.object("SecretStore", REGISTRY_KEYVAULT_IDENTITY) as any).spec.provider.azurekv.vaultUrl).to.equal(keyVault.vaultUrl);
         const es: any = r.object("ExternalSecret", REGISTRY_KEYVAULT_SECRET);
         expect(es.metadata.annotations).to.deep.equal({ "pulumi.com/waitFor": "condition=Ready" });
@@ -119,7 +139,11 @@ describe("registry credentials from the stack's Key Vault", () => {
             { secretKey: "password0", remoteRef: { key: "cr-seqera-io-password" } },
         ]);
         expect(es.spec.target).to.deep.include({ name: REGISTRY_KEYVAULT_SECRET, creationPolicy: "Owner", deletionPolicy: "Retain" });
-        expect(es.spec.target.template).to.deep.equal({ engineVersion: "v2", type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": dockerConfigJsonTemplate(["cr.seqera.io"]) } });
+        expect(es.spec.target.template).to.deep.equal({
+            engineVersion: "v2",
+            type: "kubernetes.io/dockerconfigjson",
+            data: { ".dockerconfigjson": dockerConfigJsonTemplate(["cr.seqera.io"]) },
+        });
         expect(r.objects.filter((o) => o.kind === "Secret")).to.deep.equal([]);
         const pod = r.recording.resources.find((x) => x.type === "kubernetes:core/v1:Pod")!;
         const externalSecret = r.recording.resources.find((x) => x.name === "registry-credentials-externalsecret")!;
@@ -151,4 +175,3 @@ function renderEsoTemplate(template: string, values: Record<string, string>): st
         return current;
     });
 }
-

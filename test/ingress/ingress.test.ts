@@ -59,12 +59,26 @@ describe("ingress config fragment", () => {
         const service = z.strictObject({ ingress: ingressConfigSchema.prefault({}) });
         expect(problems(service, { ingress: { hosts: [] } })).to.deep.equal(['ingress: Unrecognized key: "hosts"']);
         expect(problems(service, { ingress: { tls: { isuer: {} } } })).to.deep.equal(['ingress.tls: Unrecognized key: "isuer"']);
-        expect(problems(service, { ingress: { extraHosts: [{ host: "a.example.com", pth: "/" }] } })).to.deep.equal(['ingress.extraHosts.0: Unrecognized key: "pth"']);
+        expect(problems(service, { ingress: { extraHosts: [{ host: "a.example.com", pth: "/" }] } })).to.deep.equal([
+            'ingress.extraHosts.0: Unrecognized key: "pth"',
+        ]);
     });
 
     it("accepts DNS names, wildcards and {domain} templates; rejects anything else", () => {
-        for (const ok of ["ai.example.com", "*.example.com", "ai.{domain}", "*.{domain}", "{domain}", "a-b.c1.example.com"]) expect(isHostTemplate(ok), ok).to.equal(true);
-        for (const bad of ["Ai.example.com", "ai.{domian}", "ai.{domain", "10.0.0.1", "ai..example.com", "foo.*.example.com", "-ai.example.com", "ai.example.com.", "ai example.com", ""]) {
+        for (const ok of ["ai.example.com", "*.example.com", "ai.{domain}", "*.{domain}", "{domain}", "a-b.c1.example.com"])
+            expect(isHostTemplate(ok), ok).to.equal(true);
+        for (const bad of [
+            "Ai.example.com",
+            "ai.{domian}",
+            "ai.{domain",
+            "10.0.0.1",
+            "ai..example.com",
+            "foo.*.example.com",
+            "-ai.example.com",
+            "ai.example.com.",
+            "ai example.com",
+            "",
+        ]) {
             expect(isHostTemplate(bad), bad).to.equal(false);
         }
         expect(problems(ingressConfigSchema, { host: "ai.{domian}" })[0]).to.match(/^host: must be a DNS name/);
@@ -77,14 +91,18 @@ describe("ingress config fragment", () => {
     it("paths start with '/', timeouts are positive whole seconds", () => {
         expect(problems(ingressConfigSchema, { paths: [{ path: "api" }] })[0]).to.match(/^paths\.0\.path: must start with '\/'/);
         expect(problems(ingressConfigSchema, { paths: [] })[0]).to.match(/^paths: needs at least one path/);
-        expect(problems(ingressConfigSchema, { streaming: { readTimeoutSeconds: 0 } })[0]).to.match(/^streaming\.readTimeoutSeconds: must be a positive number of seconds/);
+        expect(problems(ingressConfigSchema, { streaming: { readTimeoutSeconds: 0 } })[0]).to.match(
+            /^streaming\.readTimeoutSeconds: must be a positive number of seconds/,
+        );
         expect(problems(ingressConfigSchema, { streaming: { sendTimeoutSeconds: -1 } })[0]).to.match(/^streaming\.sendTimeoutSeconds/);
         expect(problems(ingressConfigSchema, { streaming: { connectTimeoutSeconds: 1.5 } })[0]).to.match(/^streaming\.connectTimeoutSeconds/);
         expect(problems(ingressConfigSchema, { maxBodySize: "10 MB" })[0]).to.match(/^maxBodySize: must be a size/);
     });
 
     it("refuses an issuer without TLS, a duplicate host and a duplicate path", () => {
-        expect(problems(ingressConfigSchema, { tls: { issuer: { name: "letsencrypt-prod" } } })[0]).to.match(/^tls\.issuer: `tls\.issuer` needs `tls\.enabled: true`/);
+        expect(problems(ingressConfigSchema, { tls: { issuer: { name: "letsencrypt-prod" } } })[0]).to.match(
+            /^tls\.issuer: `tls\.issuer` needs `tls\.enabled: true`/,
+        );
         expect(problems(ingressConfigSchema, { host: "ai.{domain}", extraHosts: [{ host: "mcp.{domain}" }, { host: "ai.{domain}" }] })).to.deep.equal([
             "extraHosts.1.host: host 'ai.{domain}' is listed twice",
         ]);
@@ -94,7 +112,9 @@ describe("ingress config fragment", () => {
     });
 
     it("asks for `controller` when the class is not one it knows", () => {
-        expect(problems(ingressConfigSchema, { className: "nginx-internal" })[0]).to.match(/^controller: `className` 'nginx-internal' is not one of nginx, traefik, webapprouting\.kubernetes\.azure\.com/);
+        expect(problems(ingressConfigSchema, { className: "nginx-internal" })[0]).to.match(
+            /^controller: `className` 'nginx-internal' is not one of nginx, traefik, webapprouting\.kubernetes\.azure\.com/,
+        );
         expect(ingressConfigSchema.parse({ className: "nginx-internal", controller: "nginx" }).controller).to.equal("nginx");
         expect(problems(ingressConfigSchema, { className: "constructor" })[0]).to.match(/^controller: /);
     });
@@ -108,10 +128,16 @@ describe("ingress config fragment", () => {
         expect(problems(ingressConfigSchema, { ...withGateway, tls: { enabled: true, secretName: "x-tls" } })).to.deep.equal([
             "tls.secretName: is for `mode: ingress`: with `mode: gatewayApi` the Gateway's listener holds the certificate (allowed: remove it)",
         ]);
-        expect(problems(ingressConfigSchema, { ...withGateway, tls: { enabled: true, issuer: { name: "letsencrypt" } } })[0]).to.match(/^tls\.issuer: is for `mode: ingress`/);
+        expect(problems(ingressConfigSchema, { ...withGateway, tls: { enabled: true, issuer: { name: "letsencrypt" } } })[0]).to.match(
+            /^tls\.issuer: is for `mode: ingress`/,
+        );
         expect(problems(ingressConfigSchema, { ...withGateway, defaultBackend: { serviceName: "x", port: 80 } })[0]).to.match(/^defaultBackend: /);
-        expect(problems(ingressConfigSchema, { ...withGateway, pathType: "ImplementationSpecific" })[0]).to.match(/^pathType: Gateway API has no `ImplementationSpecific`/);
-        expect(problems(ingressConfigSchema, { ...withGateway, extraHosts: [{ host: "b.example.com", paths: [{ path: "/a//b" }] }] })[0]).to.match(/^extraHosts\.0\.paths\.0\.path: Gateway API paths must not contain/);
+        expect(problems(ingressConfigSchema, { ...withGateway, pathType: "ImplementationSpecific" })[0]).to.match(
+            /^pathType: Gateway API has no `ImplementationSpecific`/,
+        );
+        expect(problems(ingressConfigSchema, { ...withGateway, extraHosts: [{ host: "b.example.com", paths: [{ path: "/a//b" }] }] })[0]).to.match(
+            /^extraHosts\.0\.paths\.0\.path: Gateway API paths must not contain/,
+        );
         expect(ingressConfigSchema.safeParse(withGateway).success).to.equal(true);
     });
 
@@ -122,7 +148,9 @@ describe("ingress config fragment", () => {
     it("docs/ingress.md documents every config key, list elements included", () => {
         const doc = readFileSync(join(__dirname, "..", "..", "docs", "ingress.md"), "utf8");
         const keys = [
-            ...referenceRows(ingressConfigSchema).filter((row) => row.type !== "object").map((row) => row.key),
+            ...referenceRows(ingressConfigSchema)
+                .filter((row) => row.type !== "object")
+                .map((row) => row.key),
             "paths[].path",
             "paths[].pathType",
             "paths[].backend",
@@ -135,22 +163,28 @@ describe("ingress config fragment", () => {
 
 describe("ingress resolve and builders", () => {
     it("fills {domain} templates from the platform domain", () => {
-        const resolved = resolveIngressArgs(ingressArgs({ host: "ai.{domain}", extraHosts: [{ host: "mcp.{domain}" }, { host: "*.apps.{domain}" }] }, { platformDomain: "seqera.example.org" }));
+        const resolved = resolveIngressArgs(
+            ingressArgs({ host: "ai.{domain}", extraHosts: [{ host: "mcp.{domain}" }, { host: "*.apps.{domain}" }] }, { platformDomain: "seqera.example.org" }),
+        );
         expect(resolved.hosts.map((h) => h.host)).to.deep.equal(["ai.seqera.example.org", "mcp.seqera.example.org", "*.apps.seqera.example.org"]);
         expect(resolved.hosts.map((h) => h.slug)).to.deep.equal(["ai", "mcp", "wildcard-apps"]);
     });
 
     it("a template without a platform domain is an error naming its key", () => {
         const args = ingressArgs({ host: "ai.example.com", extraHosts: [{ host: "mcp.{domain}" }] }, { configPath: "agentBackend.ingress" });
-        expect(() => resolveIngressArgs(args)).to.throw("`agentBackend.ingress.extraHosts[0].host` is 'mcp.{domain}', which needs the platform domain for {domain}, but no platform domain is set");
+        expect(() => resolveIngressArgs(args)).to.throw(
+            "`agentBackend.ingress.extraHosts[0].host` is 'mcp.{domain}', which needs the platform domain for {domain}, but no platform domain is set",
+        );
         expect(resolveIngressArgs(ingressArgs({ host: "ai.example.com" })).hosts[0]!.host).to.equal("ai.example.com");
     });
 
     it("refuses a platform domain that is not a DNS name, and two templates resolving to one host", () => {
-        expect(() => resolveIngressArgs(ingressArgs({ host: "ai.{domain}" }, { platformDomain: "Example.com" }))).to.throw(/platform domain 'Example.com' is not a DNS name/);
-        expect(() => resolveIngressArgs(ingressArgs({ host: "ai.{domain}", extraHosts: [{ host: "ai.example.com" }] }, { platformDomain: "example.com" }))).to.throw(
-            /`ingress\.extraHosts\[0\]\.host` resolves to 'ai\.example\.com', which is already routed/,
+        expect(() => resolveIngressArgs(ingressArgs({ host: "ai.{domain}" }, { platformDomain: "Example.com" }))).to.throw(
+            /platform domain 'Example.com' is not a DNS name/,
         );
+        expect(() =>
+            resolveIngressArgs(ingressArgs({ host: "ai.{domain}", extraHosts: [{ host: "ai.example.com" }] }, { platformDomain: "example.com" })),
+        ).to.throw(/`ingress\.extraHosts\[0\]\.host` resolves to 'ai\.example\.com', which is already routed/);
     });
 
     it("derives the controller from the class name", () => {
@@ -178,7 +212,10 @@ describe("ingress resolve and builders", () => {
     });
 
     it("Traefik gets its router settings and no nginx annotations; `other` gets none", () => {
-        const config = ingressConfigSchema.parse({ className: "traefik", traefik: { entrypoints: ["websecure"], middlewares: ["authelia-authelia@kubernetescrd"] } });
+        const config = ingressConfigSchema.parse({
+            className: "traefik",
+            traefik: { entrypoints: ["websecure"], middlewares: ["authelia-authelia@kubernetescrd"] },
+        });
         expect(buildControllerAnnotations(config, "traefik")).to.deep.equal({
             "traefik.ingress.kubernetes.io/router.entrypoints": "websecure",
             "traefik.ingress.kubernetes.io/router.middlewares": "authelia-authelia@kubernetescrd",
@@ -187,13 +224,18 @@ describe("ingress resolve and builders", () => {
     });
 
     it("streaming off leaves the controller's buffering and timeouts alone", () => {
-        expect(buildControllerAnnotations(ingressConfigSchema.parse({ streaming: { enabled: false } }), "nginx")).to.deep.equal({ "nginx.ingress.kubernetes.io/proxy-body-size": "10m" });
+        expect(buildControllerAnnotations(ingressConfigSchema.parse({ streaming: { enabled: false } }), "nginx")).to.deep.equal({
+            "nginx.ingress.kubernetes.io/proxy-body-size": "10m",
+        });
     });
 
     it("cert-manager: ClusterIssuer or Issuer annotation; the user's annotations override generated ones", () => {
         const cluster = ingressArgs({ tls: { enabled: true, issuer: { name: "letsencrypt-prod" } } });
         expect(buildIngressAnnotations(cluster.config, resolveIngressArgs(cluster))).to.include({ "cert-manager.io/cluster-issuer": "letsencrypt-prod" });
-        const namespaced = ingressArgs({ tls: { enabled: true, issuer: { kind: "Issuer", name: "team-ca" } }, annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "50m" } });
+        const namespaced = ingressArgs({
+            tls: { enabled: true, issuer: { kind: "Issuer", name: "team-ca" } },
+            annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "50m" },
+        });
         const annotations = buildIngressAnnotations(namespaced.config, resolveIngressArgs(namespaced));
         expect(annotations).to.include({ "cert-manager.io/issuer": "team-ca", "nginx.ingress.kubernetes.io/proxy-body-size": "50m" });
         expect(annotations).not.to.have.property("cert-manager.io/cluster-issuer");
@@ -264,8 +306,14 @@ describe("ServiceIngress component", () => {
         expect(ingress.spec.defaultBackend).to.deep.equal({ service: { name: "default-http-backend", port: { number: 80 } } });
         expect(ingress.spec.tls).to.deep.equal([{ hosts: ["ai.example.com", "mcp.example.com"], secretName: "agent-runtime-tls" }]);
         expect(ingress.spec.rules).to.deep.equal([
-            { host: "ai.example.com", http: { paths: [{ path: "/", pathType: "ImplementationSpecific", backend: { service: { name: "agent-backend", port: { number: 80 } } } }] } },
-            { host: "mcp.example.com", http: { paths: [{ path: "/mcp", pathType: "Prefix", backend: { service: { name: "seqera-mcp", port: { number: 8080 } } } }] } },
+            {
+                host: "ai.example.com",
+                http: { paths: [{ path: "/", pathType: "ImplementationSpecific", backend: { service: { name: "agent-backend", port: { number: 80 } } } }] },
+            },
+            {
+                host: "mcp.example.com",
+                http: { paths: [{ path: "/mcp", pathType: "Prefix", backend: { service: { name: "seqera-mcp", port: { number: 8080 } } } }] },
+            },
         ]);
     });
 
@@ -277,7 +325,15 @@ describe("ServiceIngress component", () => {
 
     it("gatewayApi: an HTTPRoute attached to the named Gateway listener, with the stream timeout, and no Ingress", async () => {
         const r = await render(
-            ingressArgs({ mode: "gatewayApi", host: "ai.{domain}", extraHosts: [{ host: "api.{domain}" }], gateway: { name: "public", namespace: "gateways", sectionName: "https" } }, { platformDomain: "example.com" }),
+            ingressArgs(
+                {
+                    mode: "gatewayApi",
+                    host: "ai.{domain}",
+                    extraHosts: [{ host: "api.{domain}" }],
+                    gateway: { name: "public", namespace: "gateways", sectionName: "https" },
+                },
+                { platformDomain: "example.com" },
+            ),
         );
         expect(r.objects.map((o) => o.kind)).to.deep.equal(["HTTPRoute"]);
         const route: any = r.object("HTTPRoute");
@@ -322,7 +378,12 @@ describe("ServiceIngress component", () => {
         ]);
         const mcp: any = r.object("HTTPRoute", "agent-runtime-mcp");
         expect(mcp.spec.hostnames).to.deep.equal(["mcp.example.com"]);
-        expect(r.recording.resources.filter((x) => x.type.startsWith("kubernetes:")).map((x) => x.name).sort()).to.deep.equal(["rt-ingress-httproute", "rt-ingress-httproute-mcp"]);
+        expect(
+            r.recording.resources
+                .filter((x) => x.type.startsWith("kubernetes:"))
+                .map((x) => x.name)
+                .sort(),
+        ).to.deep.equal(["rt-ingress-httproute", "rt-ingress-httproute-mcp"]);
     });
 
     it("children are named after the component, parented to it and use the provider", async () => {

@@ -71,11 +71,17 @@ describe("monitoring config fragment", () => {
     });
 
     it("rejects malformed durations, metric names, severities, ratios and label keys", () => {
-        expect(problems(monitoringConfigSchema, { serviceMonitor: { interval: "30 seconds" } })[0]).to.match(/^serviceMonitor\.interval: must be a Prometheus duration/);
+        expect(problems(monitoringConfigSchema, { serviceMonitor: { interval: "30 seconds" } })[0]).to.match(
+            /^serviceMonitor\.interval: must be a Prometheus duration/,
+        );
         expect(problems(monitoringConfigSchema, { serviceMonitor: { interval: "0s" } })[0]).to.match(/^serviceMonitor\.interval: must be longer than zero/);
         expect(problems(monitoringConfigSchema, { metricPrefix: "agent-runtime" })[0]).to.match(/^metricPrefix: must be a Prometheus metric name/);
-        expect(problems(monitoringConfigSchema, { prometheusRule: { alerts: { down: { severity: "page" } } } })[0]).to.match(/^prometheusRule\.alerts\.down\.severity/);
-        expect(problems(monitoringConfigSchema, { prometheusRule: { alerts: { errorRatio: { threshold: 5 } } } })[0]).to.match(/^prometheusRule\.alerts\.errorRatio\.threshold/);
+        expect(problems(monitoringConfigSchema, { prometheusRule: { alerts: { down: { severity: "page" } } } })[0]).to.match(
+            /^prometheusRule\.alerts\.down\.severity/,
+        );
+        expect(problems(monitoringConfigSchema, { prometheusRule: { alerts: { errorRatio: { threshold: 5 } } } })[0]).to.match(
+            /^prometheusRule\.alerts\.errorRatio\.threshold/,
+        );
         expect(problems(monitoringConfigSchema, { prometheusRule: { labels: { "team-name": "x" } } })[0]).to.match(/^prometheusRule\.labels\.team-name/);
         expect(problems(monitoringConfigSchema, { serviceMonitor: { path: "metrics" } })[0]).to.match(/^serviceMonitor\.path: must start with '\/'/);
     });
@@ -132,9 +138,7 @@ describe("monitoring resolve and builders", () => {
     });
 
     it("labels operator objects with the release (identity labels win over user labels)", () => {
-        const resolved = resolveMonitoringArgs(
-            monitoringArgs({ prometheusRelease: "prom", labels: { team: "ai", "app.kubernetes.io/name": "spoofed" } }),
-        );
+        const resolved = resolveMonitoringArgs(monitoringArgs({ prometheusRelease: "prom", labels: { team: "ai", "app.kubernetes.io/name": "spoofed" } }));
         expect(resolved.operatorLabels).to.include({ release: "prom", team: "ai", "app.kubernetes.io/name": "fractal-agents-runtime" });
         expect(resolved.dashboardLabels).to.include({ grafana_dashboard: "1", team: "ai" });
         expect(resolved.dashboardLabels).not.to.have.property("release");
@@ -195,7 +199,9 @@ describe("monitoring resolve and builders", () => {
 
     it("the error ratio aggregates by namespace and job and is guarded against zero traffic", () => {
         const args = monitoringArgs({ prometheusRule: { alerts: { errorRatio: { minRequestsPerSecond: 0.5 } } } });
-        const rule = buildRuleGroups(args, resolveMonitoringArgs(args), "agents").flatMap((g) => g.rules).find((r) => r.alert.endsWith("HighErrorRatio"))!;
+        const rule = buildRuleGroups(args, resolveMonitoringArgs(args), "agents")
+            .flatMap((g) => g.rules)
+            .find((r) => r.alert.endsWith("HighErrorRatio"))!;
         expect(rule.expr).to.contain('sum by (namespace, job) (rate(agent_runtime_errors_total{job="agent-runtime", namespace="agents"}[5m]))');
         expect(rule.expr).to.match(/and on \(namespace, job\)\s+sum by \(namespace, job\) \(rate\(agent_runtime_requests_total\{[^}]+\}\[5m\]\)\) > 0\.5$/);
     });
@@ -203,7 +209,9 @@ describe("monitoring resolve and builders", () => {
     it("counts errors as 5xx requests when the requests counter has a status label", () => {
         const args = monitoringArgs({ prometheusRule: { alerts: { errorRatio: { statusLabel: "status" } } } });
         const resolved = resolveMonitoringArgs(args);
-        const rule = buildRuleGroups(args, resolved, "agents").flatMap((g) => g.rules).find((r) => r.alert.endsWith("HighErrorRatio"))!;
+        const rule = buildRuleGroups(args, resolved, "agents")
+            .flatMap((g) => g.rules)
+            .find((r) => r.alert.endsWith("HighErrorRatio"))!;
         expect(rule.expr).to.contain('agent_runtime_requests_total{job="agent-runtime", namespace="agents", status=~"5.."}');
         expect(rule.expr).not.to.contain("errors_total");
         const panel = buildMonitoringDashboard(args, resolved, "agents").panels.find((p) => p.title === "Error ratio")!;
@@ -287,8 +295,25 @@ describe("Monitoring component", () => {
         expect(Object.keys(configMap.data)).to.deep.equal(["agents-agent-runtime.json"]);
         const dashboard = JSON.parse(configMap.data["agents-agent-runtime.json"]);
         expect(dashboard.uid).to.equal("agents-agent-runtime");
-        expect(dashboard.templating.list).to.deep.include({ name: "datasource", label: "Data source", type: "datasource", query: "prometheus", current: {}, hide: 0, refresh: 1, regex: "", options: [] });
-        expect(dashboard.panels.map((p: any) => p.title)).to.deep.equal(["Request rate", "Error ratio", "Latency", "Pod restarts", "CPU vs requests", "Memory vs requests"]);
+        expect(dashboard.templating.list).to.deep.include({
+            name: "datasource",
+            label: "Data source",
+            type: "datasource",
+            query: "prometheus",
+            current: {},
+            hide: 0,
+            refresh: 1,
+            regex: "",
+            options: [],
+        });
+        expect(dashboard.panels.map((p: any) => p.title)).to.deep.equal([
+            "Request rate",
+            "Error ratio",
+            "Latency",
+            "Pod restarts",
+            "CPU vs requests",
+            "Memory vs requests",
+        ]);
     });
 
     it("dashboard JSON: unique panel ids, non-overlapping grid, every query on the datasource variable, p50/p95/p99", async () => {
@@ -310,13 +335,22 @@ describe("Monitoring component", () => {
             'histogram_quantile(0.95, sum by (le) (rate(agent_runtime_request_duration_seconds_bucket{job="agent-runtime", namespace="agents"}[$__rate_interval])))',
         );
         const memory = dashboard.panels.find((p: any) => p.title === "Memory vs requests");
-        expect(memory.targets.map((t: any) => t.expr).join("\n")).to.contain('kube_pod_container_resource_requests{namespace="agents", pod=~"agent-runtime-[a-z0-9]+-[a-z0-9]+", resource="memory"}');
+        expect(memory.targets.map((t: any) => t.expr).join("\n")).to.contain(
+            'kube_pod_container_resource_requests{namespace="agents", pod=~"agent-runtime-[a-z0-9]+-[a-z0-9]+", resource="memory"}',
+        );
     });
 
     it("worker profile: queue and job panels instead of request panels", async () => {
         const r = await recordComponents((provider) => new Monitoring("m", monitoringArgs({}, { profile: "worker" }), { providers: [provider] }));
         const dashboard = JSON.parse(Object.values((r.object("ConfigMap") as any).data)[0] as string);
-        expect(dashboard.panels.map((p: any) => p.title)).to.deep.equal(["Queue depth", "Oldest waiting job", "Jobs finished", "Pod restarts", "CPU vs requests", "Memory vs requests"]);
+        expect(dashboard.panels.map((p: any) => p.title)).to.deep.equal([
+            "Queue depth",
+            "Oldest waiting job",
+            "Jobs finished",
+            "Pod restarts",
+            "CPU vs requests",
+            "Memory vs requests",
+        ]);
         for (const object of r.objects) await validateAgainstSchema(object);
     });
 

@@ -41,7 +41,8 @@ function groups(block: MonitoringConfigInput = {}, profile: "http" | "worker" = 
 function promtool(path: string, argv: string[], files: Record<string, unknown>): { status: number | null; output: string } {
     const dir = mkdtempSync(join(tmpdir(), "promtool-"));
     try {
-        for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === "string" ? content : stringify(content, { lineWidth: 0 }));
+        for (const [name, content] of Object.entries(files))
+            writeFileSync(join(dir, name), typeof content === "string" ? content : stringify(content, { lineWidth: 0 }));
         const run = spawnSync(path, argv, { cwd: dir, encoding: "utf8" });
         return { status: run.status, output: `${run.stdout}${run.stderr}` };
     } finally {
@@ -52,7 +53,10 @@ function promtool(path: string, argv: string[], files: Record<string, unknown>):
 /** promtool compares annotations verbatim after templating; the firing tests judge labels only. */
 const withoutAnnotations = (gs: RuleGroup[]) => ({ groups: gs.map((g) => ({ ...g, rules: g.rules.map(({ annotations: _, ...rule }) => rule) })) });
 
-const sel = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(", ")}}`;
+const sel = (labels: Record<string, string>) =>
+    `{${Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(", ")}}`;
 const svc = (metric: string, extra: Record<string, string> = {}) => `${metric}${sel({ job: JOB, namespace: NS, ...extra })}`;
 
 interface Scenario {
@@ -71,7 +75,9 @@ function unitTest(path: string, rules: unknown, scenario: Scenario) {
             {
                 interval: "1m",
                 input_series: Object.entries(scenario.series).map(([series, values]) => ({ series, values })),
-                alert_rule_test: [{ eval_time: scenario.at, alertname: `${PREFIX}${scenario.alert}`, exp_alerts: scenario.expect.map((exp_labels) => ({ exp_labels })) }],
+                alert_rule_test: [
+                    { eval_time: scenario.at, alertname: `${PREFIX}${scenario.alert}`, exp_alerts: scenario.expect.map((exp_labels) => ({ exp_labels })) },
+                ],
             },
         ],
     };
@@ -136,7 +142,12 @@ describe("monitoring rules under promtool", function () {
                     p.targets.map((t) => ({ record: `dashboard:panel_${p.id}:${t.refId}`, expr: t.expr.split(RATE_INTERVAL).join("5m") })),
                 );
             };
-            const rules = { groups: [{ name: "http", rules: queries("http") }, { name: "worker", rules: queries("worker") }] };
+            const rules = {
+                groups: [
+                    { name: "http", rules: queries("http") },
+                    { name: "worker", rules: queries("worker") },
+                ],
+            };
             const result = promtool(path, ["check", "rules", "rules.yaml"], { "rules.yaml": rules });
             expect(result.status, result.output).to.equal(0);
         });
@@ -150,17 +161,32 @@ describe("monitoring rules under promtool", function () {
         const labels = { namespace: NS, job: JOB };
 
         it("Down fires when every target is down", () =>
-            unitTest(path, rules, { series: { [up("10.0.0.1:8081")]: "0x20", [up("10.0.0.2:8081")]: "0x20" }, at: "10m", alert: "Down", expect: [{ ...labels, severity: "critical" }] }));
+            unitTest(path, rules, {
+                series: { [up("10.0.0.1:8081")]: "0x20", [up("10.0.0.2:8081")]: "0x20" },
+                at: "10m",
+                alert: "Down",
+                expect: [{ ...labels, severity: "critical" }],
+            }));
         it("Down stays quiet while one target still serves, and TargetDown names the dead one", () => {
             const series = { [up("10.0.0.1:8081")]: "1x20", [up("10.0.0.2:8081")]: "0x20" };
             unitTest(path, rules, { series, at: "10m", alert: "Down", expect: [] });
             unitTest(path, rules, { series, at: "20m", alert: "TargetDown", expect: [{ ...labels, instance: "10.0.0.2:8081", severity: "warning" }] });
         });
         it("MetricsAbsent fires when Prometheus has no target of the job, with the job and namespace", () =>
-            unitTest(path, rules, { series: { [sel({ __name__: "up", job: "other", namespace: NS })]: "1x20" }, at: "15m", alert: "MetricsAbsent", expect: [{ ...labels, severity: "warning" }] }));
+            unitTest(path, rules, {
+                series: { [sel({ __name__: "up", job: "other", namespace: NS })]: "1x20" },
+                at: "15m",
+                alert: "MetricsAbsent",
+                expect: [{ ...labels, severity: "warning" }],
+            }));
 
         it("HighErrorRatio fires at 10% errors", () =>
-            unitTest(path, rules, { series: { [requests]: "0+600x40", [errors]: "0+60x40" }, at: "30m", alert: "HighErrorRatio", expect: [{ ...labels, severity: "warning" }] }));
+            unitTest(path, rules, {
+                series: { [requests]: "0+600x40", [errors]: "0+60x40" },
+                at: "30m",
+                alert: "HighErrorRatio",
+                expect: [{ ...labels, severity: "warning" }],
+            }));
         it("HighErrorRatio stays quiet at 1% errors", () =>
             unitTest(path, rules, { series: { [requests]: "0+600x40", [errors]: "0+6x40" }, at: "30m", alert: "HighErrorRatio", expect: [] }));
         it("HighErrorRatio stays quiet with no traffic at all (0/0)", () =>
@@ -174,11 +200,15 @@ describe("monitoring rules under promtool", function () {
         });
         it("HighErrorRatio counts 5xx statuses when errors come from a status label", () => {
             const byStatus = withoutAnnotations(groups({ prometheusRule: { alerts: { errorRatio: { statusLabel: "status" } } } }));
-            const series = { [svc("agent_runtime_requests_total", { status: "200" })]: "0+540x40", [svc("agent_runtime_requests_total", { status: "503" })]: "0+60x40" };
+            const series = {
+                [svc("agent_runtime_requests_total", { status: "200" })]: "0+540x40",
+                [svc("agent_runtime_requests_total", { status: "503" })]: "0+60x40",
+            };
             unitTest(path, byStatus, { series, at: "30m", alert: "HighErrorRatio", expect: [{ ...labels, severity: "warning" }] });
         });
 
-        const buckets = (counts: Record<string, string>) => Object.fromEntries(Object.entries(counts).map(([le, values]) => [svc("agent_runtime_request_duration_seconds_bucket", { le }), values]));
+        const buckets = (counts: Record<string, string>) =>
+            Object.fromEntries(Object.entries(counts).map(([le, values]) => [svc("agent_runtime_request_duration_seconds_bucket", { le }), values]));
         it("HighLatencyP95 fires when requests take 10-30 s", () =>
             unitTest(path, rules, {
                 series: buckets({ "1": "0x40", "10": "0x40", "30": "0+600x40", "+Inf": "0+600x40" }),
@@ -187,9 +217,15 @@ describe("monitoring rules under promtool", function () {
                 expect: [{ ...labels, severity: "warning" }],
             }));
         it("HighLatencyP95 stays quiet when requests finish within a second", () =>
-            unitTest(path, rules, { series: buckets({ "1": "0+600x40", "10": "0+600x40", "30": "0+600x40", "+Inf": "0+600x40" }), at: "30m", alert: "HighLatencyP95", expect: [] }));
+            unitTest(path, rules, {
+                series: buckets({ "1": "0+600x40", "10": "0+600x40", "30": "0+600x40", "+Inf": "0+600x40" }),
+                at: "30m",
+                alert: "HighLatencyP95",
+                expect: [],
+            }));
 
-        const restarts = (namespace: string, pod: string) => sel({ __name__: "kube_pod_container_status_restarts_total", namespace, pod, container: "runtime" });
+        const restarts = (namespace: string, pod: string) =>
+            sel({ __name__: "kube_pod_container_status_restarts_total", namespace, pod, container: "runtime" });
         it("PodRestartingOften fires for this release's pod only, not a neighbour or another namespace", () =>
             unitTest(path, rules, {
                 series: {
@@ -202,15 +238,39 @@ describe("monitoring rules under promtool", function () {
                 expect: [{ namespace: NS, pod: POD, container: "runtime", severity: "warning" }],
             }));
         it("PodRestartingOften stays quiet at two restarts an hour", () =>
-            unitTest(path, rules, { series: { [restarts(NS, POD)]: "0 0 0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2" }, at: "60m", alert: "PodRestartingOften", expect: [] }));
+            unitTest(path, rules, {
+                series: {
+                    [restarts(NS, POD)]:
+                        "0 0 0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2",
+                },
+                at: "60m",
+                alert: "PodRestartingOften",
+                expect: [],
+            }));
         it("PodCrashLooping fires for a container waiting in CrashLoopBackOff", () => {
-            const waiting = sel({ __name__: "kube_pod_container_status_waiting_reason", namespace: NS, pod: POD, container: "runtime", reason: "CrashLoopBackOff" });
-            unitTest(path, rules, { series: { [waiting]: "1x30" }, at: "25m", alert: "PodCrashLooping", expect: [{ namespace: NS, pod: POD, container: "runtime", reason: "CrashLoopBackOff", severity: "critical" }] });
+            const waiting = sel({
+                __name__: "kube_pod_container_status_waiting_reason",
+                namespace: NS,
+                pod: POD,
+                container: "runtime",
+                reason: "CrashLoopBackOff",
+            });
+            unitTest(path, rules, {
+                series: { [waiting]: "1x30" },
+                at: "25m",
+                alert: "PodCrashLooping",
+                expect: [{ namespace: NS, pod: POD, container: "runtime", reason: "CrashLoopBackOff", severity: "critical" }],
+            });
         });
 
         it("extra rule labels reach the fired alert", () => {
             const labelled = withoutAnnotations(groups({ prometheusRule: { labels: { team: "ai" } } }));
-            unitTest(path, labelled, { series: { [up("10.0.0.1:8081")]: "0x20" }, at: "10m", alert: "Down", expect: [{ ...labels, team: "ai", severity: "critical" }] });
+            unitTest(path, labelled, {
+                series: { [up("10.0.0.1:8081")]: "0x20" },
+                at: "10m",
+                alert: "Down",
+                expect: [{ ...labels, team: "ai", severity: "critical" }],
+            });
         });
 
         it("annotations expand with the alert's labels", () => {
@@ -231,7 +291,8 @@ describe("monitoring rules under promtool", function () {
                                         exp_annotations: {
                                             summary: "agent-runtime is down",
                                             description: "Every scrape target of agents/agent-runtime has been down for 5m.",
-                                            runbook: "kubectl get pods,endpoints in the namespace; check pod events and logs, then readiness of the metrics port.",
+                                            runbook:
+                                                "kubectl get pods,endpoints in the namespace; check pod events and logs, then readiness of the metrics port.",
                                         },
                                     },
                                 ],
@@ -260,7 +321,12 @@ describe("monitoring rules under promtool", function () {
         it("ProcessingLag fires when the oldest job waited over 10 minutes", () =>
             unitTest(path, rules, { series: { [age]: "900x20" }, at: "15m", alert: "ProcessingLag", expect: [{ ...labels, severity: "warning" }] }));
         it("NoSuccessfulJobs fires when jobs wait and none succeeded in the window", () =>
-            unitTest(path, rules, { series: { [depth]: "5x100", [succeeded]: "10x100" }, at: "90m", alert: "NoSuccessfulJobs", expect: [{ ...labels, severity: "critical" }] }));
+            unitTest(path, rules, {
+                series: { [depth]: "5x100", [succeeded]: "10x100" },
+                at: "90m",
+                alert: "NoSuccessfulJobs",
+                expect: [{ ...labels, severity: "critical" }],
+            }));
         it("NoSuccessfulJobs fires when the success counter was never exported", () =>
             unitTest(path, rules, { series: { [depth]: "5x100" }, at: "90m", alert: "NoSuccessfulJobs", expect: [{ ...labels, severity: "critical" }] }));
         it("NoSuccessfulJobs stays quiet while jobs succeed", () =>
@@ -268,7 +334,12 @@ describe("monitoring rules under promtool", function () {
         it("NoSuccessfulJobs stays quiet for an idle worker with an empty queue", () =>
             unitTest(path, rules, { series: { [depth]: "0x100", [succeeded]: "10x100" }, at: "90m", alert: "NoSuccessfulJobs", expect: [] }));
         it("HighJobFailureRatio fires when half the jobs fail, also when none ever succeeded", () => {
-            unitTest(path, rules, { series: { [failed]: "0+5x40", [succeeded]: "0+5x40" }, at: "35m", alert: "HighJobFailureRatio", expect: [{ ...labels, severity: "warning" }] });
+            unitTest(path, rules, {
+                series: { [failed]: "0+5x40", [succeeded]: "0+5x40" },
+                at: "35m",
+                alert: "HighJobFailureRatio",
+                expect: [{ ...labels, severity: "warning" }],
+            });
             unitTest(path, rules, { series: { [failed]: "0+5x40" }, at: "35m", alert: "HighJobFailureRatio", expect: [{ ...labels, severity: "warning" }] });
         });
         it("HighJobFailureRatio stays quiet when no job fails, and when no job ran", () => {

@@ -5,13 +5,10 @@
  *   CiliumNetworkPolicy against its CRD schema;
  * - config: errors of the whole stack config with key paths, the plugin per cluster target;
  * - tier 2: the runtime's policy reaches its in-cluster model endpoint; the Hypha worker and the
- *   ai-agents platform get CiliumNetworkPolicies on Cilium and none elsewhere;
- * - tier 3: staging and dev rendered whole, every object schema-valid and policy-clean, and the
- *   workloads reach (through the rendered policies, evaluated with Kubernetes and Cilium
- *   semantics) exactly what their config says they talk to.
+ *   ai-agents platform get CiliumNetworkPolicies on Cilium and none elsewhere.
+ * Whole stacks rendered (tier 3): endpoints.integration.test.ts.
  */
 import { expect } from "chai";
-import * as path from "node:path";
 import { AgentRuntime, AgentRuntimeArgs, runtimeEndpoints } from "../../components/agent-runtime";
 import { HyphaWorker } from "../../components/hypha-worker";
 import {
@@ -27,11 +24,6 @@ import { deriveEndpointEgress, EndpointContext, placeEndpoint } from "../../comp
 import { networkPolicyClusterSchema, serviceNetworkPolicySchema } from "../../components/network-policy/schema";
 import { withClusterCni } from "../../components/network-policy";
 import { checkObjects, parsePolicyConfig } from "../../policies/evaluate";
-import { buildNetwork, egressAllowed, type Endpoint } from "../../tools/connectivity/index";
-import * as pulumi from "@pulumi/pulumi";
-import { kubernetesObjects, type KubernetesObject } from "../../tools/render/manifests";
-import { record } from "../../tools/render/recorder";
-import { loadStackFiles } from "../../tools/render/stack-files";
 import { backendArgs, recordBackend } from "../agent-backend/fixtures";
 import { clusterNetwork, renderPlatform } from "../ai-agents/fixtures";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
@@ -39,7 +31,6 @@ import { recordComponents } from "../helpers/record";
 import { configProblems, testConfig } from "../helpers/stack-config";
 import { workerArgs } from "../hypha-worker/worker-args";
 
-const ROOT = path.resolve(__dirname, "../..");
 const PUBLIC_EXCEPT = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "10.244.0.0/16", "10.0.0.0/16"];
 const ns = (name: string) => ({ "kubernetes.io/metadata.name": name });
 const tcp = (...ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
@@ -114,7 +105,9 @@ describe("endpoint egress: where a URL points", () => {
 
     it("leaves a public host on a covered port to the internet rule, and opens another port (or any port without it) on the public addresses only", () => {
         expect(peersOf("https://staging-project.supabase.co")).to.deep.equal([]);
-        expect(peersOf("https://staging-project.supabase.co", { internetPorts: [] })).to.deep.equal([{ cidr: "0.0.0.0/0", except: PUBLIC_EXCEPT, ports: tcp(443) }]);
+        expect(peersOf("https://staging-project.supabase.co", { internetPorts: [] })).to.deep.equal([
+            { cidr: "0.0.0.0/0", except: PUBLIC_EXCEPT, ports: tcp(443) },
+        ]);
         expect(peersOf("http://llm.example.org:8080/v1")).to.deep.equal([{ cidr: "0.0.0.0/0", except: PUBLIC_EXCEPT, ports: tcp(8080) }]);
     });
 
@@ -142,7 +135,11 @@ describe("endpoint egress: refusals name the key", () => {
     const cases: Array<[string, string, string]> = [
         ["no URL", "not a url", "agentRuntime.settings.openaiApiBase: 'not a url' is not a URL (allowed: a URL with a host"],
         ["no host", "file:///tmp/socket", "agentRuntime.settings.openaiApiBase: 'file:///tmp/socket' has no host"],
-        ["a scheme without a known port", "ftp://files.example.com/x", "agentRuntime.settings.openaiApiBase: 'ftp://files.example.com/x': scheme 'ftp' has no known port"],
+        [
+            "a scheme without a known port",
+            "ftp://files.example.com/x",
+            "agentRuntime.settings.openaiApiBase: 'ftp://files.example.com/x': scheme 'ftp' has no known port",
+        ],
         ["an IPv6 address", "http://[fd00::1]:8000", "agentRuntime.settings.openaiApiBase: 'http://[fd00::1]:8000': IPv6 addresses are not supported"],
         ["0.0.0.0", "http://0.0.0.0:8000", "agentRuntime.settings.openaiApiBase: 'http://0.0.0.0:8000': 0.0.0.0 is not a destination"],
         ["a Service address", "http://10.0.12.7/v1", "agentRuntime.settings.openaiApiBase: '10.0.12.7' lies in the cluster's range 10.0.0.0/16"],
@@ -151,7 +148,10 @@ describe("endpoint egress: refusals name the key", () => {
     for (const [what, url, message] of cases) {
         it(what, () => {
             const problems = problemsOf(url);
-            expect(problems.some((p) => p.startsWith(message)), `${problems.join("\n")}\n  should include: ${message}`).to.equal(true);
+            expect(
+                problems.some((p) => p.startsWith(message)),
+                `${problems.join("\n")}\n  should include: ${message}`,
+            ).to.equal(true);
         });
     }
 
@@ -162,10 +162,22 @@ describe("endpoint egress: refusals name the key", () => {
     });
 
     it("overrides of an unknown setting, of a setting that is not set, and fields that do not fit the destination", () => {
-        const endpoints = [endpoint("https://api.openai.com/v1", "openaiApiBase"), endpoint("http://vllm.models", "modelUrl"), endpoint(undefined, "langfuseBaseUrl")];
-        const { problems } = deriveEndpointEgress(endpoints, context({
-            overrides: { openaiApiBse: { targetPort: 1 }, langfuseBaseUrl: { targetPort: 3000 }, openaiApiBase: { podSelector: { app: "x" } }, modelUrl: { cidr: "10.1.0.0/16" } },
-        }));
+        const endpoints = [
+            endpoint("https://api.openai.com/v1", "openaiApiBase"),
+            endpoint("http://vllm.models", "modelUrl"),
+            endpoint(undefined, "langfuseBaseUrl"),
+        ];
+        const { problems } = deriveEndpointEgress(
+            endpoints,
+            context({
+                overrides: {
+                    openaiApiBse: { targetPort: 1 },
+                    langfuseBaseUrl: { targetPort: 3000 },
+                    openaiApiBase: { podSelector: { app: "x" } },
+                    modelUrl: { cidr: "10.1.0.0/16" },
+                },
+            }),
+        );
         expect(problems.map((p) => `${p.path.join(".")}: ${p.message}`)).to.deep.equal([
             "agentRuntime.networkPolicy.endpoints.langfuseBaseUrl: is set but `agentRuntime.settings.langfuseBaseUrl` is not (allowed: remove it, or set the URL)",
             "agentRuntime.networkPolicy.endpoints.openaiApiBse: is not an endpoint of this service (allowed: openaiApiBase, modelUrl, langfuseBaseUrl)",
@@ -192,17 +204,28 @@ describe("endpoint egress: refusals name the key", () => {
 
 describe("endpoint egress: overrides, deduplication and order", () => {
     it("states the pods' port behind a Service (targetPort) and narrows to pods (podSelector)", () => {
-        expect(peersOf("http://ministral-vllm.staging.svc.cluster.local/v1", { overrides: { openaiApiBase: { targetPort: 8000, podSelector: { app: "vllm" } } } })).to.deep.equal([
-            { namespaceSelector: ns("staging"), podSelector: { app: "vllm" }, ports: tcp(8000) },
-        ]);
+        expect(
+            peersOf("http://ministral-vllm.staging.svc.cluster.local/v1", { overrides: { openaiApiBase: { targetPort: 8000, podSelector: { app: "vllm" } } } }),
+        ).to.deep.equal([{ namespaceSelector: ns("staging"), podSelector: { app: "vllm" }, ports: tcp(8000) }]);
     });
 
     it("sends a host that resolves privately to its cidr instead of the public addresses", () => {
-        expect(peersOf("https://db.privatelink.example.net", { overrides: { openaiApiBase: { cidr: "10.30.0.0/24" } } })).to.deep.equal([{ cidr: "10.30.0.0/24", ports: tcp(443) }]);
+        expect(peersOf("https://db.privatelink.example.net", { overrides: { openaiApiBase: { cidr: "10.30.0.0/24" } } })).to.deep.equal([
+            { cidr: "10.30.0.0/24", ports: tcp(443) },
+        ]);
     });
 
     it("gives one peer per destination with every port once, sorted, whatever the order of the settings", () => {
-        const urls = ["http://vllm.models:8000", "http://embed.models:80", "http://vllm.models.svc:8000/v2", "http://20.1.1.1:9000", "http://local:81", "http://other:80", "http://llm.example.org:8080", "http://b.example.org:7000"];
+        const urls = [
+            "http://vllm.models:8000",
+            "http://embed.models:80",
+            "http://vllm.models.svc:8000/v2",
+            "http://20.1.1.1:9000",
+            "http://local:81",
+            "http://other:80",
+            "http://llm.example.org:8080",
+            "http://b.example.org:7000",
+        ];
         const forward = derive(urls);
         expect(forward.problems).to.deep.equal([]);
         expect(forward.peers).to.deep.equal([
@@ -242,13 +265,35 @@ describe("endpoint egress: overrides, deduplication and order", () => {
 describe("the API server on Cilium: the CiliumNetworkPolicy", () => {
     it("allows only the kube-apiserver entity on the API ports over TCP, and is valid against the CRD schema", async () => {
         const spec = buildApiServerCiliumPolicySpec({ matchLabels: { app: "worker" } }, [6443, 443, 443]);
-        expect(spec["egress"]).to.deep.equal([{ toEntities: ["kube-apiserver"], toPorts: [{ ports: [{ port: "443", protocol: "TCP" }, { port: "6443", protocol: "TCP" }] }] }]);
+        expect(spec["egress"]).to.deep.equal([
+            {
+                toEntities: ["kube-apiserver"],
+                toPorts: [
+                    {
+                        ports: [
+                            { port: "443", protocol: "TCP" },
+                            { port: "6443", protocol: "TCP" },
+                        ],
+                    },
+                ],
+            },
+        ]);
         expect(spec["ingress"], "no ingress section: ingress is left to the NetworkPolicy").to.equal(undefined);
-        await validateAgainstSchema({ apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name: "worker-kube-apiserver", namespace: "agents" }, spec } as any);
+        await validateAgainstSchema({
+            apiVersion: "cilium.io/v2",
+            kind: "CiliumNetworkPolicy",
+            metadata: { name: "worker-kube-apiserver", namespace: "agents" },
+            spec,
+        } as any);
     });
 
     it("is schema-checked for real: a misspelt entity or a numeric port is refused", async () => {
-        const bad = { apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name: "x" }, spec: { endpointSelector: {}, egress: [{ toEntities: ["kube-api-server"] }] } };
+        const bad = {
+            apiVersion: "cilium.io/v2",
+            kind: "CiliumNetworkPolicy",
+            metadata: { name: "x" },
+            spec: { endpointSelector: {}, egress: [{ toEntities: ["kube-api-server"] }] },
+        };
         let error: unknown;
         await validateAgainstSchema(bad as any).catch((err) => (error = err));
         expect(String(error)).to.contain("toEntities");
@@ -275,7 +320,9 @@ describe("the API server on Cilium: the CiliumNetworkPolicy", () => {
         expect(buildNetworkPolicySpec(cilium).egress).to.have.length(1, "DNS only");
         const both = resolveNetworkPolicyArgs(args({ cni: "cilium", apiServer: { cidrs: ["20.1.2.3/32"] } }));
         expect(buildNetworkPolicySpec(both).egress).to.have.length(2);
-        expect(() => resolveNetworkPolicyArgs(args({}))).to.throw(/^networkPolicy\.apiServer\.cidrs: is required because hypha-k8s-worker calls the Kubernetes API/);
+        expect(() => resolveNetworkPolicyArgs(args({}))).to.throw(
+            /^networkPolicy\.apiServer\.cidrs: is required because hypha-k8s-worker calls the Kubernetes API/,
+        );
         expect(resolveNetworkPolicyArgs(args({ apiServer: { cidrs: ["20.1.2.3/32"] } })).ciliumApiServer).to.equal(undefined);
     });
 });
@@ -295,7 +342,11 @@ describe("endpoint egress: the stack config", () => {
         const apiServer = generic.filter((p) => p.startsWith("agent-platform:networkPolicy.apiServer.cidrs:"));
         expect(apiServer).to.have.length(1);
         expect(apiServer[0]).to.contain("because the ai-agents API, processor, webhooks, executors and the Hypha worker call");
-        expect(configProblems({ cluster: AKS, networkPolicy: { cni: "generic" }, aiAgents: AI_AGENTS }).some((p) => p.startsWith("agent-platform:networkPolicy.apiServer.cidrs:"))).to.equal(true);
+        expect(
+            configProblems({ cluster: AKS, networkPolicy: { cni: "generic" }, aiAgents: AI_AGENTS }).some((p) =>
+                p.startsWith("agent-platform:networkPolicy.apiServer.cidrs:"),
+            ),
+        ).to.equal(true);
         expect(() => testConfig({ networkPolicy: { cni: "cilium" }, aiAgents: AI_AGENTS, hyphaWorker: { enabled: true } })).not.to.throw();
     });
 
@@ -325,16 +376,25 @@ describe("components under mocks: derived egress and the CiliumNetworkPolicy", (
     };
 
     it("the runtime's policy allows its in-cluster model endpoint's namespace on the pods' port, and the internet rule covers Supabase", async () => {
-        const settings = { supabaseUrl: "https://staging-project.supabase.co", openaiApiBase: "http://ministral-vllm.staging.svc.cluster.local/v1", langchainTracingV2: true };
+        const settings = {
+            supabaseUrl: "https://staging-project.supabase.co",
+            openaiApiBase: "http://ministral-vllm.staging.svc.cluster.local/v1",
+            langchainTracingV2: true,
+        };
         const plain = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs(settings), { providers: [provider] }));
         const egress = (plain.object("NetworkPolicy").spec as any).egress;
         expect(egress).to.deep.include({ to: [{ namespaceSelector: { matchLabels: ns("staging") } }], ports: tcp(80) });
         expect(egress.map((rule: any) => rule.ports.map((p: any) => p.port).join(","))).to.deep.equal(["53,53", "80", "443"]);
 
-        const stated = await recordComponents((provider) => new AgentRuntime("rt", runtimeArgs(settings, { endpoints: { openaiApiBase: { targetPort: 8000 } } }), { providers: [provider] }));
+        const stated = await recordComponents(
+            (provider) => new AgentRuntime("rt", runtimeArgs(settings, { endpoints: { openaiApiBase: { targetPort: 8000 } } }), { providers: [provider] }),
+        );
         const policy = stated.object("NetworkPolicy");
         expect((policy.spec as any).egress[1]).to.deep.equal({ to: [{ namespaceSelector: { matchLabels: ns("staging") } }], ports: tcp(8000) });
-        expect(stated.objects.map((o) => o.kind), "the runtime never calls the API: no CiliumNetworkPolicy").not.to.include("CiliumNetworkPolicy");
+        expect(
+            stated.objects.map((o) => o.kind),
+            "the runtime never calls the API: no CiliumNetworkPolicy",
+        ).not.to.include("CiliumNetworkPolicy");
         await validateAgainstSchema(policy);
     });
 
@@ -345,7 +405,19 @@ describe("components under mocks: derived egress and the CiliumNetworkPolicy", (
         const policy: any = r.object("NetworkPolicy");
         expect(cnp.metadata.namespace).to.equal("agents");
         expect(cnp.spec.endpointSelector).to.deep.equal(policy.spec.podSelector);
-        expect(cnp.spec.egress).to.deep.equal([{ toEntities: ["kube-apiserver"], toPorts: [{ ports: [{ port: "443", protocol: "TCP" }, { port: "6443", protocol: "TCP" }] }] }]);
+        expect(cnp.spec.egress).to.deep.equal([
+            {
+                toEntities: ["kube-apiserver"],
+                toPorts: [
+                    {
+                        ports: [
+                            { port: "443", protocol: "TCP" },
+                            { port: "6443", protocol: "TCP" },
+                        ],
+                    },
+                ],
+            },
+        ]);
         expect(policy.spec.egress.some((rule: any) => rule.to.some((peer: any) => peer.ipBlock && peer.ipBlock.cidr !== "0.0.0.0/0"))).to.equal(false);
         const resource = r.recording.resources.find((x) => x.type === "kubernetes:cilium.io/v2:CiliumNetworkPolicy")!;
         expect(resource.provider).to.match(/::test-k8s::/);
@@ -402,85 +474,5 @@ describe("components under mocks: derived egress and the CiliumNetworkPolicy", (
         const r = await recordComponents((provider) => new NetworkPolicy("np", args, { providers: [provider] }));
         expect(r.objects.map((o) => o.kind)).to.have.members(["NetworkPolicy", "CiliumNetworkPolicy"]);
         expect((r.object("NetworkPolicy").spec as any).egress.at(-1).to).to.deep.equal([{ ipBlock: { cidr: "20.1.2.3/32" } }]);
-    });
-});
-
-/** The real program under the render's mocks, as `npm run render` runs it (without the readiness pass). */
-async function renderObjects(stack: string): Promise<KubernetesObject[]> {
-    forgetProjectModules();
-    const files = loadStackFiles(ROOT, stack);
-    pulumi.runtime.setAllConfig(files.config, files.secretKeys);
-    const recording = await record(() => require(path.join(ROOT, "index.ts")), { project: files.project, stack });
-    return kubernetesObjects(recording.resources).map((r) => r.object);
-}
-
-/** index.ts runs once per require: drop the project's modules so each stack runs it afresh. */
-function forgetProjectModules(): void {
-    for (const key of Object.keys(require.cache)) {
-        if (key.includes(`${path.sep}node_modules${path.sep}`)) continue;
-        if (key === path.join(ROOT, "index.ts") || key.startsWith(path.join(ROOT, "components") + path.sep)) delete require.cache[key];
-    }
-}
-
-describe("whole stacks: every workload reaches what its config names", () => {
-    const podOf = (objects: KubernetesObject[], instance: string): Endpoint => {
-        const workload: any = objects.find((o) => o.kind === "Deployment" && o.metadata.name === instance);
-        if (!workload) throw new Error(`no Deployment ${instance}`);
-        return { pod: { namespace: workload.metadata.namespace, labels: workload.spec.template.metadata.labels } };
-    };
-    const elsewhere = (namespace: string, app: string): Endpoint => ({ pod: { namespace, labels: { app } } });
-
-    describe("staging (AKS: Cilium)", () => {
-        let objects: KubernetesObject[];
-        before(async () => {
-            objects = await renderObjects("staging");
-        });
-
-        it("renders every object schema-valid (the CiliumNetworkPolicies against their CRD) with no policy violation, every policy mandatory", async () => {
-            expect(objects.filter((o) => o.kind === "CiliumNetworkPolicy").map((o) => o.metadata.name)).to.include.members([
-                "hypha-k8s-worker-kube-apiserver",
-                "ai-agents-api-kube-apiserver",
-            ]);
-            for (const object of objects) await validateAgainstSchema(object);
-            expect(checkObjects(objects, parsePolicyConfig({ all: "mandatory" }))).to.deep.equal([]);
-        });
-
-        it("the runtime reaches the vLLM pods in namespace staging on 8000, and nothing else there", () => {
-            const net = buildNetwork(objects, { cni: "cilium" });
-            const runtime = podOf(objects, "agent-runtime");
-            expect(egressAllowed(net, runtime, elsewhere("staging", "ministral-vllm")).allows("TCP", 8000)).to.equal(true);
-            expect(egressAllowed(net, runtime, elsewhere("staging", "ministral-vllm")).allows("TCP", 9000)).to.equal(false);
-            expect(egressAllowed(net, runtime, elsewhere("production", "ministral-vllm")).allows("TCP", 8000)).to.equal(false);
-        });
-
-        it("the Hypha worker and the ai-agents API reach the API server (its Cilium entity) and the worker its Hypha server; the App does not reach the API server", () => {
-            const net = buildNetwork(objects, { cni: "cilium" });
-            const apiServer: Endpoint = { apiServer: { ips: ["20.70.1.2"] } };
-            expect(egressAllowed(net, podOf(objects, "hypha-k8s-worker"), apiServer).allows("TCP", 443)).to.equal(true);
-            expect(egressAllowed(net, podOf(objects, "ai-agents-api"), apiServer).allows("TCP", 443)).to.equal(true);
-            expect(egressAllowed(net, podOf(objects, "ai-agents-app"), apiServer).allows("TCP", 443)).to.equal(false);
-            expect(egressAllowed(net, podOf(objects, "hypha-k8s-worker"), elsewhere("hypha", "hypha-server")).allows("TCP", 9520)).to.equal(true);
-        });
-    });
-
-    describe("dev (kubeconfig: generic)", () => {
-        let objects: KubernetesObject[];
-        before(async () => {
-            objects = await renderObjects("dev");
-        });
-
-        it("has no CiliumNetworkPolicy; the worker reaches the API server by its address", () => {
-            expect(objects.map((o) => o.kind)).not.to.include("CiliumNetworkPolicy");
-            const net = buildNetwork(objects, { cni: "generic" });
-            expect(egressAllowed(net, podOf(objects, "hypha-k8s-worker"), { apiServer: { ips: ["172.18.0.2"] } }).allows("TCP", 6443)).to.equal(true);
-        });
-
-        it("the backend reaches the platform API and MCP Services its bare URLs name, in its own namespace", () => {
-            const net = buildNetwork(objects, { cni: "generic" });
-            const backend = podOf(objects, "agent-backend");
-            const namespace = (backend as any).pod.namespace;
-            expect(egressAllowed(net, backend, elsewhere(namespace, "platform-backend")).allows("TCP", 8080)).to.equal(true);
-            expect(egressAllowed(net, backend, elsewhere("other", "platform-backend")).allows("TCP", 8080)).to.equal(false);
-        });
     });
 });

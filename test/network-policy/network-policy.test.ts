@@ -121,7 +121,10 @@ describe("network policy: config fragments", () => {
     });
 
     it("reports unknown keys at every level when embedded in strict blocks", () => {
-        const stack = z.strictObject({ networkPolicy: networkPolicyClusterSchema, agentRuntime: z.strictObject({ networkPolicy: serviceNetworkPolicySchema }) });
+        const stack = z.strictObject({
+            networkPolicy: networkPolicyClusterSchema,
+            agentRuntime: z.strictObject({ networkPolicy: serviceNetworkPolicySchema }),
+        });
         const result = stack.safeParse({
             networkPolicy: { enable: true, dns: { port: 53 } },
             agentRuntime: { networkPolicy: { extraEgress: [{ cidr: "1.2.3.0/24", ports: [{ port: 443, proto: "TCP" }] }] } },
@@ -141,31 +144,57 @@ describe("network policy: rules", () => {
     });
 
     it("lets the ingress controller's namespace (and pods, as one AND-ed peer) in on the service's ports", async () => {
-        const spec = await specOf(policyArgs({ metricsPorts: [] }, { ingressController: { namespaceSelector: { "kubernetes.io/metadata.name": "app-routing-system" }, podSelector: { app: "nginx" } } }));
+        const spec = await specOf(
+            policyArgs(
+                { metricsPorts: [] },
+                { ingressController: { namespaceSelector: { "kubernetes.io/metadata.name": "app-routing-system" }, podSelector: { app: "nginx" } } },
+            ),
+        );
         expect(spec.ingress).to.deep.equal([
             {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "app-routing-system" } }, podSelector: { matchLabels: { app: "nginx" } } }],
+                from: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "app-routing-system" } },
+                        podSelector: { matchLabels: { app: "nginx" } },
+                    },
+                ],
                 ports: [{ protocol: "TCP", port: "http" }],
             },
         ]);
     });
 
     it("lets a service replace the cluster's ingress controller", async () => {
-        const spec = await specOf(policyArgs({ metricsPorts: [] }, {}, { ingressController: { namespaceSelector: { "kubernetes.io/metadata.name": "traefik" } } }));
+        const spec = await specOf(
+            policyArgs({ metricsPorts: [] }, {}, { ingressController: { namespaceSelector: { "kubernetes.io/metadata.name": "traefik" } } }),
+        );
         expect(spec.ingress[0].from).to.deep.equal([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } }]);
     });
 
     it("lets Prometheus scrape the metrics ports and further in-cluster peers in on theirs", async () => {
         const spec = await specOf(
             policyArgs(
-                { ingressPorts: [], metricsPorts: [{ port: 9090 }], ingressFrom: [{ podSelector: { "app.kubernetes.io/name": "agent-app" }, ports: [{ port: "http" }] }] },
-                { monitoring: { namespaceSelector: { "kubernetes.io/metadata.name": "observability" }, podSelector: { "app.kubernetes.io/name": "prometheus" } } },
+                {
+                    ingressPorts: [],
+                    metricsPorts: [{ port: 9090 }],
+                    ingressFrom: [{ podSelector: { "app.kubernetes.io/name": "agent-app" }, ports: [{ port: "http" }] }],
+                },
+                {
+                    monitoring: {
+                        namespaceSelector: { "kubernetes.io/metadata.name": "observability" },
+                        podSelector: { "app.kubernetes.io/name": "prometheus" },
+                    },
+                },
                 { extraIngress: [{ namespaceSelector: { team: "reader" }, ports: [{ port: 8081 }] }] },
             ),
         );
         expect(spec.ingress).to.deep.equal([
             {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
+                from: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } },
+                        podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+                    },
+                ],
                 ports: [{ protocol: "TCP", port: 9090 }],
             },
             { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "agent-app" } } }], ports: [{ protocol: "TCP", port: "http" }] },
@@ -177,7 +206,10 @@ describe("network policy: rules", () => {
         const spec = await specOf(policyArgs({}, { dns: { cidrs: ["169.254.20.10/32"] } }));
         expect(spec.egress[0]).to.deep.equal({
             to: [
-                { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
+                {
+                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                    podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                },
                 { ipBlock: { cidr: "169.254.20.10/32" } },
             ],
             ports: [
@@ -188,7 +220,9 @@ describe("network policy: rules", () => {
     });
 
     it("reaches the internet only through 0.0.0.0/0 minus private, metadata, CGNAT and cluster ranges, on 443", async () => {
-        const spec = await specOf(policyArgs({}, { clusterCidrs: { pods: ["100.96.0.0/11"], services: ["192.0.2.0/24"] }, internet: { except: ["203.0.113.0/24"] } }));
+        const spec = await specOf(
+            policyArgs({}, { clusterCidrs: { pods: ["100.96.0.0/11"], services: ["192.0.2.0/24"] }, internet: { except: ["203.0.113.0/24"] } }),
+        );
         const rule = internetRule(spec);
         expect(rule.ports).to.deep.equal([{ protocol: "TCP", port: 443 }]);
         expect(rule.to).to.have.length(1);
@@ -198,7 +232,8 @@ describe("network policy: rules", () => {
         ]);
         for (const r of spec.egress) {
             for (const peer of r.to) {
-                if (peer.namespaceSelector) expect(peer.namespaceSelector.matchLabels ?? {}, "an empty namespaceSelector matches every pod").not.to.deep.equal({});
+                if (peer.namespaceSelector)
+                    expect(peer.namespaceSelector.matchLabels ?? {}, "an empty namespaceSelector matches every pod").not.to.deep.equal({});
             }
         }
     });
@@ -217,13 +252,21 @@ describe("network policy: rules", () => {
             policyArgs(
                 { egressTo: [{ podSelector: { "app.kubernetes.io/name": "postgres" }, ports: [{ port: 5432 }] }] },
                 {},
-                { internet: false, extraEgress: [{ cidr: "10.20.0.0/16", except: ["10.20.5.0/24"], ports: [{ port: 3306 }] }, { namespaceSelector: { "kubernetes.io/metadata.name": "vllm" }, podSelector: { app: "ministral-vllm" }, ports: [{ port: 8000 }] }] },
+                {
+                    internet: false,
+                    extraEgress: [
+                        { cidr: "10.20.0.0/16", except: ["10.20.5.0/24"], ports: [{ port: 3306 }] },
+                        { namespaceSelector: { "kubernetes.io/metadata.name": "vllm" }, podSelector: { app: "ministral-vllm" }, ports: [{ port: 8000 }] },
+                    ],
+                },
             ),
         );
         expect(spec.egress.slice(1)).to.deep.equal([
             { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres" } } }], ports: [{ protocol: "TCP", port: 5432 }] },
             {
-                to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "vllm" } }, podSelector: { matchLabels: { app: "ministral-vllm" } } }],
+                to: [
+                    { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "vllm" } }, podSelector: { matchLabels: { app: "ministral-vllm" } } },
+                ],
                 ports: [{ protocol: "TCP", port: 8000 }],
             },
             { to: [{ ipBlock: { cidr: "10.20.0.0/16", except: ["10.20.5.0/24"] } }], ports: [{ protocol: "TCP", port: 3306 }] },
@@ -244,7 +287,9 @@ describe("network policy: rules", () => {
     });
 
     it("names the config key when the API server's address is missing or a CIDR is invalid", () => {
-        expect(() => resolveNetworkPolicyArgs(policyArgs({ apiServer: true }))).to.throw(/^networkPolicy\.apiServer\.cidrs: is required because agent-runtime calls the Kubernetes API/);
+        expect(() => resolveNetworkPolicyArgs(policyArgs({ apiServer: true }))).to.throw(
+            /^networkPolicy\.apiServer\.cidrs: is required because agent-runtime calls the Kubernetes API/,
+        );
         const bad = policyArgs({ configPaths: { service: "agentRuntime.networkPolicy" } });
         bad.cluster.clusterCidrs.pods = ["10.244.0.0/33"];
         bad.service.extraEgress = [{ cidr: "300.1.0.0/16", ports: [{ port: 443 }] }];
@@ -277,7 +322,9 @@ describe("NetworkPolicy component", () => {
 
     it("creates nothing when the stack or the service turns policies off", async () => {
         const offInCluster = await recordComponents((provider) => void new NetworkPolicy("p", policyArgs({}, { enabled: false }), { providers: [provider] }));
-        const offInService = await recordComponents((provider) => void new NetworkPolicy("p", policyArgs({}, {}, { enabled: false }), { providers: [provider] }));
+        const offInService = await recordComponents(
+            (provider) => void new NetworkPolicy("p", policyArgs({}, {}, { enabled: false }), { providers: [provider] }),
+        );
         expect(offInCluster.objects).to.deep.equal([]);
         expect(offInService.objects).to.deep.equal([]);
     });

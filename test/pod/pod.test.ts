@@ -89,7 +89,9 @@ describe("hardened workload builders", () => {
             expect(spec.initContainers[0]).not.to.have.property("volumeMounts");
         });
         it("shares one volume between containers that ask for the same dir", () => {
-            const spec = plain(buildPodSpec({ runAs, containers: [{ ...app, writableDirs: [TMP_DIR] }], initContainers: [{ ...init, writableDirs: [TMP_DIR] }] }));
+            const spec = plain(
+                buildPodSpec({ runAs, containers: [{ ...app, writableDirs: [TMP_DIR] }], initContainers: [{ ...init, writableDirs: [TMP_DIR] }] }),
+            );
             expect(spec.volumes).to.have.length(1);
         });
         it("keeps a size limit", () => {
@@ -97,9 +99,9 @@ describe("hardened workload builders", () => {
             expect(spec.volumes).to.deep.equal([{ name: "cache", emptyDir: { sizeLimit: "1Gi" } }]);
         });
         it("refuses a user volume that clashes with a writable dir", () => {
-            expect(() => buildPodSpec({ runAs, containers: [{ ...app, writableDirs: [TMP_DIR] }], volumes: [{ name: "tmp", configMap: { name: "x" } }] })).to.throw(
-                /volume name 'tmp'/,
-            );
+            expect(() =>
+                buildPodSpec({ runAs, containers: [{ ...app, writableDirs: [TMP_DIR] }], volumes: [{ name: "tmp", configMap: { name: "x" } }] }),
+            ).to.throw(/volume name 'tmp'/);
         });
     });
 
@@ -133,7 +135,9 @@ describe("hardened workload builders", () => {
             expect(imageReference({ registry: "acr.example.io", repository: "ghcr.io/org/app", tag: "1" })).to.equal("acr.example.io/org/app:1");
         });
         it("prefixes a repository without a registry host", () => {
-            expect(imageReference({ registry: "acr.example.io/mirror/", repository: "library/mysql", tag: "9" })).to.equal("acr.example.io/mirror/library/mysql:9");
+            expect(imageReference({ registry: "acr.example.io/mirror/", repository: "library/mysql", tag: "9" })).to.equal(
+                "acr.example.io/mirror/library/mysql:9",
+            );
         });
     });
 });

@@ -56,9 +56,17 @@ const sdkWorkloadClasses: Array<[ResourceClass, WorkloadKind]> = [
 ];
 
 const notWorkloadClasses: ResourceClass[] = [
-    k8s.core.v1.Service, k8s.core.v1.ConfigMap, k8s.core.v1.Secret, k8s.core.v1.Namespace,
-    k8s.apps.v1.DeploymentPatch, k8s.core.v1.PodPatch, k8s.batch.v1.CronJobPatch, k8s.apps.v1.DeploymentList,
-    k8s.yaml.v2.ConfigGroup, k8s.yaml.v2.ConfigFile, k8s.helm.v4.Chart,
+    k8s.core.v1.Service,
+    k8s.core.v1.ConfigMap,
+    k8s.core.v1.Secret,
+    k8s.core.v1.Namespace,
+    k8s.apps.v1.DeploymentPatch,
+    k8s.core.v1.PodPatch,
+    k8s.batch.v1.CronJobPatch,
+    k8s.apps.v1.DeploymentList,
+    k8s.yaml.v2.ConfigGroup,
+    k8s.yaml.v2.ConfigFile,
+    k8s.helm.v4.Chart,
 ];
 
 describe("CrossGuard adapters", () => {
@@ -80,7 +88,12 @@ describe("CrossGuard adapters", () => {
     /** The properties the SDK class would send: its own apiVersion and kind, like every typed class. */
     function propsOf(type: string): Json {
         const [, groupVersion = "", kind = ""] = type.split(":");
-        return { apiVersion: groupVersion.replace(/^core\//, ""), kind: kind.replace(/Patch$/, ""), metadata: { name: "x" }, spec: { template: { spec: { containers: [{ name: "c" }] } } } };
+        return {
+            apiVersion: groupVersion.replace(/^core\//, ""),
+            kind: kind.replace(/Patch$/, ""),
+            metadata: { name: "x" },
+            spec: { template: { spec: { containers: [{ name: "c" }] } } },
+        };
     }
 
     for (const resourceClass of notWorkloadClasses) {
@@ -128,21 +141,27 @@ describe("CrossGuard adapters", () => {
     }
 
     it("names an auto-named resource by its Pulumi name", async () => {
-        const object: Json = workloadWith("Deployment", (spec) => { spec.hostIPC = true; });
+        const object: Json = workloadWith("Deployment", (spec) => {
+            spec.hostIPC = true;
+        });
         delete object.metadata.name;
         const result = await runValidation(policyNamed("no-host-namespaces"), resourceArgs("kubernetes:apps/v1:Deployment", object, "api-deployment"));
         expect(result.violations).to.deep.equal(['Deployment "team-a/api-deployment", pod: spec.template.spec.hostIPC is true; remove it or set it to false']);
     });
 
     it("still runs when the namespace is unknown during preview", async () => {
-        const object: Json = workloadWith("Deployment", (spec) => { spec.hostIPC = true; });
+        const object: Json = workloadWith("Deployment", (spec) => {
+            spec.hostIPC = true;
+        });
         object.metadata.namespace = unknownString;
         const result = await runValidation(policyNamed("no-host-namespaces"), resourceArgs("kubernetes:apps/v1:Deployment", object));
         expect(result.violations).to.deep.equal(['Deployment "demo", pod: spec.template.spec.hostIPC is true; remove it or set it to false']);
     });
 
     it("lets the SDK's UnknownValueError through when a checked field is unknown, so the engine reports it as advisory", async () => {
-        const object: Json = workloadWith("Deployment", (spec) => { spec.containers[0].image = unknownString; });
+        const object: Json = workloadWith("Deployment", (spec) => {
+            spec.containers[0].image = unknownString;
+        });
         let thrown: unknown;
         try {
             await runValidation(policyNamed("pinned-image"), resourceArgs("kubernetes:apps/v1:Deployment", object));
@@ -181,7 +200,9 @@ describe("CrossGuard namespace exemptions", () => {
         const results = await runPack(broken("cert-manager"), { exemptions: [{ namespace: "cert-manager", reason }] });
         expect([...results.values()].flatMap((result) => result.violations)).to.deep.equal([]);
         expect(results.get("no-privileged-containers")!.notApplicable).to.equal(`exempt in namespace "cert-manager" (1 finding not reported): ${reason}`);
-        expect(results.get("resource-requests-and-limits")!.notApplicable).to.match(/^exempt in namespace "cert-manager" \(\d+ findings not reported\): chart-owned/);
+        expect(results.get("resource-requests-and-limits")!.notApplicable).to.match(
+            /^exempt in namespace "cert-manager" \(\d+ findings not reported\): chart-owned/,
+        );
         // A policy with nothing to report is simply passed, not marked exempt.
         expect(results.get("run-as-non-root")).to.deep.equal({ violations: [], notApplicable: undefined });
         expect(results.get(EXEMPTIONS_POLICY)!.notApplicable).to.match(/checks nothing itself/);
@@ -194,7 +215,9 @@ describe("CrossGuard namespace exemptions", () => {
     });
 
     it("an exemption limited to one policy still reports the others", async () => {
-        const results = await runPack(broken("cert-manager"), { exemptions: [{ namespace: "cert-manager", policies: ["resource-requests-and-limits"], reason }] });
+        const results = await runPack(broken("cert-manager"), {
+            exemptions: [{ namespace: "cert-manager", policies: ["resource-requests-and-limits"], reason }],
+        });
         expect(results.get("resource-requests-and-limits")!.violations).to.deep.equal([]);
         expect(results.get("resource-requests-and-limits")!.notApplicable).to.contain(reason);
         expect(results.get("no-privileged-containers")!.violations).to.deep.equal([
@@ -212,13 +235,17 @@ describe("CrossGuard namespace exemptions", () => {
         } catch (error) {
             thrown = error;
         }
-        expect((thrown as Error).message).to.equal('policy config "namespace-exemptions": exemptions[1] (namespace "external-secrets"): "reason" is required: say why the namespace is exempt');
+        expect((thrown as Error).message).to.equal(
+            'policy config "namespace-exemptions": exemptions[1] (namespace "external-secrets"): "reason" is required: say why the namespace is exempt',
+        );
     });
 
     it("exempts nothing until the carrier has read its config (fails closed)", async () => {
-        const policy = toResourcePolicy(policyCatalog.find((definition) => definition.name === "no-privileged-containers")!, new PackExemptions());
+        const policy = toResourcePolicy(
+            policyCatalog.find((definition) => definition.name === "no-privileged-containers")!,
+            new PackExemptions(),
+        );
         const result = await runValidation(policy, resourceArgs("kubernetes:apps/v1:Deployment", broken("cert-manager")));
         expect(result.violations).to.have.length(1);
     });
-
 });

@@ -18,7 +18,9 @@ describe("checkObjects", () => {
             ...allKinds.map((kind) => workloadWith(kind)),
             { apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { ports: [{ port: 80 }] } },
             { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, data: { a: "b" } },
-            null, "text", 42,
+            null,
+            "text",
+            42,
         ];
         expect(checkObjects(objects)).to.deep.equal([]);
     });
@@ -29,7 +31,9 @@ describe("checkObjects", () => {
             { policy: "no-privileged-containers", enforcementLevel: "mandatory", kind: "Deployment", namespace: "team-a", name: "demo" },
             { policy: "pinned-image", enforcementLevel: "advisory", kind: "Deployment", namespace: "team-a", name: "demo" },
         ]);
-        expect(violations[0]!.message).to.equal('Deployment "team-a/demo", container "app": spec.template.spec.containers[0].securityContext.privileged is true; remove it or set it to false');
+        expect(violations[0]!.message).to.equal(
+            'Deployment "team-a/demo", container "app": spec.template.spec.containers[0].securityContext.privileged is true; remove it or set it to false',
+        );
     });
 
     it("omits the namespace when the object has none", () => {
@@ -42,28 +46,39 @@ describe("checkObjects", () => {
 
     it("applies the config: levels change, disabled policies disappear", () => {
         const config = parsePolicyConfig({ all: "mandatory", "no-privileged-containers": "disabled" });
-        expect(checkObjects([failingDeployment()], config).map((violation) => [violation.policy, violation.enforcementLevel])).to.deep.equal([["pinned-image", "mandatory"]]);
+        expect(checkObjects([failingDeployment()], config).map((violation) => [violation.policy, violation.enforcementLevel])).to.deep.equal([
+            ["pinned-image", "mandatory"],
+        ]);
     });
 
     it("every message names the kind, the object, the container and the field", () => {
         // Break every container-level policy in every position at once, for every kind.
         const violations: Violation[] = [];
         for (const kind of allKinds) {
-            violations.push(...checkObjects([workloadWith(kind, (spec) => {
-                for (const position of allPositions) {
-                    const container = spec[position][0];
-                    container.securityContext = { runAsUser: 0, privileged: true, procMount: "Unmasked", capabilities: { add: ["SYS_ADMIN"] } };
-                    container.image = "x";
-                }
-            })]));
+            violations.push(
+                ...checkObjects([
+                    workloadWith(kind, (spec) => {
+                        for (const position of allPositions) {
+                            const container = spec[position][0];
+                            container.securityContext = { runAsUser: 0, privileged: true, procMount: "Unmasked", capabilities: { add: ["SYS_ADMIN"] } };
+                            container.image = "x";
+                        }
+                    }),
+                ]),
+            );
         }
         expect(violations.length).to.be.greaterThan(allKinds.length * allPositions.length * 5);
         for (const violation of violations) {
             expect(violation.message).to.contain(`${violation.kind} "team-a/demo"`);
-            expect(violation.message).to.match(/(init container|container|ephemeral container) "(init|app|debug)": \S+\.(initContainers|containers|ephemeralContainers)\[0\]\.\S+ /);
+            expect(violation.message).to.match(
+                /(init container|container|ephemeral container) "(init|app|debug)": \S+\.(initContainers|containers|ephemeralContainers)\[0\]\.\S+ /,
+            );
         }
         for (const position of allPositions) {
-            expect(violations.some((violation) => violation.message.includes(`"${containerNameAt[position]}"`)), position).to.equal(true);
+            expect(
+                violations.some((violation) => violation.message.includes(`"${containerNameAt[position]}"`)),
+                position,
+            ).to.equal(true);
         }
     });
 

@@ -22,7 +22,8 @@ function broken(namespace: string): Json {
     return object;
 }
 
-const configWith = (exemptions: unknown, rest: Record<string, unknown> = { all: "mandatory" }) => parsePolicyConfig({ ...rest, [EXEMPTIONS_POLICY]: { exemptions } });
+const configWith = (exemptions: unknown, rest: Record<string, unknown> = { all: "mandatory" }) =>
+    parsePolicyConfig({ ...rest, [EXEMPTIONS_POLICY]: { exemptions } });
 
 describe("namespace exemptions", () => {
     describe("evaluation", () => {
@@ -39,7 +40,10 @@ describe("namespace exemptions", () => {
 
         it("the same object in any other namespace fails", () => {
             const config = configWith([{ namespace: "cert-manager", reason }]);
-            expect(checkObjects([broken("cert-manager-2")], config).map((violation) => violation.policy)).to.deep.equal(["no-privileged-containers", "pinned-image"]);
+            expect(checkObjects([broken("cert-manager-2")], config).map((violation) => violation.policy)).to.deep.equal([
+                "no-privileged-containers",
+                "pinned-image",
+            ]);
             const unnamespaced = broken("x");
             delete unnamespaced.metadata.namespace;
             expect(checkObjects([unnamespaced], config)).to.have.length(2);
@@ -73,18 +77,56 @@ describe("namespace exemptions", () => {
         });
 
         const refusals: Array<[string, unknown, string]> = [
-            ["no reason", [{ namespace: "cert-manager" }], 'policy config "namespace-exemptions": exemptions[0] (namespace "cert-manager"): "reason" is required: say why the namespace is exempt'],
-            ["a blank reason", [{ namespace: "a", reason }, { namespace: "b", reason: "   " }], 'exemptions[1] (namespace "b"): "reason" is required'],
+            [
+                "no reason",
+                [{ namespace: "cert-manager" }],
+                'policy config "namespace-exemptions": exemptions[0] (namespace "cert-manager"): "reason" is required: say why the namespace is exempt',
+            ],
+            [
+                "a blank reason",
+                [
+                    { namespace: "a", reason },
+                    { namespace: "b", reason: "   " },
+                ],
+                'exemptions[1] (namespace "b"): "reason" is required',
+            ],
             ["an empty namespace", [{ namespace: "", reason }], 'exemptions[0]: "namespace" must be a non-empty namespace name'],
             ["no namespace", [{ reason }], 'exemptions[0]: "namespace" must be a non-empty namespace name'],
             ["a namespace pattern", [{ namespace: "cert-*", reason }], 'exemptions[0] (namespace "cert-*"): "namespace" "cert-*" is not a namespace name'],
-            ["an unknown policy name", [{ namespace: "cert-manager", policies: ["health-probe"], reason }], 'exemptions[0] (namespace "cert-manager"): "policies" names "health-probe", which is not a policy of the pack; allowed: run-as-non-root,'],
-            ["the carrier as a policy", [{ namespace: "cert-manager", policies: [EXEMPTIONS_POLICY], reason }], '"policies" names "namespace-exemptions", which is not a policy of the pack'],
-            ["an empty policy list", [{ namespace: "cert-manager", policies: [], reason }], '"policies" must be a non-empty list of policy names (omit it to exempt every policy)'],
-            ["a policy listed twice", [{ namespace: "cert-manager", policies: ["pinned-image", "pinned-image"], reason }], '"policies" lists "pinned-image" twice'],
-            ["an unknown setting", [{ namespace: "cert-manager", reason, expires: "2027-01-01" }], 'exemptions[0] (namespace "cert-manager"): unknown setting "expires"'],
+            [
+                "an unknown policy name",
+                [{ namespace: "cert-manager", policies: ["health-probe"], reason }],
+                'exemptions[0] (namespace "cert-manager"): "policies" names "health-probe", which is not a policy of the pack; allowed: run-as-non-root,',
+            ],
+            [
+                "the carrier as a policy",
+                [{ namespace: "cert-manager", policies: [EXEMPTIONS_POLICY], reason }],
+                '"policies" names "namespace-exemptions", which is not a policy of the pack',
+            ],
+            [
+                "an empty policy list",
+                [{ namespace: "cert-manager", policies: [], reason }],
+                '"policies" must be a non-empty list of policy names (omit it to exempt every policy)',
+            ],
+            [
+                "a policy listed twice",
+                [{ namespace: "cert-manager", policies: ["pinned-image", "pinned-image"], reason }],
+                '"policies" lists "pinned-image" twice',
+            ],
+            [
+                "an unknown setting",
+                [{ namespace: "cert-manager", reason, expires: "2027-01-01" }],
+                'exemptions[0] (namespace "cert-manager"): unknown setting "expires"',
+            ],
             ["an entry that is not an object", ["cert-manager"], "exemptions[0] must be an object"],
-            ["the same policy exempted twice in a namespace", [{ namespace: "a", policies: ["pinned-image"], reason }, { namespace: "a", reason }], 'exemptions[1] (namespace "a") exempts "pinned-image" in namespace "a" again (already exemptions[0])'],
+            [
+                "the same policy exempted twice in a namespace",
+                [
+                    { namespace: "a", policies: ["pinned-image"], reason },
+                    { namespace: "a", reason },
+                ],
+                'exemptions[1] (namespace "a") exempts "pinned-image" in namespace "a" again (already exemptions[0])',
+            ],
             ["a list that is not a list", "cert-manager", '"exemptions" must be a list'],
         ];
         for (const [what, exemptions, message] of refusals) {
@@ -96,23 +138,32 @@ describe("namespace exemptions", () => {
         }
 
         it("accepts two entries for one namespace that lift different policies", () => {
-            const config = configWith([{ namespace: "a", policies: ["pinned-image"], reason }, { namespace: "a", policies: ["health-probes"], reason: "other" }]);
+            const config = configWith([
+                { namespace: "a", policies: ["pinned-image"], reason },
+                { namespace: "a", policies: ["health-probes"], reason: "other" },
+            ]);
             expect(exemptionsOf(config)).to.have.length(2);
         });
 
         it("refuses an unknown setting of the carrier", () => {
-            expect(() => parsePolicyConfig({ [EXEMPTIONS_POLICY]: { exemption: [] } })).to.throw('policy config "namespace-exemptions": unknown setting "exemption"; the settings are "exemptions" and "enforcementLevel"');
+            expect(() => parsePolicyConfig({ [EXEMPTIONS_POLICY]: { exemption: [] } })).to.throw(
+                'policy config "namespace-exemptions": unknown setting "exemption"; the settings are "exemptions" and "enforcementLevel"',
+            );
         });
 
         it("refuses exemptions the pack would never read, because the carrier is disabled", () => {
             const exemptions = [{ namespace: "a", reason }];
-            expect(() => parsePolicyConfig({ [EXEMPTIONS_POLICY]: { enforcementLevel: "disabled", exemptions } })).to.throw(/the policy that carries the exemptions is disabled/);
+            expect(() => parsePolicyConfig({ [EXEMPTIONS_POLICY]: { enforcementLevel: "disabled", exemptions } })).to.throw(
+                /the policy that carries the exemptions is disabled/,
+            );
             expect(() => parsePolicyConfig({ all: "disabled", [EXEMPTIONS_POLICY]: { exemptions } })).to.throw(/is disabled/);
             expect(exemptionsOf(parsePolicyConfig({ all: "disabled", [EXEMPTIONS_POLICY]: { enforcementLevel: "advisory", exemptions } }))).to.have.length(1);
         });
 
         it("checks the carrier's own level like any other", () => {
-            expect(() => parsePolicyConfig({ [EXEMPTIONS_POLICY]: "warn" })).to.throw('policy config "namespace-exemptions": enforcement level "warn" is not one of mandatory, advisory, disabled');
+            expect(() => parsePolicyConfig({ [EXEMPTIONS_POLICY]: "warn" })).to.throw(
+                'policy config "namespace-exemptions": enforcement level "warn" is not one of mandatory, advisory, disabled',
+            );
             expect(exemptionsOf(parsePolicyConfig({ [EXEMPTIONS_POLICY]: "advisory" }))).to.deep.equal([]);
         });
     });
@@ -123,7 +174,10 @@ describe("namespace exemptions", () => {
         const validate = new Ajv({ strict: true }).compile({ type: "object", properties: exemptionsConfigSchema.properties });
 
         it("accepts the CI config's exemptions", () => {
-            const ci = JSON.parse(readFileSync(join(__dirname, "../../policies/config/all-mandatory.json"), "utf8")) as Record<string, { exemptions: unknown[] }>;
+            const ci = JSON.parse(readFileSync(join(__dirname, "../../policies/config/all-mandatory.json"), "utf8")) as Record<
+                string,
+                { exemptions: unknown[] }
+            >;
             expect(validate(ci[EXEMPTIONS_POLICY]), JSON.stringify(validate.errors)).to.equal(true);
         });
 

@@ -14,11 +14,23 @@ function deployment(edit: (spec: Json) => void): Json {
 
 describe("resource-requests-and-limits", () => {
     it("a limit alone also counts as the request (the API server defaults requests to limits)", () => {
-        expect(findingKeys(deployment((spec) => { spec.containers[0].resources = { limits: { cpu: "1", memory: "1Gi" } }; }))).to.deep.equal([]);
+        expect(
+            findingKeys(
+                deployment((spec) => {
+                    spec.containers[0].resources = { limits: { cpu: "1", memory: "1Gi" } };
+                }),
+            ),
+        ).to.deep.equal([]);
     });
 
     it("no resources at all: both requests and the memory limit are reported", () => {
-        expect(findingKeys(deployment((spec) => { delete spec.containers[0].resources; }))).to.deep.equal([
+        expect(
+            findingKeys(
+                deployment((spec) => {
+                    delete spec.containers[0].resources;
+                }),
+            ),
+        ).to.deep.equal([
             `resource-requests-and-limits @ ${app}.resources.limits.memory`,
             `resource-requests-and-limits @ ${app}.resources.requests.cpu`,
             `resource-requests-and-limits @ ${app}.resources.requests.memory`,
@@ -26,8 +38,13 @@ describe("resource-requests-and-limits", () => {
     });
 
     it("a missing CPU request is reported on its own; a CPU limit is not required", () => {
-        expect(findingKeys(deployment((spec) => { delete spec.containers[0].resources.requests.cpu; })))
-            .to.deep.equal([`resource-requests-and-limits @ ${app}.resources.requests.cpu`]);
+        expect(
+            findingKeys(
+                deployment((spec) => {
+                    delete spec.containers[0].resources.requests.cpu;
+                }),
+            ),
+        ).to.deep.equal([`resource-requests-and-limits @ ${app}.resources.requests.cpu`]);
     });
 });
 
@@ -51,34 +68,58 @@ describe("pinned-image", () => {
     }
 
     it("an unpinned init container image is reported at its own path", () => {
-        expect(findingKeys(deployment((spec) => { spec.initContainers[0].image = "busybox"; })))
-            .to.deep.equal([`pinned-image @ ${podSpec}.initContainers[0].image`]);
+        expect(
+            findingKeys(
+                deployment((spec) => {
+                    spec.initContainers[0].image = "busybox";
+                }),
+            ),
+        ).to.deep.equal([`pinned-image @ ${podSpec}.initContainers[0].image`]);
     });
 });
 
 describe("health-probes", () => {
     it("a sidecar (init container with restartPolicy: Always) needs probes too", () => {
-        expect(findingKeys(deployment((spec) => { spec.initContainers[0].restartPolicy = "Always"; }))).to.deep.equal([
-            `health-probes @ ${podSpec}.initContainers[0].livenessProbe`,
-            `health-probes @ ${podSpec}.initContainers[0].readinessProbe`,
-        ]);
+        expect(
+            findingKeys(
+                deployment((spec) => {
+                    spec.initContainers[0].restartPolicy = "Always";
+                }),
+            ),
+        ).to.deep.equal([`health-probes @ ${podSpec}.initContainers[0].livenessProbe`, `health-probes @ ${podSpec}.initContainers[0].readinessProbe`]);
     });
 
     for (const restartPolicy of ["Never", "OnFailure"]) {
         it(`a bare Pod with restartPolicy ${restartPolicy} runs to completion and needs none`, () => {
-            const pod = workloadWith("Pod", (spec) => { spec.restartPolicy = restartPolicy; delete spec.containers[0].readinessProbe; delete spec.containers[0].livenessProbe; });
+            const pod = workloadWith("Pod", (spec) => {
+                spec.restartPolicy = restartPolicy;
+                delete spec.containers[0].readinessProbe;
+                delete spec.containers[0].livenessProbe;
+            });
             expect(findingKeys(pod)).to.deep.equal([]);
         });
     }
 
     it("a bare Pod with restartPolicy Always needs them", () => {
-        const pod = workloadWith("Pod", (spec) => { spec.restartPolicy = "Always"; delete spec.containers[0].livenessProbe; });
+        const pod = workloadWith("Pod", (spec) => {
+            spec.restartPolicy = "Always";
+            delete spec.containers[0].livenessProbe;
+        });
         expect(findingKeys(pod)).to.deep.equal(["health-probes @ spec.containers[0].livenessProbe"]);
     });
 });
 
 describe("no-credentials-in-env-literals", () => {
-    const credentialNames = ["API_KEY", "DB_PASSWORD", "GITHUB_TOKEN", "client_secret", "clientSecret", "OPENAI_APIKEY", "SMTP_PASSWD", "aws.secret.access.key"];
+    const credentialNames = [
+        "API_KEY",
+        "DB_PASSWORD",
+        "GITHUB_TOKEN",
+        "client_secret",
+        "clientSecret",
+        "OPENAI_APIKEY",
+        "SMTP_PASSWD",
+        "aws.secret.access.key",
+    ];
     const otherNames = ["LOG_LEVEL", "KEYCLOAK_URL", "TOKENIZER_PATH", "API_KEY_FILE", "DB_PASSWORD_PATH", "SECRET_NAME", "AWS_ACCESS_KEY_ID", "PORT"];
     for (const name of credentialNames) {
         it(`${name} looks like a credential`, () => {
@@ -92,31 +133,51 @@ describe("no-credentials-in-env-literals", () => {
     }
 
     it("valueFrom.secretKeyRef and an empty literal pass", () => {
-        expect(findingKeys(deployment((spec) => {
-            spec.containers[0].env = [
-                { name: "API_TOKEN", valueFrom: { secretKeyRef: { name: "api", key: "token" } } },
-                { name: "DB_PASSWORD", value: "" },
-            ];
-        }))).to.deep.equal([]);
+        expect(
+            findingKeys(
+                deployment((spec) => {
+                    spec.containers[0].env = [
+                        { name: "API_TOKEN", valueFrom: { secretKeyRef: { name: "api", key: "token" } } },
+                        { name: "DB_PASSWORD", value: "" },
+                    ];
+                }),
+            ),
+        ).to.deep.equal([]);
     });
 
     it("each literal credential is reported at its own env index", () => {
-        expect(findingKeys(deployment((spec) => {
-            spec.containers[0].env = [{ name: "LOG_LEVEL", value: "debug" }, { name: "API_KEY", value: "k" }, { name: "DB_PASSWORD", value: "p" }];
-        }))).to.deep.equal([
-            `no-credentials-in-env-literals @ ${app}.env[1].value`,
-            `no-credentials-in-env-literals @ ${app}.env[2].value`,
-        ]);
+        expect(
+            findingKeys(
+                deployment((spec) => {
+                    spec.containers[0].env = [
+                        { name: "LOG_LEVEL", value: "debug" },
+                        { name: "API_KEY", value: "k" },
+                        { name: "DB_PASSWORD", value: "p" },
+                    ];
+                }),
+            ),
+        ).to.deep.equal([`no-credentials-in-env-literals @ ${app}.env[1].value`, `no-credentials-in-env-literals @ ${app}.env[2].value`]);
     });
 });
 
 describe("no-service-account-token-automount", () => {
     it("an explicit true is an opt-in and passes", () => {
-        expect(findingKeys(deployment((spec) => { spec.automountServiceAccountToken = true; }))).to.deep.equal([]);
+        expect(
+            findingKeys(
+                deployment((spec) => {
+                    spec.automountServiceAccountToken = true;
+                }),
+            ),
+        ).to.deep.equal([]);
     });
 
     it("null is unset and is reported", () => {
-        expect(findingKeys(deployment((spec) => { spec.automountServiceAccountToken = null; })))
-            .to.deep.equal([`no-service-account-token-automount @ ${podSpec}.automountServiceAccountToken`]);
+        expect(
+            findingKeys(
+                deployment((spec) => {
+                    spec.automountServiceAccountToken = null;
+                }),
+            ),
+        ).to.deep.equal([`no-service-account-token-automount @ ${podSpec}.automountServiceAccountToken`]);
     });
 });

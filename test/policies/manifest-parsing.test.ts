@@ -18,25 +18,49 @@ describe("manifest parsing", () => {
 
     it("catches `privileged: yes`, which kubectl applies as true", () => {
         const path = join(root, "yes.yaml");
-        writeFileSync(path, [
-            "apiVersion: v1", "kind: Pod", "metadata: {name: p}", "spec:", "  automountServiceAccountToken: no",
-            "  containers:", "  - name: c", "    image: x:1", "    securityContext: {privileged: yes}", "",
-        ].join("\n"));
+        writeFileSync(
+            path,
+            [
+                "apiVersion: v1",
+                "kind: Pod",
+                "metadata: {name: p}",
+                "spec:",
+                "  automountServiceAccountToken: no",
+                "  containers:",
+                "  - name: c",
+                "    image: x:1",
+                "    securityContext: {privileged: yes}",
+                "",
+            ].join("\n"),
+        );
         const policies = checkPaths([path]).violations.map((violation) => violation.policy);
         expect(policies).to.include("no-privileged-containers");
         expect(policies).to.not.include("no-service-account-token-automount");
     });
 
     it("rejects duplicate keys, which make the manifest ambiguous", () => {
-        expect(() => parseYamlDocuments("a: 1\na: 2\n", "dup.yaml")).to.throw(InputError, /dup\.yaml: invalid YAML at line 2, column \d+: duplicated mapping key/);
+        expect(() => parseYamlDocuments("a: 1\na: 2\n", "dup.yaml")).to.throw(
+            InputError,
+            /dup\.yaml: invalid YAML at line 2, column \d+: duplicated mapping key/,
+        );
     });
 
     it("flattens nested lists and typed lists, and rejects a stray document in a manifest file found by walking", () => {
         const path = join(root, "lists.yaml");
-        writeFileSync(path, [
-            "apiVersion: v1", "kind: List", "items:", "- apiVersion: apps/v1", "  kind: DeploymentList", "  items:",
-            "  - {apiVersion: apps/v1, kind: Deployment, metadata: {name: d}}", "- {apiVersion: v1, kind: Service, metadata: {name: s}}", "",
-        ].join("\n"));
+        writeFileSync(
+            path,
+            [
+                "apiVersion: v1",
+                "kind: List",
+                "items:",
+                "- apiVersion: apps/v1",
+                "  kind: DeploymentList",
+                "  items:",
+                "  - {apiVersion: apps/v1, kind: Deployment, metadata: {name: d}}",
+                "- {apiVersion: v1, kind: Service, metadata: {name: s}}",
+                "",
+            ].join("\n"),
+        );
         expect(readManifestFile({ path, explicit: true }).objects.map((object) => (object as { kind: string }).kind)).to.deep.equal(["Deployment", "Service"]);
 
         const mixed = join(root, "mixed.yaml");
@@ -46,7 +70,13 @@ describe("manifest parsing", () => {
 
     it("reads a JSON array as a sequence of documents", () => {
         const path = join(root, "array.json");
-        writeFileSync(path, JSON.stringify([{ apiVersion: "v1", kind: "Service", metadata: { name: "a" } }, { apiVersion: "v1", kind: "Service", metadata: { name: "b" } }]));
+        writeFileSync(
+            path,
+            JSON.stringify([
+                { apiVersion: "v1", kind: "Service", metadata: { name: "a" } },
+                { apiVersion: "v1", kind: "Service", metadata: { name: "b" } },
+            ]),
+        );
         expect(readManifestFile({ path, explicit: true }).objects).to.have.length(2);
     });
 });

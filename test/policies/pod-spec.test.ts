@@ -41,7 +41,9 @@ describe("pod-spec extractor", () => {
 
     for (const kind of ["Service", "ConfigMap", "Secret", "Namespace", "DeploymentList", "PodDisruptionBudget", "HorizontalPodAutoscaler"]) {
         it(`${kind} is not a workload`, () => {
-            expect(extractWorkload({ apiVersion: "v1", kind, metadata: { name: "x" }, spec: { template: { spec: { containers: [{ name: "c" }] } } } })).to.equal(undefined);
+            expect(
+                extractWorkload({ apiVersion: "v1", kind, metadata: { name: "x" }, spec: { template: { spec: { containers: [{ name: "c" }] } } } }),
+            ).to.equal(undefined);
         });
     }
 
@@ -66,6 +68,12 @@ describe("pod-spec extractor", () => {
         expect(extractWorkload(workloadWith("CronJob"))!.isLongRunning).to.equal(false);
         expect(extractWorkload(workloadWith("Deployment"))!.isLongRunning).to.equal(true);
         expect(extractWorkload(workloadWith("Pod"))!.isLongRunning).to.equal(true);
-        expect(extractWorkload(workloadWith("Pod", (spec) => { spec.restartPolicy = "Never"; }))!.isLongRunning).to.equal(false);
+        expect(
+            extractWorkload(
+                workloadWith("Pod", (spec) => {
+                    spec.restartPolicy = "Never";
+                }),
+            )!.isLongRunning,
+        ).to.equal(false);
     });
 });

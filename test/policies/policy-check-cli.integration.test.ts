@@ -11,10 +11,19 @@ const cli = join(__dirname, "../../tools/policy-check.ts");
 // By absolute path, so the loader resolves from any working directory.
 const tsLoader = join(__dirname, "../../tools/ts-register.js");
 
-interface CliResult { code: number | null; stdout: string; stderr: string }
+interface CliResult {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
 
 function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, input = ""): CliResult {
-    const result = spawnSync(process.execPath, ["--require", tsLoader, cli, ...args], { cwd, encoding: "utf8", input, env: { ...process.env, npm_lifecycle_event: "", ...env } });
+    const result = spawnSync(process.execPath, ["--require", tsLoader, cli, ...args], {
+        cwd,
+        encoding: "utf8",
+        input,
+        env: { ...process.env, npm_lifecycle_event: "", ...env },
+    });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -31,7 +40,9 @@ function yamlStream(...documents: unknown[]): string {
 
 /** Breaks exactly one mandatory policy. */
 function privilegedPod(): Json {
-    const pod = workloadWith("Pod", (spec) => { spec.containers[0].securityContext.privileged = true; });
+    const pod = workloadWith("Pod", (spec) => {
+        spec.containers[0].securityContext.privileged = true;
+    });
     delete pod.metadata.namespace;
     pod.metadata.name = "priv";
     return pod;
@@ -39,7 +50,9 @@ function privilegedPod(): Json {
 
 /** Breaks exactly one advisory policy. */
 function latestImageDeployment(): Json {
-    return workloadWith("Deployment", (spec) => { spec.containers[0].image = "nginx:latest"; });
+    return workloadWith("Deployment", (spec) => {
+        spec.containers[0].image = "nginx:latest";
+    });
 }
 
 const service = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "team-a" }, spec: { ports: [{ port: 80 }] } };
@@ -89,7 +102,9 @@ describe("policy:check CLI (end to end)", function () {
         write(root, "advisory/deploy.json", JSON.stringify(latestImageDeployment()));
         const result = runCli(["advisory"], root);
         expect(result.code).to.equal(0);
-        expect(result.stdout).to.match(/^advisory\/deploy\.json: Deployment\/team-a\/demo: pinned-image \[advisory\]: .*containers\[0\]\.image "nginx:latest" uses the latest tag/);
+        expect(result.stdout).to.match(
+            /^advisory\/deploy\.json: Deployment\/team-a\/demo: pinned-image \[advisory\]: .*containers\[0\]\.image "nginx:latest" uses the latest tag/,
+        );
         expect(result.stdout.trimEnd().split("\n")).to.have.length(1);
     });
 
@@ -108,7 +123,7 @@ describe("policy:check CLI (end to end)", function () {
         ]);
     });
 
-    it("--config {\"all\": \"mandatory\"} turns an advisory violation into exit 1", () => {
+    it('--config {"all": "mandatory"} turns an advisory violation into exit 1', () => {
         const config = write(root, "config/all-mandatory.json", JSON.stringify({ all: "mandatory" }));
         const result = runCli(["--config", config, "advisory"], root);
         expect(result.code).to.equal(1);
@@ -124,7 +139,10 @@ describe("policy:check CLI (end to end)", function () {
 
     it("exits 2 with a one-line reason on an invalid policy config", () => {
         write(root, "config/typo.json", JSON.stringify({ "no-priviliged-containers": "disabled" }));
-        expectOneLineError(runCli(["--config", "config/typo.json", "list"], root), /^policy:check: config\/typo\.json: policy config "no-priviliged-containers": unknown policy; allowed keys are "all", /);
+        expectOneLineError(
+            runCli(["--config", "config/typo.json", "list"], root),
+            /^policy:check: config\/typo\.json: policy config "no-priviliged-containers": unknown policy; allowed keys are "all", /,
+        );
     });
 
     describe("--config with namespace exemptions", () => {
@@ -159,25 +177,49 @@ describe("policy:check CLI (end to end)", function () {
         });
 
         it("an exemption limited to one policy still reports the others", () => {
-            write(root, "config/exempt-one.json", JSON.stringify({ all: "mandatory", "namespace-exemptions": { exemptions: [{ namespace: "addons", policies: ["pinned-image"], reason }] } }));
+            write(
+                root,
+                "config/exempt-one.json",
+                JSON.stringify({ all: "mandatory", "namespace-exemptions": { exemptions: [{ namespace: "addons", policies: ["pinned-image"], reason }] } }),
+            );
             const result = runCli(["--config", "config/exempt-one.json", "exempt/objects.yaml"], root);
             expect(result.code).to.equal(1);
             expect(result.stdout).to.contain("Pod/addons/priv: no-privileged-containers [mandatory]");
             expect(result.stdout).to.contain("Deployment/addons/demo: pinned-image [exempted]");
         });
 
-        it("--json adds the exempted findings after the violations, with enforcementLevel \"exempted\" and the reason", () => {
+        it('--json adds the exempted findings after the violations, with enforcementLevel "exempted" and the reason', () => {
             const result = runCli(["--json", "--config", "config/exempt.json", "exempt/objects.yaml"], root);
             const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
             expect(rows.map(({ message: _message, ...rest }) => rest)).to.deep.equal([
                 { file: "exempt/objects.yaml", kind: "Deployment", namespace: "team-a", name: "demo", policy: "pinned-image", enforcementLevel: "mandatory" },
-                { file: "exempt/objects.yaml", kind: "Pod", namespace: "addons", name: "priv", policy: "no-privileged-containers", enforcementLevel: "exempted", reason },
-                { file: "exempt/objects.yaml", kind: "Deployment", namespace: "addons", name: "demo", policy: "pinned-image", enforcementLevel: "exempted", reason },
+                {
+                    file: "exempt/objects.yaml",
+                    kind: "Pod",
+                    namespace: "addons",
+                    name: "priv",
+                    policy: "no-privileged-containers",
+                    enforcementLevel: "exempted",
+                    reason,
+                },
+                {
+                    file: "exempt/objects.yaml",
+                    kind: "Deployment",
+                    namespace: "addons",
+                    name: "demo",
+                    policy: "pinned-image",
+                    enforcementLevel: "exempted",
+                    reason,
+                },
             ]);
         });
 
         it("exits 2, naming the entry, on an exemption without a reason", () => {
-            write(root, "config/no-reason.json", JSON.stringify({ all: "mandatory", "namespace-exemptions": { exemptions: [{ namespace: "addons", reason }, { namespace: "cert-manager" }] } }));
+            write(
+                root,
+                "config/no-reason.json",
+                JSON.stringify({ all: "mandatory", "namespace-exemptions": { exemptions: [{ namespace: "addons", reason }, { namespace: "cert-manager" }] } }),
+            );
             expectOneLineError(
                 runCli(["--config", "config/no-reason.json", "exempt"], root),
                 /^policy:check: config\/no-reason\.json: policy config "namespace-exemptions": exemptions\[1\] \(namespace "cert-manager"\): "reason" is required: say why the namespace is exempt$/,
@@ -185,10 +227,20 @@ describe("policy:check CLI (end to end)", function () {
         });
 
         it("exits 2 on an exemption that names an unknown policy or an empty namespace", () => {
-            write(root, "config/typo-policy.json", JSON.stringify({ "namespace-exemptions": { exemptions: [{ namespace: "addons", policies: ["health-probe"], reason }] } }));
-            expectOneLineError(runCli(["--config", "config/typo-policy.json", "exempt"], root), /exemptions\[0\] \(namespace "addons"\): "policies" names "health-probe", which is not a policy of the pack/);
+            write(
+                root,
+                "config/typo-policy.json",
+                JSON.stringify({ "namespace-exemptions": { exemptions: [{ namespace: "addons", policies: ["health-probe"], reason }] } }),
+            );
+            expectOneLineError(
+                runCli(["--config", "config/typo-policy.json", "exempt"], root),
+                /exemptions\[0\] \(namespace "addons"\): "policies" names "health-probe", which is not a policy of the pack/,
+            );
             write(root, "config/empty-namespace.json", JSON.stringify({ "namespace-exemptions": { exemptions: [{ namespace: "", reason }] } }));
-            expectOneLineError(runCli(["--config", "config/empty-namespace.json", "exempt"], root), /exemptions\[0\]: "namespace" must be a non-empty namespace name$/);
+            expectOneLineError(
+                runCli(["--config", "config/empty-namespace.json", "exempt"], root),
+                /exemptions\[0\]: "namespace" must be a non-empty namespace name$/,
+            );
         });
     });
 
@@ -198,13 +250,16 @@ describe("policy:check CLI (end to end)", function () {
     });
 
     it("exits 2 on bad JSON", () => {
-        write(root, "badjson/x.json", "{\"apiVersion\": \"v1\",");
+        write(root, "badjson/x.json", '{"apiVersion": "v1",');
         expectInputError(runCli(["badjson"], root), /^policy:check: badjson\/x\.json: invalid JSON: /);
     });
 
     it("exits 2 when a named file is not a Kubernetes manifest", () => {
         write(root, "notk8s/values.yaml", "replicas: 3\nimage: nginx\n");
-        expectInputError(runCli(["notk8s/values.yaml"], root), /^policy:check: notk8s\/values\.yaml: document 1 is not a Kubernetes object \(it needs apiVersion and kind\)$/);
+        expectInputError(
+            runCli(["notk8s/values.yaml"], root),
+            /^policy:check: notk8s\/values\.yaml: document 1 is not a Kubernetes object \(it needs apiVersion and kind\)$/,
+        );
     });
 
     it("exits 2 on a missing path and on no arguments", () => {
@@ -220,7 +275,12 @@ describe("policy:check CLI (end to end)", function () {
         write(root, "tree/node_modules/dep/pod.yaml", yamlStream(privilegedPod()));
         const result = runCli(["tree"], root);
         expect(result.code).to.equal(1);
-        expect(result.stdout.trimEnd().split("\n").map((line) => line.split(":")[0])).to.deep.equal(["tree/a/deep/pod.yml", "tree/b/deploy.JSON"]);
+        expect(
+            result.stdout
+                .trimEnd()
+                .split("\n")
+                .map((line) => line.split(":")[0]),
+        ).to.deep.equal(["tree/a/deep/pod.yml", "tree/b/deploy.JSON"]);
         expect(result.stderr).to.contain("tree/b/package.json: skipped, not a Kubernetes manifest");
     });
 
@@ -241,7 +301,12 @@ describe("policy:check CLI (end to end)", function () {
         write(root, "mixed/c-latest.json", JSON.stringify(latestImageDeployment()));
         const result = runCli(["mixed", "does/not/exist.yaml"], root);
         expect(result.code).to.equal(2);
-        expect(result.stdout.trimEnd().split("\n").map((line) => line.split(": ").slice(0, 3).join(": "))).to.deep.equal([
+        expect(
+            result.stdout
+                .trimEnd()
+                .split("\n")
+                .map((line) => line.split(": ").slice(0, 3).join(": ")),
+        ).to.deep.equal([
             "mixed/b-priv.yaml: Pod/-/priv: no-privileged-containers [mandatory]",
             "mixed/c-latest.json: Deployment/team-a/demo: pinned-image [advisory]",
         ]);
@@ -251,7 +316,7 @@ describe("policy:check CLI (end to end)", function () {
         expect(errors[2]).to.equal("policy:check: 2 objects in 3 files (2 inputs could not be read): 1 mandatory, 1 advisory violation");
     });
 
-    it("reads standard input for \"-\", next to files", () => {
+    it('reads standard input for "-", next to files', () => {
         write(root, "stdin/deploy.json", JSON.stringify(latestImageDeployment()));
         const result = runCli(["-", "stdin"], root, {}, yamlStream(privilegedPod(), service));
         expect(result.code).to.equal(1);

@@ -6,12 +6,31 @@ import { join } from "node:path";
 import { defaultPolicyConfig, loadPolicyConfigFile, parsePolicyConfig, policyNames } from "../../policies/evaluate";
 
 const mandatoryByDefault = [
-    "run-as-non-root", "no-run-as-root-user", "read-only-root-filesystem", "drop-all-capabilities", "restricted-capabilities",
-    "no-privilege-escalation", "no-privileged-containers", "seccomp-restricted", "no-host-namespaces", "no-host-ports",
-    "restricted-volume-types", "default-proc-mount", "restricted-selinux", "no-unconfined-apparmor", "safe-sysctls", "no-host-process",
+    "run-as-non-root",
+    "no-run-as-root-user",
+    "read-only-root-filesystem",
+    "drop-all-capabilities",
+    "restricted-capabilities",
+    "no-privilege-escalation",
+    "no-privileged-containers",
+    "seccomp-restricted",
+    "no-host-namespaces",
+    "no-host-ports",
+    "restricted-volume-types",
+    "default-proc-mount",
+    "restricted-selinux",
+    "no-unconfined-apparmor",
+    "safe-sysctls",
+    "no-host-process",
     "no-probe-or-lifecycle-host",
 ];
-const advisoryByDefault = ["resource-requests-and-limits", "pinned-image", "health-probes", "no-credentials-in-env-literals", "no-service-account-token-automount"];
+const advisoryByDefault = [
+    "resource-requests-and-limits",
+    "pinned-image",
+    "health-probes",
+    "no-credentials-in-env-literals",
+    "no-service-account-token-automount",
+];
 
 describe("policy config", () => {
     it("has the issue's policy names with their default levels", () => {
@@ -28,13 +47,17 @@ describe("policy config", () => {
         expect(parsePolicyConfig({})).to.deep.equal(defaultPolicyConfig);
     });
 
-    it("{\"all\": \"mandatory\"} makes every policy mandatory", () => {
+    it('{"all": "mandatory"} makes every policy mandatory', () => {
         const config = parsePolicyConfig({ all: "mandatory" });
         expect(new Set(policyNames.map((name) => config[name]))).to.deep.equal(new Set(["mandatory"]));
     });
 
-    it("a named policy beats \"all\", in both spellings", () => {
-        const config = parsePolicyConfig({ all: { enforcementLevel: "advisory" }, "pinned-image": "disabled", "run-as-non-root": { enforcementLevel: "mandatory" } });
+    it('a named policy beats "all", in both spellings', () => {
+        const config = parsePolicyConfig({
+            all: { enforcementLevel: "advisory" },
+            "pinned-image": "disabled",
+            "run-as-non-root": { enforcementLevel: "mandatory" },
+        });
         expect(config["pinned-image"]).to.equal("disabled");
         expect(config["run-as-non-root"]).to.equal("mandatory");
         expect(config["no-host-ports"]).to.equal("advisory");
@@ -45,11 +68,15 @@ describe("policy config", () => {
     });
 
     it("rejects an unknown policy name, naming the key and the allowed names", () => {
-        expect(() => parsePolicyConfig({ "run-as-nonroot": "advisory" })).to.throw(/"run-as-nonroot": unknown policy; allowed keys are "all", run-as-non-root, .*no-service-account-token-automount/);
+        expect(() => parsePolicyConfig({ "run-as-nonroot": "advisory" })).to.throw(
+            /"run-as-nonroot": unknown policy; allowed keys are "all", run-as-non-root, .*no-service-account-token-automount/,
+        );
     });
 
     it("rejects an unknown level, naming the key and the allowed levels", () => {
-        expect(() => parsePolicyConfig({ "pinned-image": "warn" })).to.throw('policy config "pinned-image": enforcement level "warn" is not one of mandatory, advisory, disabled');
+        expect(() => parsePolicyConfig({ "pinned-image": "warn" })).to.throw(
+            'policy config "pinned-image": enforcement level "warn" is not one of mandatory, advisory, disabled',
+        );
         expect(() => parsePolicyConfig({ all: { enforcementLevel: "remediate" } })).to.throw(/"all": enforcement level "remediate"/);
     });
 

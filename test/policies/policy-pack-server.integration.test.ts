@@ -12,7 +12,15 @@ import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { AnalyzeRequest, AnalyzerResourceOptions, ConfigureAnalyzerRequest, EnforcementLevel, PolicyConfig, type AnalyzeResponse, type AnalyzerInfo } from "@pulumi/pulumi/proto/analyzer_pb";
+import {
+    AnalyzeRequest,
+    AnalyzerResourceOptions,
+    ConfigureAnalyzerRequest,
+    EnforcementLevel,
+    PolicyConfig,
+    type AnalyzeResponse,
+    type AnalyzerInfo,
+} from "@pulumi/pulumi/proto/analyzer_pb";
 import { policyCatalog } from "../../policies/catalog";
 import { EXEMPTIONS_POLICY } from "../../policies/exemptions";
 import { workloadWith } from "./support/fixtures";
@@ -33,7 +41,9 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
                 resolve({ child, port: Number(match[1]) });
             }
         });
-        child.stderr!.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+        child.stderr!.on("data", (chunk: Buffer) => {
+            stderr += chunk.toString();
+        });
         child.on("exit", (code) => reject(new Error(`policy pack exited with ${code}: ${stderr}`)));
     });
 }
@@ -48,7 +58,10 @@ function unary<Response>(invoke: (callback: (error: grpc.ServiceError | null, re
 /** The pack's policies as it announces them: the exemption carrier (advisory), then the catalog. */
 const announced: Array<[string, EnforcementLevel]> = [
     [EXEMPTIONS_POLICY, EnforcementLevel.ADVISORY],
-    ...policyCatalog.map((policy): [string, EnforcementLevel] => [policy.name, policy.defaultLevel === "mandatory" ? EnforcementLevel.MANDATORY : EnforcementLevel.ADVISORY]),
+    ...policyCatalog.map((policy): [string, EnforcementLevel] => [
+        policy.name,
+        policy.defaultLevel === "mandatory" ? EnforcementLevel.MANDATORY : EnforcementLevel.ADVISORY,
+    ]),
 ];
 
 function analyzeRequest(type: string, props: object): AnalyzeRequest {
@@ -97,8 +110,13 @@ describe("the policy pack process over the analyzer protocol", function () {
 
     it("reports a Deployment's violations at their default levels, with the offline checker's message", async () => {
         const response = await analyze(analyzeRequest("kubernetes:apps/v1:Deployment", deployment));
-        expect(diagnosticsOf(response)).to.deep.equal([["no-privileged-containers", EnforcementLevel.MANDATORY], ["pinned-image", EnforcementLevel.ADVISORY]]);
-        expect(response.getDiagnosticsList()[0]!.getMessage()).to.contain('Deployment "team-a/demo", container "app": spec.template.spec.containers[0].securityContext.privileged is true');
+        expect(diagnosticsOf(response)).to.deep.equal([
+            ["no-privileged-containers", EnforcementLevel.MANDATORY],
+            ["pinned-image", EnforcementLevel.ADVISORY],
+        ]);
+        expect(response.getDiagnosticsList()[0]!.getMessage()).to.contain(
+            'Deployment "team-a/demo", container "app": spec.template.spec.containers[0].securityContext.privileged is true',
+        );
     });
 
     it("marks every policy not applicable to a Service", async () => {
@@ -144,7 +162,10 @@ describe("the policy pack process over the analyzer protocol", function () {
         it("still fails the same Deployment in another namespace", async () => {
             await configureAllMandatory([{ namespace: "cert-manager", reason }]);
             const response = await analyze(analyzeRequest("kubernetes:apps/v1:Deployment", inNamespace("team-a")));
-            expect(diagnosticsOf(response)).to.deep.equal([["no-privileged-containers", EnforcementLevel.MANDATORY], ["pinned-image", EnforcementLevel.MANDATORY]]);
+            expect(diagnosticsOf(response)).to.deep.equal([
+                ["no-privileged-containers", EnforcementLevel.MANDATORY],
+                ["pinned-image", EnforcementLevel.MANDATORY],
+            ]);
         });
 
         it("reports the policies an exemption does not name", async () => {

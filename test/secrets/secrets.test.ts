@@ -90,7 +90,11 @@ describe("secrets: config fragment", () => {
     });
 
     it("marks `<id>.value` sensitive, so the config layer rejects it in plain text", () => {
-        const paths = sensitivePathsIn(schema, { anthropicApiKey: { value: "x" }, langfusePublicKey: { existingSecret: { name: "s" } } }, "agentRuntime.secrets");
+        const paths = sensitivePathsIn(
+            schema,
+            { anthropicApiKey: { value: "x" }, langfusePublicKey: { existingSecret: { name: "s" } } },
+            "agentRuntime.secrets",
+        );
         expect(paths).to.deep.equal(["agentRuntime.secrets.anthropicApiKey.value"]);
     });
 
@@ -101,8 +105,14 @@ describe("secrets: config fragment", () => {
     });
 
     it("rejects a key remap in the service's Secret together with a per-value reference, naming both keys", () => {
-        const block = { mode: "existing", existingSecret: { name: "shared", keys: { anthropicApiKey: "anthropic" } }, anthropicApiKey: { existingSecret: { name: "other" } } };
-        expect(issues(block)).to.deep.equal(["anthropicApiKey: set either `existingSecret.keys.anthropicApiKey` or `anthropicApiKey.existingSecret`, not both"]);
+        const block = {
+            mode: "existing",
+            existingSecret: { name: "shared", keys: { anthropicApiKey: "anthropic" } },
+            anthropicApiKey: { existingSecret: { name: "other" } },
+        };
+        expect(issues(block)).to.deep.equal([
+            "anthropicApiKey: set either `existingSecret.keys.anthropicApiKey` or `anthropicApiKey.existingSecret`, not both",
+        ]);
     });
 
     it("rejects settings of another mode, saying which mode uses them", () => {
@@ -112,7 +122,9 @@ describe("secrets: config fragment", () => {
         expect(issues({ anthropicApiKey: { value: "v" }, langfusePublicKey: { remoteKey: "lf" } })).to.deep.equal([
             "langfusePublicKey.remoteKey: `langfusePublicKey.remoteKey` is only used when `mode` is `external` (mode is `managed`); remove it or change the mode",
         ]);
-        expect(issues({ anthropicApiKey: { value: "v" }, existingSecret: { name: "s" } })[0]).to.match(/^existingSecret: `existingSecret` is only used when `mode` is `existing`/);
+        expect(issues({ anthropicApiKey: { value: "v" }, existingSecret: { name: "s" } })[0]).to.match(
+            /^existingSecret: `existingSecret` is only used when `mode` is `existing`/,
+        );
     });
 
     it("existing mode: a required value needs the service's Secret or its own reference", () => {
@@ -128,7 +140,11 @@ describe("secrets: config fragment", () => {
     it("external mode: an https vault URL, GUIDs and Key Vault names (the vault itself may come from the stack's Key Vault)", () => {
         // The vault may come from the stack's own Key Vault: the stack-level rule, not the fragment, requires one.
         expect(parse({ mode: "external" }).external).to.equal(undefined);
-        const bad = issues({ mode: "external", external: { vaultUrl: "http://kv.example", clientId: "nope", tenantId: "x" }, langfusePublicKey: { remoteKey: "bad_name" } });
+        const bad = issues({
+            mode: "external",
+            external: { vaultUrl: "http://kv.example", clientId: "nope", tenantId: "x" },
+            langfusePublicKey: { remoteKey: "bad_name" },
+        });
         expect(bad).to.include.members([
             "external.vaultUrl: must be an https URL",
             "external.clientId: must be a GUID",
@@ -143,7 +159,9 @@ describe("secrets: config fragment", () => {
 
     it("reports unknown keys at every level when embedded in a strict block", () => {
         const block = z.strictObject({ secrets: schema });
-        const result = block.safeParse({ secrets: { bogus: 1, mode: "existing", existingSecret: { name: "s", keys: { openaiApiKey: "k" } }, anthropicApiKey: { valu: "x" } } });
+        const result = block.safeParse({
+            secrets: { bogus: 1, mode: "existing", existingSecret: { name: "s", keys: { openaiApiKey: "k" } }, anthropicApiKey: { valu: "x" } },
+        });
         const unknown = result.error!.issues.filter((i) => i.code === "unrecognized_keys").map((i) => `${i.path.join(".")}: ${(i as { keys: string[] }).keys}`);
         expect(unknown).to.have.members(["secrets: bogus", "secrets.existingSecret.keys: openaiApiKey", "secrets.anthropicApiKey: valu"]);
         // An absent block takes its defaults (managed mode), so a required value is still missing.
@@ -182,7 +200,11 @@ describe("secrets: resolution per mode", () => {
 
     it("existing: reads the service's Secret under remapped or default keys, a per-value reference elsewhere", () => {
         const resolved = resolveSecretsArgs(
-            args({ mode: "existing", existingSecret: { name: "runtime-secrets", keys: { langfusePublicKey: "publicKey" } }, anthropicApiKey: { existingSecret: { name: "llm-keys", key: "anthropic" } } }),
+            args({
+                mode: "existing",
+                existingSecret: { name: "runtime-secrets", keys: { langfusePublicKey: "publicKey" } },
+                anthropicApiKey: { existingSecret: { name: "llm-keys", key: "anthropic" } },
+            }),
         );
         expect(resolved.values).to.deep.equal([
             { id: "anthropicApiKey", key: "anthropic", optional: false, source: { kind: "existing", secretName: "llm-keys" } },
@@ -201,7 +223,12 @@ describe("secrets: resolution per mode", () => {
             { secretKey: "ANTHROPIC_API_KEY", remoteKey: "anthropic-api-key" },
             { secretKey: "langfuse-public-key", remoteKey: "lf-public" },
         ]);
-        expect(withOptional.external).to.include({ secretName: "agent-runtime-secrets", storeName: "agent-runtime-keyvault", serviceAccountName: "agent-runtime-keyvault", refreshInterval: "1h" });
+        expect(withOptional.external).to.include({
+            secretName: "agent-runtime-secrets",
+            storeName: "agent-runtime-keyvault",
+            serviceAccountName: "agent-runtime-keyvault",
+            refreshInterval: "1h",
+        });
     });
 
     it("names the config key path when args built in code break a rule", () => {
@@ -214,7 +241,10 @@ describe("secrets: resolution per mode", () => {
 
 describe("secrets: env entries", () => {
     it("reads each variable from its Secret key; optional values are optional, absent ones skipped", () => {
-        const refs: SecretRefs<Id> = { anthropicApiKey: { secretName: "s1", key: "K1", optional: false }, langfusePublicKey: { secretName: "s2", key: "K2", optional: true } };
+        const refs: SecretRefs<Id> = {
+            anthropicApiKey: { secretName: "s1", key: "K1", optional: false },
+            langfusePublicKey: { secretName: "s2", key: "K2", optional: true },
+        };
         expect(secretEnv(refs, ENV)).to.deep.equal([
             { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "s1", key: "K1" } } },
             { name: "LANGFUSE_PUBLIC_KEY", valueFrom: { secretKeyRef: { name: "s2", key: "K2", optional: true } } },
@@ -235,7 +265,14 @@ function consumer(refs: SecretRefs<Id>, provider: k8s.Provider) {
                     metadata: { labels: selectorLabels(IDENTITY) },
                     spec: buildPodSpec({
                         runAs: { user: 65532, group: 65532 },
-                        containers: [{ name: "app", image: "app:1", env: secretEnv(refs, ENV), resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "16Mi" } } }],
+                        containers: [
+                            {
+                                name: "app",
+                                image: "app:1",
+                                env: secretEnv(refs, ENV),
+                                resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "16Mi" } },
+                            },
+                        ],
                     }),
                 },
             },
@@ -249,7 +286,11 @@ const envOf = (deployment: any): any[] => deployment.spec.template.spec.containe
 describe("Secrets component", () => {
     it("managed: one auto-named, immutable Secret with redacted data that pods reference by its generated name", async () => {
         const r = await recordComponents((provider) => {
-            const secrets = new Secrets("rt-secrets", args({ anthropicApiKey: { value: "PLAINTEXT-ANTHROPIC" }, langfusePublicKey: { value: "PLAINTEXT-LANGFUSE" } }), { providers: [provider] });
+            const secrets = new Secrets(
+                "rt-secrets",
+                args({ anthropicApiKey: { value: "PLAINTEXT-ANTHROPIC" }, langfusePublicKey: { value: "PLAINTEXT-LANGFUSE" } }),
+                { providers: [provider] },
+            );
             consumer(secrets.refs, provider);
         });
         const raw = r.recording.resources.find((x) => x.type === "kubernetes:core/v1:Secret")!;
@@ -271,12 +312,19 @@ describe("Secrets component", () => {
 
     it("managed: values that point at existing Secrets stay out of the stack's Secret; none at all creates no Secret", async () => {
         const mixed = await recordComponents((provider) => {
-            const secrets = new Secrets("rt-secrets", args({ anthropicApiKey: { value: "v" }, langfusePublicKey: { existingSecret: { name: "langfuse", key: "public" } } }), { providers: [provider] });
+            const secrets = new Secrets(
+                "rt-secrets",
+                args({ anthropicApiKey: { value: "v" }, langfusePublicKey: { existingSecret: { name: "langfuse", key: "public" } } }),
+                { providers: [provider] },
+            );
             consumer(secrets.refs, provider);
         });
         const raw = mixed.recording.resources.find((x) => x.type === "kubernetes:core/v1:Secret")!;
         expect(Object.keys(raw.inputs)).to.include("stringData");
-        expect(envOf(mixed.object("Deployment"))[1]).to.deep.equal({ name: "LANGFUSE_PUBLIC_KEY", valueFrom: { secretKeyRef: { name: "langfuse", key: "public", optional: true } } });
+        expect(envOf(mixed.object("Deployment"))[1]).to.deep.equal({
+            name: "LANGFUSE_PUBLIC_KEY",
+            valueFrom: { secretKeyRef: { name: "langfuse", key: "public", optional: true } },
+        });
         for (const object of mixed.objects) await validateRendered(object, ["ANTHROPIC_API_KEY"]);
 
         const referencesOnly = await recordComponents(
@@ -287,15 +335,22 @@ describe("Secrets component", () => {
 
     it("existing: creates nothing; pods read the user's Secret under the remapped keys", async () => {
         const r = await recordComponents((provider) => {
-            const secrets = new Secrets("rt-secrets", args({ mode: "existing", existingSecret: { name: "fractal-agents-runtime-secrets", keys: { anthropicApiKey: "anthropic-api-key" } } }), {
-                providers: [provider],
-            });
+            const secrets = new Secrets(
+                "rt-secrets",
+                args({ mode: "existing", existingSecret: { name: "fractal-agents-runtime-secrets", keys: { anthropicApiKey: "anthropic-api-key" } } }),
+                {
+                    providers: [provider],
+                },
+            );
             consumer(secrets.refs, provider);
         });
         expect(r.objects.map((o) => o.kind)).to.deep.equal(["Deployment"]);
         expect(envOf(r.object("Deployment"))).to.deep.equal([
             { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "fractal-agents-runtime-secrets", key: "anthropic-api-key" } } },
-            { name: "LANGFUSE_PUBLIC_KEY", valueFrom: { secretKeyRef: { name: "fractal-agents-runtime-secrets", key: "langfuse-public-key", optional: true } } },
+            {
+                name: "LANGFUSE_PUBLIC_KEY",
+                valueFrom: { secretKeyRef: { name: "fractal-agents-runtime-secrets", key: "langfuse-public-key", optional: true } },
+            },
         ]);
         await validateAgainstSchema(r.object("Deployment"));
     });
@@ -303,7 +358,9 @@ describe("Secrets component", () => {
     it("external: a workload-identity ServiceAccount, a v1 SecretStore for the vault and a v1 ExternalSecret writing the Secret pods read", async () => {
         const external = { vaultUrl: "https://agents-kv.vault.azure.net/", clientId: CLIENT, tenantId: TENANT, refreshInterval: "15m" };
         const r = await recordComponents((provider) => {
-            const secrets = new Secrets("rt-secrets", args({ mode: "external", external, langfusePublicKey: { remoteKey: "langfuse-pk" } }), { providers: [provider] });
+            const secrets = new Secrets("rt-secrets", args({ mode: "external", external, langfusePublicKey: { remoteKey: "langfuse-pk" } }), {
+                providers: [provider],
+            });
             consumer(secrets.refs, provider);
         });
         expect(r.objects.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`).sort()).to.deep.equal([
@@ -347,7 +404,9 @@ describe("Secrets component", () => {
 
     it("external: the Deployment depends on the ExternalSecret through the Secret name", async () => {
         const r = await recordComponents((provider) => {
-            const secrets = new Secrets("rt-secrets", args({ mode: "external", external: { vaultUrl: "https://kv.vault.azure.net/", clientId: CLIENT } }), { providers: [provider] });
+            const secrets = new Secrets("rt-secrets", args({ mode: "external", external: { vaultUrl: "https://kv.vault.azure.net/", clientId: CLIENT } }), {
+                providers: [provider],
+            });
             consumer(secrets.refs, provider);
         });
         const deployment = r.recording.resources.find((x) => x.type === "kubernetes:apps/v1:Deployment")!;
@@ -375,8 +434,14 @@ describe("Secrets component", () => {
     it("names the Secrets that change in place for Reloader: the user's, never the managed one (replaced under a new name instead)", async () => {
         const names: string[][] = [];
         await recordComponents((provider) => {
-            names.push(new Secrets("a", args({ anthropicApiKey: { value: "x" }, langfusePublicKey: { existingSecret: { name: "langfuse" } } }), { providers: [provider] }).rotatingSecretNames);
-            names.push(new Secrets("b", args({ mode: "existing", existingSecret: { name: "runtime-secrets" } }), { providers: [provider] }).rotatingSecretNames);
+            names.push(
+                new Secrets("a", args({ anthropicApiKey: { value: "x" }, langfusePublicKey: { existingSecret: { name: "langfuse" } } }), {
+                    providers: [provider],
+                }).rotatingSecretNames,
+            );
+            names.push(
+                new Secrets("b", args({ mode: "existing", existingSecret: { name: "runtime-secrets" } }), { providers: [provider] }).rotatingSecretNames,
+            );
         });
         expect(names).to.deep.equal([["langfuse"], ["runtime-secrets"]]);
     });

@@ -6,25 +6,15 @@
  * (Reloader); the backend's private image is pulled with the vault's registry login.
  */
 import { expect } from "chai";
-import * as path from "node:path";
 import { BACKEND_PASSWORD_REMOTE_KEY } from "../../components/config";
 import { RELOADER_SECRET_ANNOTATION } from "../../components/secrets";
 import { REGISTRY_KEYVAULT_SECRET } from "../../components/images";
 import type { KubernetesObject } from "../../tools/render/manifests";
 import type { RecordedResource } from "../../tools/render/recorder";
-import { renderStack, type StackRender } from "../../tools/render/render-stack";
+import { type StackRender } from "../../tools/render/render-stack";
 import { REDACTED } from "../../tools/render/wire";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
-
-const ROOT = path.resolve(__dirname, "../..");
-
-/** index.ts runs once per require: drop the project's modules so each stack runs it afresh. */
-function forgetProjectModules(): void {
-    for (const key of Object.keys(require.cache)) {
-        if (key.includes(`${path.sep}node_modules${path.sep}`)) continue;
-        if (key === path.join(ROOT, "index.ts") || key.startsWith(path.join(ROOT, "components") + path.sep)) delete require.cache[key];
-    }
-}
+import { renderedStack } from "../helpers/render";
 
 const podSpecOf = (o: any) => (o.kind === "CronJob" ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
 const WORKLOADS = new Set(["Deployment", "Job", "CronJob", "StatefulSet", "DaemonSet"]);
@@ -50,12 +40,17 @@ for (const stack of ["staging", "prod"]) {
         const resources = (type: string) => render.recording.resources.filter((r) => r.type === type);
         const byUrn = (urn: string) => render.recording.resources.find((r) => r.urn === urn)!;
         const resourceOf = (object: KubernetesObject): RecordedResource =>
-            render.recording.resources.find((r) => r.type.startsWith("kubernetes:") && (r.inputs["metadata"] as any)?.name === object.metadata.name && (r.inputs["metadata"] as any)?.namespace === object.metadata.namespace && r.type.endsWith(`:${object.kind}`))!;
+            render.recording.resources.find(
+                (r) =>
+                    r.type.startsWith("kubernetes:") &&
+                    (r.inputs["metadata"] as any)?.name === object.metadata.name &&
+                    (r.inputs["metadata"] as any)?.namespace === object.metadata.namespace &&
+                    r.type.endsWith(`:${object.kind}`),
+            )!;
         const externalSecrets = () => objects.filter((o) => o.kind === "ExternalSecret") as any[];
 
         before(async () => {
-            forgetProjectModules();
-            render = await renderStack(ROOT, stack);
+            render = await renderedStack(stack);
             objects = render.objects.map((r) => r.object);
         });
 
@@ -101,7 +96,10 @@ for (const stack of ["staging", "prod"]) {
                 expect(es.spec.target.deletionPolicy).to.equal("Retain");
                 const recorded = resourceOf(es);
                 expect(recorded.dependsOn, es.metadata.name).to.include(reader.urn);
-                const dependsOnSecrets = recorded.dependsOn.map(byUrn).filter((r) => r?.type === "azure-native:keyvault:Secret").map((r) => r.inputs["secretName"]);
+                const dependsOnSecrets = recorded.dependsOn
+                    .map(byUrn)
+                    .filter((r) => r?.type === "azure-native:keyvault:Secret")
+                    .map((r) => r.inputs["secretName"]);
                 for (const d of es.spec.data) expect(dependsOnSecrets, `${es.metadata.name} reads ${d.remoteRef.key}`).to.include(d.remoteRef.key);
                 await validateAgainstSchema(es);
             }
@@ -142,9 +140,16 @@ for (const stack of ["staging", "prod"]) {
         it("installs Reloader scoped to the platform namespace, after the namespace exists", () => {
             const chart = resources("kubernetes:helm.sh/v4:Chart").find((c) => c.inputs["chart"] === "reloader")!;
             const values = chart.inputs["values"] as any;
-            const namespace = objects.find((o) => o.kind === "Namespace" && o.metadata.labels?.["pod-security.kubernetes.io/enforce"] && objects.some((d) => d.kind === "Deployment" && d.metadata.namespace === o.metadata.name))!;
+            const namespace = objects.find(
+                (o) =>
+                    o.kind === "Namespace" &&
+                    o.metadata.labels?.["pod-security.kubernetes.io/enforce"] &&
+                    objects.some((d) => d.kind === "Deployment" && d.metadata.namespace === o.metadata.name),
+            )!;
             expect(values.reloader).to.deep.include({ watchGlobally: false, namespaces: [namespace.metadata.name], reloadStrategy: "annotations" });
-            const created = render.recording.resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && (r.inputs["metadata"] as any).name === namespace.metadata.name)!;
+            const created = render.recording.resources.find(
+                (r) => r.type === "kubernetes:core/v1:Namespace" && (r.inputs["metadata"] as any).name === namespace.metadata.name,
+            )!;
             expect(chart.dependsOn).to.include(created.urn);
         });
     });

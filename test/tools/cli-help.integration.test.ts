@@ -19,6 +19,7 @@ const TOOLS: Array<[string, string, string]> = [
     ["stacks", "tools/stacks.ts", "usage: npm run -s stacks"],
     ["bench-policy", "tools/bench-policy.ts", "usage: node --require ./tools/ts-register.js tools/bench-policy.ts"],
     ["preview-violations", "tools/preview-violations.ts", "usage: preview-violations --stack S"],
+    ["check:cycles", "tools/import-cycles.ts", "usage: npm run check:cycles"],
 ];
 
 function run(entry: string, ...args: string[]) {
@@ -41,7 +42,7 @@ describe("command-line tools: --help", () => {
     });
 
     // Loading the program or the config schema takes a second or more: those tools are run
-    // once each (render's unknown option is tested in render.test.ts).
+    // once each (render's unknown option is tested in render.integration.test.ts).
     const heavy = ["render", "docs:config", "stacks"];
     for (const [name, entry, usage] of TOOLS) {
         it(`${name}: --help prints the usage, exit 0${heavy.includes(name) ? "" : "; -h too; an unknown option exits 2"}`, () => {

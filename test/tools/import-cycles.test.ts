@@ -30,7 +30,9 @@ describe("import cycles", () => {
 
     it("no block imports the config layer", () => {
         const graph = importGraph(ROOT, ["components/**/*.ts"]);
-        const intoConfig = [...graph].filter(([file, targets]) => !file.startsWith("components/config/") && targets.some((t) => t.startsWith("components/config/")));
+        const intoConfig = [...graph].filter(
+            ([file, targets]) => !file.startsWith("components/config/") && targets.some((t) => t.startsWith("components/config/")),
+        );
         expect(intoConfig.map(([file]) => file)).to.deep.equal([]);
     });
 

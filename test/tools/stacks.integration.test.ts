@@ -15,7 +15,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-test-"));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function stacksCli(...args: string[]) {
-    return spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/stacks.ts"), ...args], { encoding: "utf8" });
+    return spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/stacks.ts"), ...args], {
+        encoding: "utf8",
+    });
 }
 
 describe("the stack list", () => {
@@ -34,7 +36,11 @@ describe("the stack list", () => {
     it("`npm run -s stacks` prints one stack per line, `--json` the entries for a workflow matrix", () => {
         const plain = stacksCli();
         expect(plain.status, plain.stderr).to.equal(0);
-        expect(plain.stdout).to.equal(knownStacks(ROOT).map((stack) => `${stack}\n`).join(""));
+        expect(plain.stdout).to.equal(
+            knownStacks(ROOT)
+                .map((stack) => `${stack}\n`)
+                .join(""),
+        );
         const json = stacksCli("--json");
         expect(json.status, json.stderr).to.equal(0);
         expect(JSON.parse(json.stdout)).to.deep.equal(stackEntries(ROOT));
@@ -43,8 +49,14 @@ describe("the stack list", () => {
 
     it("is written out nowhere: no test, workflow, CI script or tool lists the stacks by hand", () => {
         const files = [
-            ...fs.readdirSync(path.join(ROOT, "test"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => path.join("test", f)),
-            ...fs.readdirSync(path.join(ROOT, "tools"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => path.join("tools", f)),
+            ...fs
+                .readdirSync(path.join(ROOT, "test"), { recursive: true, encoding: "utf8" })
+                .filter((f) => f.endsWith(".ts"))
+                .map((f) => path.join("test", f)),
+            ...fs
+                .readdirSync(path.join(ROOT, "tools"), { recursive: true, encoding: "utf8" })
+                .filter((f) => f.endsWith(".ts"))
+                .map((f) => path.join("tools", f)),
             ...fs.readdirSync(path.join(ROOT, ".github/workflows")).map((f) => path.join(".github/workflows", f)),
             ".ci/run",
         ];

@@ -47,7 +47,9 @@ describe("ci.yml", () => {
             if (command.startsWith("npm test")) return /npm test\b/;
             const [, script, rest] = /^npm run (?:-s )?(\S+)(.*)$/.exec(command)!;
             const args = rest!.replace(/"\$\w+"/g, "").trim();
-            return new RegExp(`npm run (-s )?${script!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}${args ? ` ${args.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}` : "\\b"}`);
+            return new RegExp(
+                `npm run (-s )?${script!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}${args ? ` ${args.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}` : "\\b"}`,
+            );
         };
         const positions = commands.map((command) => {
             const index = check.steps.findIndex((step) => step.run !== undefined && pattern(command).test(step.run));
@@ -66,7 +68,11 @@ describe("ci.yml", () => {
         }
         expect(check.steps[runIndex(check.steps, "npm run -s render --")]!.run).to.contain("for stack in $STACKS");
         // What the step writes to $GITHUB_ENV, run for real.
-        const listed = spawnSync("bash", ["-c", LIST_STACKS], { cwd: ROOT, encoding: "utf8", env: { ...process.env, GITHUB_ENV: path.join(tmp, "github-env") } });
+        const listed = spawnSync("bash", ["-c", LIST_STACKS], {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, GITHUB_ENV: path.join(tmp, "github-env") },
+        });
         expect(listed.status, listed.stderr).to.equal(0);
         expect(fs.readFileSync(path.join(tmp, "github-env"), "utf8")).to.equal(`STACKS=${projectStacks().join(" ")}\n`);
     });
@@ -121,7 +127,11 @@ describe("render-diff-comment.yml", () => {
     it("downloads the artifact CI uploaded, from the triggering run", () => {
         const upload = onlyStepUsing(ci.jobs["render-diff"]!, "actions/upload-artifact");
         const download = onlyStepUsing(job, "actions/download-artifact");
-        expect(download.with).to.include({ name: upload.with!["name"], "run-id": "${{ github.event.workflow_run.id }}", "github-token": "${{ github.token }}" });
+        expect(download.with).to.include({
+            name: upload.with!["name"],
+            "run-id": "${{ github.event.workflow_run.id }}",
+            "github-token": "${{ github.token }}",
+        });
         expect(download.id).to.equal("download");
     });
 

@@ -103,7 +103,8 @@ describe("GitHub workflows: common rules", () => {
         const doc = fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8");
         for (const workflow of workflows) {
             expect(doc, workflow.file).to.contain(`\`${workflow.file}\``);
-            for (const [, name] of workflow.text.matchAll(/\b(?:vars|secrets)\.(\w+)/g)) expect(doc, `${workflow.file} reads ${name}`).to.contain(`\`${name}\``);
+            for (const [, name] of workflow.text.matchAll(/\b(?:vars|secrets)\.(\w+)/g))
+                expect(doc, `${workflow.file} reads ${name}`).to.contain(`\`${name}\``);
         }
     });
 });

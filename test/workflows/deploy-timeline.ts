@@ -23,13 +23,25 @@ export function worstCaseFirstDeploy(config: StackConfig): TimelineStep[] {
         steps.push(
             { step: "resource group, identity, virtual network and subnets, subnet role assignment", minutes: 3, source: "each a single ARM call of seconds" },
             // MySQL (up to ~25 minutes with zone-redundant HA) and Key Vault run beside the cluster and the pool.
-            { step: "ManagedCluster (system pool, Cilium, add-ons)", minutes: 20, source: "learn.microsoft.com/azure/aks/learn/quick-kubernetes-deploy-cli: a few minutes; bound for a slow region" },
+            {
+                step: "ManagedCluster (system pool, Cilium, add-ons)",
+                minutes: 20,
+                source: "learn.microsoft.com/azure/aks/learn/quick-kubernetes-deploy-cli: a few minutes; bound for a slow region",
+            },
             { step: "user node pool", minutes: 10, source: "node provisioning across three zones" },
-            { step: "role assignments reach the cluster's authorization webhook", minutes: 5, source: "learn.microsoft.com/azure/aks/manage-azure-rbac: up to five minutes" },
+            {
+                step: "role assignments reach the cluster's authorization webhook",
+                minutes: 5,
+                source: "learn.microsoft.com/azure/aks/manage-azure-rbac: up to five minutes",
+            },
         );
     }
     if (Object.values(config.addons).some((addon) => addon.enabled)) {
-        steps.push({ step: "add-on charts and their CRDs", minutes: KUBERNETES_AWAIT_MINUTES, source: "each chart's workloads awaited (pulumi-kubernetes default)" });
+        steps.push({
+            step: "add-on charts and their CRDs",
+            minutes: KUBERNETES_AWAIT_MINUTES,
+            source: "each chart's workloads awaited (pulumi-kubernetes default)",
+        });
     }
     if (config.agentBackend.enabled && config.agentBackend.migrations.mode === "job") {
         steps.push({

@@ -45,6 +45,12 @@ export function kubeloginRun(args: readonly string[], env: Readonly<Record<strin
     }
     const inGitHubActions = Boolean(env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]) && Boolean(env["ACTIONS_ID_TOKEN_REQUEST_URL"]);
     const credential =
-        login === "workloadidentity" ? (inGitHubActions ? "GithubActionsCredential" : "WorkloadIdentityCredential (AZURE_FEDERATED_TOKEN_FILE)") : login === "azurecli" ? "AzureCLICredential" : login;
+        login === "workloadidentity"
+            ? inGitHubActions
+                ? "GithubActionsCredential"
+                : "WorkloadIdentityCredential (AZURE_FEDERATED_TOKEN_FILE)"
+            : login === "azurecli"
+              ? "AzureCLICredential"
+              : login;
     return { login, clientId, tenantId, credential };
 }

@@ -14,6 +14,7 @@ interface PullRequest {
     head: { sha: string };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS script actions/github-script loads.
 const helper = require(path.join(ROOT, ".github/scripts/pr-comment.cjs")) as {
     upsertComment(args: { github: unknown; owner: string; repo: string; issueNumber: number; body: string; createIfMissing?: boolean }): Promise<string>;
     findPullRequest(args: { github: unknown; owner: string; repo: string; run: unknown }): Promise<number | undefined>;
@@ -102,7 +103,13 @@ describe("pr-comment helper: findPullRequest", () => {
     const run = { head_sha: "abc", head_branch: "feature", head_repository: { owner: { login: "forker" } }, pull_requests: [] };
 
     it("finds a fork's pull request by head branch and the exact commit that ran", async () => {
-        const { github, calls } = fakeGithub([], [{ number: 3, head: { sha: "old" } }, { number: 4, head: { sha: "abc" } }]);
+        const { github, calls } = fakeGithub(
+            [],
+            [
+                { number: 3, head: { sha: "old" } },
+                { number: 4, head: { sha: "abc" } },
+            ],
+        );
         expect(await helper.findPullRequest({ github, owner: "o", repo: "r", run })).to.equal(4);
         expect(calls[0]!.args).to.include({ state: "open", head: "forker:feature" });
     });
@@ -114,7 +121,9 @@ describe("pr-comment helper: findPullRequest", () => {
 
     it("uses the event's own pull request list when GitHub fills it (same-repository branches)", async () => {
         const { github, calls } = fakeGithub([]);
-        expect(await helper.findPullRequest({ github, owner: "o", repo: "r", run: { ...run, pull_requests: [{ number: 9, head: { sha: "abc" } }] } })).to.equal(9);
+        expect(await helper.findPullRequest({ github, owner: "o", repo: "r", run: { ...run, pull_requests: [{ number: 9, head: { sha: "abc" } }] } })).to.equal(
+            9,
+        );
         expect(calls).to.deep.equal([]);
     });
 });

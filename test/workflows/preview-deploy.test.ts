@@ -200,7 +200,10 @@ describe("deploy.yml", () => {
         expect(prod.concurrency).to.deep.equal({ group: "deploy-prod", "cancel-in-progress": false });
     });
 
-    for (const [stack, job] of [["staging", staging], ["prod", prod]] as const) {
+    for (const [stack, job] of [
+        ["staging", staging],
+        ["prod", prod],
+    ] as const) {
         it(`${stack}: pulumi up on the ${stack} stack with the policy pack, every policy mandatory, after OIDC logins`, () => {
             expect(job.permissions).to.deep.equal({ contents: "read", "id-token": "write" });
             const up = onlyStepUsing(job, "pulumi/actions");
@@ -230,9 +233,14 @@ describe("deploy.yml", () => {
 
         it(`${stack}: has time for the worst case of a first deploy, and a Pulumi token that outlives the job`, () => {
             const worst = totalMinutes(worstCaseFirstDeploy(stackConfig(stack)));
-            expect(job["timeout-minutes"]).to.be.at.least(Math.ceil(worst * TIMEOUT_MARGIN)).and.at.most(GITHUB_JOB_LIMIT_MINUTES);
+            expect(job["timeout-minutes"])
+                .to.be.at.least(Math.ceil(worst * TIMEOUT_MARGIN))
+                .and.at.most(GITHUB_JOB_LIMIT_MINUTES);
             // docs/ci.md's timeline table is prod's; it must say what the model says.
-            if (stack === "prod") expect(fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8")).to.contain(`| **total** | **${worst}** | job timeout ${job["timeout-minutes"]} |`);
+            if (stack === "prod")
+                expect(fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8")).to.contain(
+                    `| **total** | **${worst}** | job timeout ${job["timeout-minutes"]} |`,
+                );
             const expiration = Number(onlyStepUsing(job, "pulumi/auth-actions").with!["token-expiration"]);
             expect(expiration / 60, "token-expiration (minutes)").to.be.greaterThan(job["timeout-minutes"]!);
         });

@@ -13,8 +13,34 @@ const DEPLOYMENT_URN = "urn:pulumi:prod::agent-platform::agent-platform:agent-ru
 /** Engine events as `pulumi preview --event-log` writes them, one JSON object per line. */
 const EVENT_LOG = [
     { sequence: 0, timestamp: 1, preludeEvent: { config: {} } },
-    { sequence: 1, timestamp: 1, policyEvent: { resourceUrn: DEPLOYMENT_URN, message: 'Deployment "agents/agent-runtime", container "runtime": privileged is true | remove it', color: "never", policyName: "no-privileged-containers", policyPackName: "agent-platform", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", enforcementLevel: "mandatory" } },
-    { sequence: 2, timestamp: 1, policyEvent: { resourceUrn: DEPLOYMENT_URN, message: "image tag latest", color: "never", policyName: "pinned-image", policyPackName: "agent-platform", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", enforcementLevel: "warning" } },
+    {
+        sequence: 1,
+        timestamp: 1,
+        policyEvent: {
+            resourceUrn: DEPLOYMENT_URN,
+            message: 'Deployment "agents/agent-runtime", container "runtime": privileged is true | remove it',
+            color: "never",
+            policyName: "no-privileged-containers",
+            policyPackName: "agent-platform",
+            policyPackVersion: "0.1.0",
+            policyPackVersionTag: "0.1.0",
+            enforcementLevel: "mandatory",
+        },
+    },
+    {
+        sequence: 2,
+        timestamp: 1,
+        policyEvent: {
+            resourceUrn: DEPLOYMENT_URN,
+            message: "image tag latest",
+            color: "never",
+            policyName: "pinned-image",
+            policyPackName: "agent-platform",
+            policyPackVersion: "0.1.0",
+            policyPackVersionTag: "0.1.0",
+            enforcementLevel: "warning",
+        },
+    },
     { sequence: 3, timestamp: 1, diagnosticEvent: { message: "<{%fg 1%}>preview failed: policy violations\n", color: "never", severity: "error" } },
     { sequence: 4, timestamp: 1, diagnosticEvent: { message: "progress...", color: "never", severity: "error", ephemeral: true } },
     { sequence: 5, timestamp: 1, summaryEvent: { maybeCorrupt: false, durationSeconds: 3, resourceChanges: {}, PolicyPacks: {}, isPreview: true } },
@@ -26,7 +52,10 @@ describe("preview violations: event log", () => {
     it("reads policy violations and non-ephemeral error diagnostics, colour codes stripped", () => {
         const events = parseEventLog(`${EVENT_LOG}\n{"sequence": 6, "cut sho`);
         expect(events.finished).to.equal(true);
-        expect(events.violations.map((v) => [v.policy, v.level])).to.deep.equal([["no-privileged-containers", "mandatory"], ["pinned-image", "warning"]]);
+        expect(events.violations.map((v) => [v.policy, v.level])).to.deep.equal([
+            ["no-privileged-containers", "mandatory"],
+            ["pinned-image", "warning"],
+        ]);
         expect(events.errors).to.deep.equal(["preview failed: policy violations"]);
     });
 
@@ -49,13 +78,19 @@ describe("preview violations: comment", () => {
         expect(lines[0]).to.equal(violationsMarker("prod"));
         expect(lines[1]).to.equal("### `pulumi preview` of `prod` failed: 1 mandatory policy violation");
         const rows = lines.filter((line) => line.startsWith("| mandatory") || line.startsWith("| advisory"));
-        expect(rows[0]).to.equal('| mandatory | `no-privileged-containers` | `kubernetes:apps/v1:Deployment agent-runtime-deployment` | Deployment "agents/agent-runtime", container "runtime": privileged is true \\| remove it |');
+        expect(rows[0]).to.equal(
+            '| mandatory | `no-privileged-containers` | `kubernetes:apps/v1:Deployment agent-runtime-deployment` | Deployment "agents/agent-runtime", container "runtime": privileged is true \\| remove it |',
+        );
         expect(rows[1]).to.match(/^\| advisory \| `pinned-image` /);
         expect(comment).to.contain("commit `0123456`").and.contain("[workflow run](https://example.invalid/run/1)");
     });
 
     it("shows the errors when the preview failed for a reason other than policy", () => {
-        const log = JSON.stringify({ sequence: 1, timestamp: 1, diagnosticEvent: { message: "error: configured Kubernetes cluster is unreachable", color: "never", severity: "error" } });
+        const log = JSON.stringify({
+            sequence: 1,
+            timestamp: 1,
+            diagnosticEvent: { message: "error: configured Kubernetes cluster is unreachable", color: "never", severity: "error" },
+        });
         const comment = failureComment(parseEventLog(log), context);
         expect(comment).to.contain("### `pulumi preview` of `prod` failed\n");
         expect(comment).to.contain("No policy was violated; the preview stopped on these errors:");
@@ -72,7 +107,10 @@ describe("preview violations: comment", () => {
         try {
             const file = path.join(dir, "events.jsonl");
             fs.writeFileSync(file, EVENT_LOG);
-            const cli = (...args: string[]) => spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/preview-violations.ts"), ...args], { encoding: "utf8" });
+            const cli = (...args: string[]) =>
+                spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/preview-violations.ts"), ...args], {
+                    encoding: "utf8",
+                });
             const failed = cli("--stack", "dev", "--events", file);
             expect(failed.status).to.equal(0);
             expect(failed.stdout).to.contain("`no-privileged-containers`");

@@ -89,9 +89,15 @@ function readToPorts(raw: unknown, where: string): Rule["ports"] {
 function readRule(raw: unknown, direction: "from" | "to", namespace: string | undefined, where: string, notes: string[]): Rule {
     const rule = objectAt(raw) ?? {};
     const peers: Peer[] = [];
-    arrayAt(rule[`${direction}Endpoints`]).forEach((selector, index) => peers.push(readEndpoints(selector, namespace, `${where}.${direction}Endpoints[${index}]`)));
-    arrayAt(rule[`${direction}Entities`]).forEach((entity, index) => peers.push({ type: "entity", entity: readEntity(entity, `${where}.${direction}Entities[${index}]`) }));
-    arrayAt(rule[`${direction}CIDR`]).forEach((cidr, index) => peers.push({ type: "ipBlock", block: { cidr: readCidr(cidr, `${where}.${direction}CIDR[${index}]`), except: [] } }));
+    arrayAt(rule[`${direction}Endpoints`]).forEach((selector, index) =>
+        peers.push(readEndpoints(selector, namespace, `${where}.${direction}Endpoints[${index}]`)),
+    );
+    arrayAt(rule[`${direction}Entities`]).forEach((entity, index) =>
+        peers.push({ type: "entity", entity: readEntity(entity, `${where}.${direction}Entities[${index}]`) }),
+    );
+    arrayAt(rule[`${direction}CIDR`]).forEach((cidr, index) =>
+        peers.push({ type: "ipBlock", block: { cidr: readCidr(cidr, `${where}.${direction}CIDR[${index}]`), except: [] } }),
+    );
     arrayAt(rule[`${direction}CIDRSet`]).forEach((entry, index) => {
         const at = `${where}.${direction}CIDRSet[${index}]`;
         const set = objectAt(entry) ?? {};
@@ -99,7 +105,10 @@ function readRule(raw: unknown, direction: "from" | "to", namespace: string | un
             notes.push(`${at}: only cidr is modelled (cidrGroupRef/cidrGroupSelector match nothing here)`);
             return;
         }
-        const block: IpBlock = { cidr: readCidr(set["cidr"], `${at}.cidr`), except: arrayAt(set["except"]).map((except, i) => readCidr(except, `${at}.except[${i}]`)) };
+        const block: IpBlock = {
+            cidr: readCidr(set["cidr"], `${at}.cidr`),
+            except: arrayAt(set["except"]).map((except, i) => readCidr(except, `${at}.except[${i}]`)),
+        };
         peers.push({ type: "ipBlock", block });
     });
     const unsupported = (direction === "from" ? unsupportedIngress : unsupportedEgress).filter((field) => rule[field] !== undefined);
@@ -135,7 +144,9 @@ function compileSpec(spec: PlainObject, ref: Policy["ref"], namespace: string | 
         if (arrayAt(spec[deny]).length > 0) notes.push(`${where}.${deny}: deny rules are not modelled (connections they deny are reported as allowed)`);
     }
     const rules = (direction: "ingress" | "egress"): Rule[] =>
-        arrayAt(spec[direction]).map((rule, index) => readRule(rule, direction === "ingress" ? "from" : "to", namespace, `${where}.${direction}[${index}]`, notes));
+        arrayAt(spec[direction]).map((rule, index) =>
+            readRule(rule, direction === "ingress" ? "from" : "to", namespace, `${where}.${direction}[${index}]`, notes),
+        );
     return {
         ref,
         subject,

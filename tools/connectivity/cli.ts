@@ -42,7 +42,11 @@ function parse(argv: readonly string[]): CliArgs {
         args: [...argv],
         allowPositionals: true,
         strict: true,
-        options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false }, cni: { type: "string", default: "generic" } },
+        options: {
+            json: { type: "boolean", default: false },
+            help: { type: "boolean", short: "h", default: false },
+            cni: { type: "string", default: "generic" },
+        },
     });
     const cni = values.cni;
     if (cni !== "generic" && cni !== "cilium") throw new Error(`--cni must be generic or cilium (got ${JSON.stringify(cni)})`);

@@ -91,7 +91,11 @@ export class ConnectionSet {
 
     /** Interns a value; the intervals must already be normalised. */
     private static of(byProtocol: Partial<Record<Protocol, Intervals>>): ConnectionSet {
-        const value: Record<Protocol, Intervals> = { SCTP: byProtocol.SCTP ?? emptyRange, TCP: byProtocol.TCP ?? emptyRange, UDP: byProtocol.UDP ?? emptyRange };
+        const value: Record<Protocol, Intervals> = {
+            SCTP: byProtocol.SCTP ?? emptyRange,
+            TCP: byProtocol.TCP ?? emptyRange,
+            UDP: byProtocol.UDP ?? emptyRange,
+        };
         const text = describe(value);
         let set = interned.get(text);
         if (set === undefined) {

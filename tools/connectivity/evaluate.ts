@@ -31,12 +31,16 @@ function resolve(net: Network, endpoint: Endpoint): Resolved {
     if ("workload" in endpoint) {
         const index = net.indexOf(endpoint.workload);
         const w = endpoint.workload;
-        const pod: PodTarget = index !== undefined ? net.targets[index]! : { type: "pod", namespace: w.namespace, labels: w.podLabels, namespaceLabels: net.namespaceLabels(w.namespace), ports: w.ports };
+        const pod: PodTarget =
+            index !== undefined
+                ? net.targets[index]!
+                : { type: "pod", namespace: w.namespace, labels: w.podLabels, namespaceLabels: net.namespaceLabels(w.namespace), ports: w.ports };
         return { pod, targets: [pod], ...(index === undefined ? {} : { index }) };
     }
     if ("pod" in endpoint) {
         const p = endpoint.pod;
-        const namespaceLabels = p.namespaceLabels === undefined ? net.namespaceLabels(p.namespace) : { ...p.namespaceLabels, [namespaceNameLabel]: p.namespace };
+        const namespaceLabels =
+            p.namespaceLabels === undefined ? net.namespaceLabels(p.namespace) : { ...p.namespaceLabels, [namespaceNameLabel]: p.namespace };
         const pod: PodTarget = { type: "pod", namespace: p.namespace, labels: p.labels, namespaceLabels, ports: p.ports ?? [] };
         return { pod, targets: [pod] };
     }

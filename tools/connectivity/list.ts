@@ -97,7 +97,10 @@ class RowBuilder {
         const policyIndices = direction === "ingress" ? this.#net.ingressPolicies[self]! : this.#net.egressPolicies[self]!;
         if (policyIndices.length === 0) return undefined;
         // Filled, not holey: reads of a packed array stay on V8's fast path.
-        const row: Row = { pods: new Array<ConnectionSet>(this.#net.workloads.length).fill(none), external: new Array<ConnectionSet>(this.#ranges.length).fill(none) };
+        const row: Row = {
+            pods: new Array<ConnectionSet>(this.#net.workloads.length).fill(none),
+            external: new Array<ConnectionSet>(this.#ranges.length).fill(none),
+        };
         for (const policyIndex of policyIndices) {
             const policy: Policy = this.#net.policies[policyIndex]!;
             for (const rule of policy[direction]!) {
@@ -131,7 +134,8 @@ export function listConnections(net: Network): ConnectionLine[] {
 
     type Side = { name: string; peer: ListedPeer; workload: number; range: number };
     const workloadSides: Side[] = net.workloads.map((workload, index) => ({ name: workloadKey(workload), peer: { workload }, workload: index, range: -1 }));
-    const external = (ranges: readonly IpRange[]): Side[] => ranges.map((ipRange, index) => ({ name: `${ipRange.text}[External]`, peer: { ipRange }, workload: -1, range: index }));
+    const external = (ranges: readonly IpRange[]): Side[] =>
+        ranges.map((ipRange, index) => ({ name: `${ipRange.text}[External]`, peer: { ipRange }, workload: -1, range: index }));
     const sources = [...workloadSides, ...external(sourceSide.ranges)].sort(byName);
     const destinations = [...workloadSides, ...external(destinationSide.ranges)].sort(byName);
 

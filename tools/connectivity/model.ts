@@ -43,7 +43,21 @@ export interface NetworkOptions {
 }
 
 /** Cilium entities (https://docs.cilium.io/en/stable/security/policy/language/#entities-based). */
-export const ciliumEntities = ["all", "world", "world-ipv4", "world-ipv6", "cluster", "host", "init", "ingress", "unmanaged", "remote-node", "health", "none", "kube-apiserver"] as const;
+export const ciliumEntities = [
+    "all",
+    "world",
+    "world-ipv4",
+    "world-ipv6",
+    "cluster",
+    "host",
+    "init",
+    "ingress",
+    "unmanaged",
+    "remote-node",
+    "health",
+    "none",
+    "kube-apiserver",
+] as const;
 export type CiliumEntity = (typeof ciliumEntities)[number];
 
 /** What a rule or a policy's subject selects. */
@@ -90,7 +104,14 @@ export interface Policy {
 
 /** An endpoint in the form peers are matched against. */
 export type Target =
-    | { readonly type: "pod"; readonly namespace: string; readonly labels: Labels; readonly namespaceLabels: Labels; readonly ports: readonly ContainerPort[]; ciliumLabels?: Labels }
+    | {
+          readonly type: "pod";
+          readonly namespace: string;
+          readonly labels: Labels;
+          readonly namespaceLabels: Labels;
+          readonly ports: readonly ContainerPort[];
+          ciliumLabels?: Labels;
+      }
     /** `ip` undefined: an address no CIDR names (an API server whose addresses are unknown). */
     | { readonly type: "ip"; readonly ip?: IpAddress }
     | { readonly type: "apiServer" };
@@ -143,7 +164,8 @@ export function peerMatches(peer: Peer, target: Target): boolean {
             return true;
         case "pods":
             if (target.type !== "pod") return false;
-            if (peer.namespaceSelector === undefined ? target.namespace !== peer.namespace : !peer.namespaceSelector.matches(target.namespaceLabels)) return false;
+            if (peer.namespaceSelector === undefined ? target.namespace !== peer.namespace : !peer.namespaceSelector.matches(target.namespaceLabels))
+                return false;
             return peer.podSelector.matches(target.labels);
         case "ciliumEndpoints":
             if (target.type !== "pod") return false;

@@ -62,7 +62,8 @@ function readPeer(raw: unknown, namespace: string, where: string): Peer {
 function readPortEntry(raw: unknown, where: string): PortEntry {
     if (!isPlainObject(raw)) throw new PolicyError(`${where} must be an object`);
     const protocol = raw["protocol"] ?? "TCP";
-    if (typeof protocol !== "string" || !protocols.has(protocol)) throw new PolicyError(`${where}.protocol must be TCP, UDP or SCTP (got ${JSON.stringify(protocol)})`);
+    if (typeof protocol !== "string" || !protocols.has(protocol))
+        throw new PolicyError(`${where}.protocol must be TCP, UDP or SCTP (got ${JSON.stringify(protocol)})`);
     const port = portValue(raw["port"], `${where}.port`);
     const endPort = raw["endPort"];
     if (endPort !== undefined && endPort !== null && typeof endPort !== "number") throw new PolicyError(`${where}.endPort must be a number`);
@@ -76,7 +77,13 @@ function readRule(raw: unknown, peersField: "from" | "to", namespace: string, wh
     const rawPeers = arrayAt(rule[peersField]);
     const peers = rawPeers.length === 0 ? [allPeers] : rawPeers.map((peer, index) => readPeer(peer, namespace, `${where}.${peersField}[${index}]`));
     const rawPorts = arrayAt(rule["ports"]);
-    const ports = rawPorts.length === 0 ? allPorts : buildPortSpec(rawPorts.map((port, index) => readPortEntry(port, `${where}.ports[${index}]`)), `${where}.ports`);
+    const ports =
+        rawPorts.length === 0
+            ? allPorts
+            : buildPortSpec(
+                  rawPorts.map((port, index) => readPortEntry(port, `${where}.ports[${index}]`)),
+                  `${where}.ports`,
+              );
     return { peers, ports };
 }
 
@@ -90,7 +97,8 @@ function policyTypesOf(spec: PlainObject, where: string): { ingress: boolean; eg
     if (raw === undefined || raw === null) return { ingress: true, egress: arrayAt(spec["egress"]).length > 0 };
     if (!Array.isArray(raw)) throw new PolicyError(`${where}.policyTypes must be a list`);
     for (const type of raw) {
-        if (type !== "Ingress" && type !== "Egress") throw new PolicyError(`${where}.policyTypes must hold Ingress and/or Egress (got ${JSON.stringify(type)})`);
+        if (type !== "Ingress" && type !== "Egress")
+            throw new PolicyError(`${where}.policyTypes must hold Ingress and/or Egress (got ${JSON.stringify(type)})`);
     }
     return { ingress: raw.includes("Ingress"), egress: raw.includes("Egress") };
 }

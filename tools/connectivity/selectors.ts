@@ -114,7 +114,8 @@ export function compileSelector(raw: unknown, where: string, normaliseKey: (key:
             if (values.some((value) => value === undefined)) throw new PolicyError(`${at}.values must be strings`);
             // The API server's rule: In and NotIn need values, Exists and DoesNotExist take none.
             if ((operator === "In" || operator === "NotIn") && values.length === 0) throw new PolicyError(`${at}: operator ${operator} needs values`);
-            if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0) throw new PolicyError(`${at}: operator ${operator} takes no values`);
+            if ((operator === "Exists" || operator === "DoesNotExist") && values.length > 0)
+                throw new PolicyError(`${at}: operator ${operator} takes no values`);
             requirements.push({ key: normaliseKey(expression["key"]), operator: operator as Operator, values: new Set(values as string[]) });
         });
     }

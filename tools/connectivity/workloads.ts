@@ -127,7 +127,10 @@ export function collectWorkloads(objects: readonly unknown[]): Workload[] {
 }
 
 /** Namespace labels: declared ones, then rendered Namespace objects, each with its name label. */
-export function collectNamespaces(objects: readonly unknown[], declared: readonly { name: string; labels: Record<string, string> }[] = []): Map<string, Labels> {
+export function collectNamespaces(
+    objects: readonly unknown[],
+    declared: readonly { name: string; labels: Record<string, string> }[] = [],
+): Map<string, Labels> {
     const namespaces = new Map<string, Labels>();
     for (const namespace of declared) namespaces.set(namespace.name, { ...namespace.labels, [namespaceNameLabel]: namespace.name });
     for (const object of objects) {

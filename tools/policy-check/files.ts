@@ -18,7 +18,7 @@ export function isManifestFileName(name: string): boolean {
 
 function describeFsError(error: unknown): string {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === "ENOENT" ? "no such file or directory" : code ?? String(error);
+    return code === "ENOENT" ? "no such file or directory" : (code ?? String(error));
 }
 
 // Dependency trees and hidden directories (.git) hold JSON and YAML that are not manifests.

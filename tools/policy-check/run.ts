@@ -40,7 +40,11 @@ function oneLine(text: string): string {
  * Reads, parses and checks file by file, so memory holds one file's objects at a time. A path
  * or file that cannot be used is recorded in `errors` and the rest are still checked.
  */
-export function checkPaths(paths: readonly string[], config: PolicyConfig = defaultPolicyConfig, readStdin: () => string = () => readFileSync(0, "utf8")): CheckSummary {
+export function checkPaths(
+    paths: readonly string[],
+    config: PolicyConfig = defaultPolicyConfig,
+    readStdin: () => string = () => readFileSync(0, "utf8"),
+): CheckSummary {
     const violations: FileViolation[] = [];
     const exempted: FileExempted[] = [];
     const skipped: string[] = [];

@@ -59,13 +59,17 @@ export function uncheckedReport(charts: readonly UnexpandedChart[], renderedObje
         lines.push(`Not policy-checked offline: ${count} the render does not expand; \`pulumi preview\` checks their workloads with ${configPath}:`);
         for (const chart of charts) {
             const version = chart.version === undefined ? "" : ` ${chart.version}`;
-            lines.push(`  ${chart.chart}${version} (${chart.resource}), namespace ${chart.namespace ?? "(unset)"}: ${scopeOf(exemptionsIn(exemptions, chart.namespace))}`);
+            lines.push(
+                `  ${chart.chart}${version} (${chart.resource}), namespace ${chart.namespace ?? "(unset)"}: ${scopeOf(exemptionsIn(exemptions, chart.namespace))}`,
+            );
         }
     }
     const exempted = evaluateObjects(renderedObjects, config).exempted;
     if (exempted.length > 0) {
         const used = [...new Set(exempted.map((finding) => finding.exemption))];
-        lines.push(`Warning: ${configPath} exempts ${exempted.length === 1 ? "1 finding" : `${exempted.length} findings`} in rendered workloads; \`pulumi preview\` will not report them:`);
+        lines.push(
+            `Warning: ${configPath} exempts ${exempted.length === 1 ? "1 finding" : `${exempted.length} findings`} in rendered workloads; \`pulumi preview\` will not report them:`,
+        );
         for (const exemption of used) {
             const objects = [...new Set(exempted.filter((finding) => finding.exemption === exemption).map((finding) => `${finding.kind}/${finding.name}`))];
             lines.push(`  ${describeExemption(exemption)}; applies to ${objects.join(", ")}`);

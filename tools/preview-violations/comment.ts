@@ -27,8 +27,15 @@ export interface CommentContext {
 }
 
 function footer(context: CommentContext): string[] {
-    const where = [context.sha ? `commit \`${context.sha.slice(0, 7)}\`` : undefined, context.runUrl ? `[workflow run](${context.runUrl})` : undefined].filter(Boolean);
-    return where.length > 0 ? ["", `<sub>${where.join(" · ")}. Check locally, without credentials: \`npm run render -- ${context.stack}\` runs the same policies over the offline render.</sub>`] : [];
+    const where = [context.sha ? `commit \`${context.sha.slice(0, 7)}\`` : undefined, context.runUrl ? `[workflow run](${context.runUrl})` : undefined].filter(
+        Boolean,
+    );
+    return where.length > 0
+        ? [
+              "",
+              `<sub>${where.join(" · ")}. Check locally, without credentials: \`npm run render -- ${context.stack}\` runs the same policies over the offline render.</sub>`,
+          ]
+        : [];
 }
 
 export function failureComment(events: PreviewEvents, context: CommentContext): string {
@@ -52,7 +59,9 @@ export function failureComment(events: PreviewEvents, context: CommentContext): 
         lines.push(
             `### \`pulumi preview\` of \`${context.stack}\` failed`,
             "",
-            events.errors.length > 0 ? "No policy was violated; the preview stopped on these errors:" : "No policy was violated and the event log names no error; see the workflow log.",
+            events.errors.length > 0
+                ? "No policy was violated; the preview stopped on these errors:"
+                : "No policy was violated and the event log names no error; see the workflow log.",
         );
         if (events.errors.length > 0) {
             const shown = events.errors.slice(0, 10).map((error) => (error.length > 2_000 ? `${error.slice(0, 2_000)}…` : error));

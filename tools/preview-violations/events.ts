@@ -26,8 +26,13 @@ function text(value: unknown): string {
 
 // The engine's messages may carry colour directives such as <{%fg 1%}> and ANSI escapes.
 export function plain(message: string): string {
-    // eslint-disable-next-line no-control-regex
-    return message.replace(/<\{%[^%]*%\}>/g, "").replace(/\u001b\[[0-9;]*m/g, "").trim();
+    return (
+        message
+            .replace(/<\{%[^%]*%\}>/g, "")
+            // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC.
+            .replace(/\u001b\[[0-9;]*m/g, "")
+            .trim()
+    );
 }
 
 export function parseEventLog(log: string): PreviewEvents {

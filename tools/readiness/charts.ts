@@ -20,7 +20,8 @@ export interface InstalledChart extends ChartProvides {
 }
 
 type Values = Record<string, unknown>;
-const at = (values: Values, ...path: string[]): unknown => path.reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Values)[key] : undefined), values);
+const at = (values: Values, ...path: string[]): unknown =>
+    path.reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Values)[key] : undefined), values);
 
 /** Where a chart is installed, for what depends on its release name and namespace. */
 interface Release {
@@ -84,8 +85,14 @@ const MANIFEST_TYPES = new Set(["kubernetes:yaml/v2:ConfigFile", "kubernetes:yam
  * gateway.networking.k8s.io CRDs; experimental-install.yaml adds gateway.networking.x-k8s.io).
  */
 const BUNDLES: [RegExp, ChartProvides][] = [
-    [/kubernetes-sigs\/gateway-api\/releases\/download\/[^/]+\/standard-install\.yaml$/, { crdGroups: ["gateway.networking.k8s.io"], ingressClasses: [], gatewayClasses: [] }],
-    [/kubernetes-sigs\/gateway-api\/releases\/download\/[^/]+\/experimental-install\.yaml$/, { crdGroups: ["gateway.networking.k8s.io", "gateway.networking.x-k8s.io"], ingressClasses: [], gatewayClasses: [] }],
+    [
+        /kubernetes-sigs\/gateway-api\/releases\/download\/[^/]+\/standard-install\.yaml$/,
+        { crdGroups: ["gateway.networking.k8s.io"], ingressClasses: [], gatewayClasses: [] },
+    ],
+    [
+        /kubernetes-sigs\/gateway-api\/releases\/download\/[^/]+\/experimental-install\.yaml$/,
+        { crdGroups: ["gateway.networking.k8s.io", "gateway.networking.x-k8s.io"], ingressClasses: [], gatewayClasses: [] },
+    ],
 ];
 
 const NOTHING: ChartProvides = { crdGroups: [], ingressClasses: [], gatewayClasses: [] };
@@ -95,7 +102,9 @@ export function installedCharts(recording: Recording): InstalledChart[] {
     const installed: InstalledChart[] = [];
     for (const r of recording.resources) {
         if (CHART_TYPES.has(r.type)) {
-            const chart = String(r.inputs["chart"] ?? r.name).split("/").pop()!;
+            const chart = String(r.inputs["chart"] ?? r.name)
+                .split("/")
+                .pop()!;
             const values = (r.inputs["values"] as Values | undefined) ?? {};
             const namespace = r.inputs["namespace"] as string | undefined;
             const release = { name: String(r.inputs["name"] ?? r.name), namespace };

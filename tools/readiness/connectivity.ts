@@ -42,14 +42,21 @@ function podsOfService(index: ObjectIndex, net: Network, namespace: string, serv
     if (!svc) return undefined;
     const spec = objectAt(svc["spec"]) ?? {};
     const selector = (objectAt(spec["selector"]) ?? {}) as Record<string, string>;
-    const servicePort = arrayAt(spec["ports"]).map((p) => objectAt(p) ?? {}).find((p) => p["port"] === port);
+    const servicePort = arrayAt(spec["ports"])
+        .map((p) => objectAt(p) ?? {})
+        .find((p) => p["port"] === port);
     if (!servicePort || Object.keys(selector).length === 0) return undefined;
     const target = (servicePort["targetPort"] as number | string | undefined) ?? port;
     return net.workloads
         .filter((w) => w.namespace === namespace && Object.entries(selector).every(([k, v]) => w.podLabels[k] === v))
         .map((w) => {
             const containerPort = typeof target === "number" ? target : w.ports.find((p) => p.name === target)?.containerPort;
-            return { endpoint: { workload: w }, port: containerPort ?? -1, protocol: "TCP" as const, describe: `${service}.${namespace} (${objectRef({ kind: w.kind, metadata: { name: w.name, namespace } })})` };
+            return {
+                endpoint: { workload: w },
+                port: containerPort ?? -1,
+                protocol: "TCP" as const,
+                describe: `${service}.${namespace} (${objectRef({ kind: w.kind, metadata: { name: w.name, namespace } })})`,
+            };
         });
 }
 
@@ -57,13 +64,30 @@ function destinations(dep: Dependency, from: Workload, facts: ConnectivityFacts,
     const need = dep.need;
     switch (need.kind) {
         case "dns":
-            return (["UDP", "TCP"] as const).map((protocol) => ({ endpoint: { pod: facts.dns }, port: 53, protocol, describe: `cluster DNS (${protocol} 53)` }));
+            return (["UDP", "TCP"] as const).map((protocol) => ({
+                endpoint: { pod: facts.dns },
+                port: 53,
+                protocol,
+                describe: `cluster DNS (${protocol} 53)`,
+            }));
         case "apiServer":
-            return facts.apiServer.ports.map((port) => ({ endpoint: { apiServer: { ips: facts.apiServer.ips } }, port, protocol: "TCP", describe: `the Kubernetes API on ${port}` }));
+            return facts.apiServer.ports.map((port) => ({
+                endpoint: { apiServer: { ips: facts.apiServer.ips } },
+                port,
+                protocol: "TCP",
+                describe: `the Kubernetes API on ${port}`,
+            }));
         case "cidr":
             return [{ endpoint: { ip: firstAddress(need.cidr) }, port: need.port, protocol: "TCP", describe: `${need.cidr} on ${need.port}` }];
         case "pods":
-            return [{ endpoint: { pod: { namespace: need.namespace ?? from.namespace, labels: need.labels } }, port: need.port, protocol: "TCP", describe: `pods ${JSON.stringify(need.labels)} in ${need.namespace ?? from.namespace} on ${need.port}` }];
+            return [
+                {
+                    endpoint: { pod: { namespace: need.namespace ?? from.namespace, labels: need.labels } },
+                    port: need.port,
+                    protocol: "TCP",
+                    describe: `pods ${JSON.stringify(need.labels)} in ${need.namespace ?? from.namespace} on ${need.port}`,
+                },
+            ];
         case "url": {
             let place: EndpointPlacement;
             try {
@@ -76,13 +100,27 @@ function destinations(dep: Dependency, from: Workload, facts: ConnectivityFacts,
             if (place.kind === "address") return [{ endpoint: { ip: place.host }, port, protocol: "TCP", describe: `${place.host}:${port}` }];
             if (place.kind === "outside") {
                 const ip = need.override.cidr ? firstAddress(need.override.cidr) : PUBLIC_ADDRESS_PROBE;
-                return [{ endpoint: { ip }, port, protocol: "TCP", describe: `${place.host}:${port}${need.override.cidr ? ` (${need.override.cidr})` : " (a public address)"}` }];
+                return [
+                    {
+                        endpoint: { ip },
+                        port,
+                        protocol: "TCP",
+                        describe: `${place.host}:${port}${need.override.cidr ? ` (${need.override.cidr})` : " (a public address)"}`,
+                    },
+                ];
             }
             const namespace = place.namespace ?? from.namespace;
             // A Service the stack renders: its pods, on the targetPort. Otherwise pods of that namespace we know nothing else of.
             const rendered = podsOfService(index, net, namespace, place.service, place.port);
             if (rendered && rendered.length > 0) return need.override.targetPort ? rendered.map((d) => ({ ...d, port: need.override.targetPort! })) : rendered;
-            return [{ endpoint: { pod: { namespace, labels: need.override.podSelector ?? {} } }, port, protocol: "TCP", describe: `${place.service}.${namespace}:${port}` }];
+            return [
+                {
+                    endpoint: { pod: { namespace, labels: need.override.podSelector ?? {} } },
+                    port,
+                    protocol: "TCP",
+                    describe: `${place.service}.${namespace}:${port}`,
+                },
+            ];
         }
     }
 }
@@ -91,7 +129,12 @@ function workloadObject(w: Workload): string {
     return `${w.kind}/${w.namespace}/${w.name}`;
 }
 
-export function connectivityFindings(objects: readonly KubernetesObject[], charts: readonly InstalledChart[], facts: ReadinessFacts, index = new ObjectIndex(objects)): Finding[] {
+export function connectivityFindings(
+    objects: readonly KubernetesObject[],
+    charts: readonly InstalledChart[],
+    facts: ReadinessFacts,
+    index = new ObjectIndex(objects),
+): Finding[] {
     const connectivity = facts.connectivity;
     const net = buildNetwork(objects, { cni: facts.cni });
     const findings: Finding[] = [];
@@ -171,7 +214,12 @@ function controllerFindings(charts: readonly InstalledChart[], connectivity: Con
             const admitted = controllers.some((pod) => allowedConnections(net, { pod }, to.endpoint).allows("TCP", to.port));
             if (admitted) continue;
             const where = controllers.map((c) => `${c.namespace} ${JSON.stringify(c.labels)}`).join(", ");
-            findings.push({ severity: "error", rule: "connectivity", object: objectRef(route), message: `routes to ${to.describe} on ${to.port}, but the network policies do not admit the ingress controller (${where}) there; every request times out.` });
+            findings.push({
+                severity: "error",
+                rule: "connectivity",
+                object: objectRef(route),
+                message: `routes to ${to.describe} on ${to.port}, but the network policies do not admit the ingress controller (${where}) there; every request times out.`,
+            });
         }
     }
     return findings;
@@ -185,15 +233,24 @@ function prometheusFindings(connectivity: ConnectivityFacts, net: Network, index
         const spec = objectAt(monitor["spec"]) ?? {};
         const selector = (objectAt(objectAt(spec["selector"])?.["matchLabels"]) ?? {}) as Record<string, string>;
         const namespace = monitor.metadata.namespace!;
-        const services = index.ofKind("Service").filter((s) => s.metadata.namespace === namespace && Object.entries(selector).every(([k, v]) => s.metadata.labels?.[k] === v));
+        const services = index
+            .ofKind("Service")
+            .filter((s) => s.metadata.namespace === namespace && Object.entries(selector).every(([k, v]) => s.metadata.labels?.[k] === v));
         for (const endpoint of arrayAt(spec["endpoints"]).map((e) => objectAt(e) ?? {})) {
             const portName = stringAt(endpoint["port"]);
             for (const svc of services) {
-                const servicePort = arrayAt(objectAt(svc["spec"])?.["ports"]).map((p) => objectAt(p) ?? {}).find((p) => p["name"] === portName);
+                const servicePort = arrayAt(objectAt(svc["spec"])?.["ports"])
+                    .map((p) => objectAt(p) ?? {})
+                    .find((p) => p["name"] === portName);
                 if (!servicePort) continue;
                 for (const to of podsOfService(index, net, namespace, svc.metadata.name, servicePort["port"] as number) ?? []) {
                     if (to.port < 0 || allowedConnections(net, { pod: prometheus }, to.endpoint).allows("TCP", to.port)) continue;
-                    findings.push({ severity: "error", rule: "connectivity", object: objectRef(monitor), message: `Prometheus (${prometheus.namespace} ${JSON.stringify(prometheus.labels)}) cannot scrape ${to.describe} on ${to.port}: the network policies drop it, so its alerts never fire.` });
+                    findings.push({
+                        severity: "error",
+                        rule: "connectivity",
+                        object: objectRef(monitor),
+                        message: `Prometheus (${prometheus.namespace} ${JSON.stringify(prometheus.labels)}) cannot scrape ${to.describe} on ${to.port}: the network policies drop it, so its alerts never fire.`,
+                    });
                 }
             }
         }

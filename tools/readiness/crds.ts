@@ -96,7 +96,12 @@ export function crdFindings(
         }
         if (declared.has(group)) {
             if (facts.clusterCreatedByStack) {
-                findings.push({ severity: "error", rule: "crds", object: objectRef(object), message: `its API group ${group} is declared in \`preinstalled.crdGroups\`, but the stack creates this cluster, so no CRD exists before the first \`up\`; install the chart that provides it as an add-on.` });
+                findings.push({
+                    severity: "error",
+                    rule: "crds",
+                    object: objectRef(object),
+                    message: `its API group ${group} is declared in \`preinstalled.crdGroups\`, but the stack creates this cluster, so no CRD exists before the first \`up\`; install the chart that provides it as an add-on.`,
+                });
             }
             continue;
         }

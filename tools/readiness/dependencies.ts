@@ -57,7 +57,10 @@ export function serviceNeeds(config: StackConfig): ServiceNeeds[] {
         const db = runtime.database;
         if (db?.cidr) deps.push({ what: "agentRuntime.database.cidr", need: { kind: "cidr", cidr: db.cidr, port: db.port } });
         else if (db?.namespaceSelector || db?.podSelector) {
-            deps.push({ what: "agentRuntime.database", need: { kind: "pods", namespace: selectorNamespace(db.namespaceSelector), labels: db.podSelector ?? {}, port: db.port } });
+            deps.push({
+                what: "agentRuntime.database",
+                need: { kind: "pods", namespace: selectorNamespace(db.namespaceSelector), labels: db.podSelector ?? {}, port: db.port },
+            });
         }
         needs.push({ service: "agentRuntime", instances: [runtime.name], dependencies: deps });
     }
@@ -65,22 +68,38 @@ export function serviceNeeds(config: StackConfig): ServiceNeeds[] {
     if (backend.enabled && backend.networkPolicy.enabled) {
         const db = backend.database;
         const deps: Dependency[] = [DNS];
-        if (db.host === undefined && stackMysql) deps.push({ what: "azure.network.subnets.mysql (the stack's MySQL)", need: { kind: "cidr", cidr: stackMysql, port: 3306 } });
+        if (db.host === undefined && stackMysql)
+            deps.push({ what: "azure.network.subnets.mysql (the stack's MySQL)", need: { kind: "cidr", cidr: stackMysql, port: 3306 } });
         else if (db.cidr) deps.push({ what: "agentBackend.database.cidr", need: { kind: "cidr", cidr: db.cidr, port: db.port } });
         else if (db.namespaceSelector || db.podSelector) {
-            deps.push({ what: "agentBackend.database", need: { kind: "pods", namespace: selectorNamespace(db.namespaceSelector), labels: db.podSelector ?? {}, port: db.port } });
+            deps.push({
+                what: "agentBackend.database",
+                need: { kind: "pods", namespace: selectorNamespace(db.namespaceSelector), labels: db.podSelector ?? {}, port: db.port },
+            });
         } else if (db.host) deps.push({ what: "agentBackend.database.host", need: { kind: "url", url: `mysql://${db.host}:${db.port}`, override: {} } });
         // The migration (an init container of the backend's pods, or its own Job) needs DNS and the database; the server also its URLs.
         needs.push({ service: "agentBackend", instances: [`${backend.name}-migration`], dependencies: deps });
-        needs.push({ service: "agentBackend", instances: [backend.name], dependencies: [...deps, ...urlNeeds(backendEndpoints(backend), backend.networkPolicy.endpoints)] });
+        needs.push({
+            service: "agentBackend",
+            instances: [backend.name],
+            dependencies: [...deps, ...urlNeeds(backendEndpoints(backend), backend.networkPolicy.endpoints)],
+        });
     }
     const worker = config.hyphaWorker;
     if (worker.enabled && worker.networkPolicy.enabled) {
-        needs.push({ service: "hyphaWorker", instances: [worker.name], dependencies: [DNS, API_SERVER, ...urlNeeds(hyphaServerEndpoints(worker.hypha.serverUrl))] });
+        needs.push({
+            service: "hyphaWorker",
+            instances: [worker.name],
+            dependencies: [DNS, API_SERVER, ...urlNeeds(hyphaServerEndpoints(worker.hypha.serverUrl))],
+        });
     }
     const agents = config.aiAgents;
     if (agents.enabled && agents.networkPolicy.api.enabled) {
-        needs.push({ service: "aiAgents", instances: [`${agents.name}-api`], dependencies: [DNS, API_SERVER, ...urlNeeds(apiEndpoints(agents), agents.networkPolicy.api.endpoints)] });
+        needs.push({
+            service: "aiAgents",
+            instances: [`${agents.name}-api`],
+            dependencies: [DNS, API_SERVER, ...urlNeeds(apiEndpoints(agents), agents.networkPolicy.api.endpoints)],
+        });
     }
     return needs;
 }

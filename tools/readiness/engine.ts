@@ -33,7 +33,11 @@ export function engineFindings(recording: Recording, disabledDefaultProviders: r
         if (pkg === "pulumi" || resource.type.startsWith("pulumi:providers:")) continue;
         if (resource.custom) {
             if (!resource.provider) {
-                if (disabled.has(pkg)) error(resource.urn, `${refused(pkg, resource.urn)} Pass the stack's ${pkg} provider in the resource's options (\`provider\`, or \`providers\` of its parent component).`);
+                if (disabled.has(pkg))
+                    error(
+                        resource.urn,
+                        `${refused(pkg, resource.urn)} Pass the stack's ${pkg} provider in the resource's options (\`provider\`, or \`providers\` of its parent component).`,
+                    );
                 continue;
             }
             const served = providerPackage(resource.provider);

@@ -171,12 +171,16 @@ function connectivityFacts(config: StackConfig, aks: boolean): ConnectivityFacts
         needs: np.enabled ? serviceNeeds(config) : [],
         platformDomain: config.platform.domain,
         // On AKS CoreDNS runs in kube-system as k8s-app=kube-dns, whatever the config says.
-        dns: aks ? { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } : (externalPod(np.dns) ?? { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }),
+        dns: aks
+            ? { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }
+            : (externalPod(np.dns) ?? { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }),
         apiServer: { ips: np.apiServer.cidrs.map((cidr) => cidr.split("/")[0]!), ports: np.apiServer.ports },
         ingressController: externalPod(np.ingressController),
         prometheus: externalPod(np.monitoring),
         routableRanges: aks
-            ? [config.azure.network?.addressSpace, ...(config.azure.network?.peeredRanges ?? []), ...np.clusterCidrs.pods, ...np.clusterCidrs.services].filter((r): r is string => r !== undefined)
+            ? [config.azure.network?.addressSpace, ...(config.azure.network?.peeredRanges ?? []), ...np.clusterCidrs.pods, ...np.clusterCidrs.services].filter(
+                  (r): r is string => r !== undefined,
+              )
             : [],
     };
 }

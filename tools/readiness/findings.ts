@@ -27,7 +27,8 @@ const order: Record<Severity, number> = { error: 0, warning: 1 };
 /** Errors first, then by rule and object, so the output is stable between renders. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
     return [...findings].sort(
-        (a, b) => order[a.severity] - order[b.severity] || a.rule.localeCompare(b.rule) || a.object.localeCompare(b.object) || a.message.localeCompare(b.message),
+        (a, b) =>
+            order[a.severity] - order[b.severity] || a.rule.localeCompare(b.rule) || a.object.localeCompare(b.object) || a.message.localeCompare(b.message),
     );
 }
 

@@ -39,15 +39,27 @@ export function setSecretCommand(vaultName: string, key: string): string {
     return `az keyvault secret set --vault-name ${vaultName} --name ${key} --value ...`;
 }
 
-export function keyVaultFindings(objects: readonly KubernetesObject[], recording: Recording, facts: ReadinessFacts, index = new ObjectIndex(objects)): Finding[] {
+export function keyVaultFindings(
+    objects: readonly KubernetesObject[],
+    recording: Recording,
+    facts: ReadinessFacts,
+    index = new ObjectIndex(objects),
+): Finding[] {
     const vaults = recording.resources.filter((r) => r.type === VAULT);
     if (!facts.keyVault || vaults.length === 0) return [];
     // The name the render gave the vault (a stand-in when it is generated at deploy time).
-    const renderedNames = new Set(vaults.map((v) => v.inputs["vaultName"]).filter((n): n is string => typeof n === "string").map((n) => n.toLowerCase()));
+    const renderedNames = new Set(
+        vaults
+            .map((v) => v.inputs["vaultName"])
+            .filter((n): n is string => typeof n === "string")
+            .map((n) => n.toLowerCase()),
+    );
     const written = new Set([
         ...facts.keyVault.seeded,
         ...recording.resources
-            .filter((r) => r.type === VAULT_SECRET && typeof r.inputs["vaultName"] === "string" && renderedNames.has(String(r.inputs["vaultName"]).toLowerCase()))
+            .filter(
+                (r) => r.type === VAULT_SECRET && typeof r.inputs["vaultName"] === "string" && renderedNames.has(String(r.inputs["vaultName"]).toLowerCase()),
+            )
             .map((r) => r.inputs["secretName"])
             .filter((n): n is string => typeof n === "string"),
     ]);
@@ -60,7 +72,9 @@ export function keyVaultFindings(objects: readonly KubernetesObject[], recording
         const storeRef = objectAt(spec["secretStoreRef"]);
         const storeKind = stringAt(storeRef?.["kind"]) ?? "SecretStore";
         const storeName = stringAt(storeRef?.["name"]);
-        const store = storeName ? index.get(storeKind, storeKind === "ClusterSecretStore" ? undefined : externalSecret.metadata.namespace, storeName) : undefined;
+        const store = storeName
+            ? index.get(storeKind, storeKind === "ClusterSecretStore" ? undefined : externalSecret.metadata.namespace, storeName)
+            : undefined;
         const vaultUrl = stringAt(objectAt(objectAt(objectAt(store?.["spec"])?.["provider"])?.["azurekv"])?.["vaultUrl"]);
         const readsStackVault = vaultUrl !== undefined && renderedNames.has(vaultNameOfUrl(vaultUrl) ?? "");
         if (!readsStackVault) continue;

@@ -26,7 +26,9 @@ export function dns1123LabelProblem(value: string): string | undefined {
 
 export function dns1123SubdomainProblem(value: string): string | undefined {
     if (value.length > 253) return "must be no more than 253 characters";
-    return DNS1123_SUBDOMAIN.test(value) ? undefined : "must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', starting and ending alphanumeric)";
+    return DNS1123_SUBDOMAIN.test(value)
+        ? undefined
+        : "must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', starting and ending alphanumeric)";
 }
 
 function dns1035LabelProblem(value: string): string | undefined {
@@ -102,7 +104,10 @@ export function nameFindings(objects: readonly KubernetesObject[]): Finding[] {
         problems.push(...labelProblems(object.metadata.labels, "metadata"), ...annotationProblems(object.metadata.annotations, "metadata"));
         const workload = extractWorkload(object);
         if (workload) {
-            problems.push(...labelProblems(workload.podMetadata["labels"], "pod template"), ...annotationProblems(workload.podMetadata["annotations"], "pod template"));
+            problems.push(
+                ...labelProblems(workload.podMetadata["labels"], "pod template"),
+                ...annotationProblems(workload.podMetadata["annotations"], "pod template"),
+            );
             for (const container of workload.containers) {
                 const containerName = stringAt(container.spec["name"]);
                 const problem = containerName === undefined ? "is missing" : dns1123LabelProblem(containerName);
@@ -121,7 +126,8 @@ export function nameFindings(objects: readonly KubernetesObject[]): Finding[] {
                 if (portProblem) problems.push(`port name "${portName}" ${portProblem}`);
             }
         }
-        for (const message of problems) findings.push({ severity: "error", rule: "names", object: objectRef(object), message: `${message}; the API server rejects the object.` });
+        for (const message of problems)
+            findings.push({ severity: "error", rule: "names", object: objectRef(object), message: `${message}; the API server rejects the object.` });
     }
     return findings;
 }

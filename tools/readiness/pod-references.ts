@@ -27,14 +27,20 @@ function envReferences(container: PlainObject, where: string): PodReference[] {
     for (const env of arrayAt(container["env"])) {
         const from = objectAt(objectAt(env)?.["valueFrom"]);
         const variable = stringAt(objectAt(env)?.["name"]) ?? "?";
-        for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]] as const) {
+        for (const [field, kind] of [
+            ["secretKeyRef", "Secret"],
+            ["configMapKeyRef", "ConfigMap"],
+        ] as const) {
             const ref = objectAt(from?.[field]);
             const name = stringAt(ref?.["name"]);
             if (ref && name && ref["optional"] !== true) found.push({ kind, name, key: stringAt(ref["key"]), where: `${where} env ${variable}` });
         }
     }
     for (const source of arrayAt(container["envFrom"])) {
-        for (const [field, kind] of [["secretRef", "Secret"], ["configMapRef", "ConfigMap"]] as const) {
+        for (const [field, kind] of [
+            ["secretRef", "Secret"],
+            ["configMapRef", "ConfigMap"],
+        ] as const) {
             const ref = objectAt(objectAt(source)?.[field]);
             const name = stringAt(ref?.["name"]);
             if (ref && name && ref["optional"] !== true) found.push({ kind, name, where: `${where} envFrom` });
@@ -53,7 +59,10 @@ function volumeReferences(volume: PlainObject): PodReference[] {
     const claim = stringAt(objectAt(volume["persistentVolumeClaim"])?.["claimName"]);
     if (claim) found.push({ kind: "PersistentVolumeClaim", name: claim, where });
     for (const source of arrayAt(objectAt(volume["projected"])?.["sources"])) {
-        for (const [field, kind] of [["secret", "Secret"], ["configMap", "ConfigMap"]] as const) {
+        for (const [field, kind] of [
+            ["secret", "Secret"],
+            ["configMap", "ConfigMap"],
+        ] as const) {
             const ref = objectAt(objectAt(source)?.[field]);
             const name = stringAt(ref?.["name"]);
             if (ref && name && ref["optional"] !== true) found.push({ kind, name, where: `${where} (projected)` });
@@ -65,7 +74,8 @@ function volumeReferences(volume: PlainObject): PodReference[] {
 export function podReferences(workload: Workload): PodReference[] {
     const spec = workload.podSpec;
     const found: PodReference[] = [];
-    for (const container of workload.containers) found.push(...envReferences(container.spec, `${container.position === "initContainers" ? "init container" : "container"} "${container.name}"`));
+    for (const container of workload.containers)
+        found.push(...envReferences(container.spec, `${container.position === "initContainers" ? "init container" : "container"} "${container.name}"`));
     for (const volume of arrayAt(spec["volumes"])) if (objectAt(volume)) found.push(...volumeReferences(volume as PlainObject));
     for (const pullSecret of arrayAt(spec["imagePullSecrets"])) {
         const name = stringAt(objectAt(pullSecret)?.["name"]);

@@ -36,7 +36,9 @@ function secretSources(index: ObjectIndex): Map<string, KeySource> {
         const spec = objectAt(externalSecret["spec"]) ?? {};
         const target = stringAt(objectAt(spec["target"])?.["name"]) ?? externalSecret.metadata.name;
         const templateKeys = Object.keys(objectAt(objectAt(objectAt(spec["target"])?.["template"])?.["data"]) ?? {});
-        const dataKeys = arrayAt(spec["data"]).map((entry) => stringAt(objectAt(entry)?.["secretKey"])).filter((key): key is string => key !== undefined);
+        const dataKeys = arrayAt(spec["data"])
+            .map((entry) => stringAt(objectAt(entry)?.["secretKey"]))
+            .filter((key): key is string => key !== undefined);
         // dataFrom copies whatever the remote holds: its keys are unknown here.
         const known = arrayAt(spec["dataFrom"]).length === 0;
         sources.set(`${externalSecret.metadata.namespace}/${target}`, {
@@ -46,7 +48,11 @@ function secretSources(index: ObjectIndex): Map<string, KeySource> {
     }
     for (const certificate of index.ofKind("Certificate")) {
         const secretName = stringAt(objectAt(certificate["spec"])?.["secretName"]);
-        if (secretName) sources.set(`${certificate.metadata.namespace}/${secretName}`, { keys: new Set(["tls.crt", "tls.key", "ca.crt"]), madeBy: `Certificate ${certificate.metadata.name}` });
+        if (secretName)
+            sources.set(`${certificate.metadata.namespace}/${secretName}`, {
+                keys: new Set(["tls.crt", "tls.key", "ca.crt"]),
+                madeBy: `Certificate ${certificate.metadata.name}`,
+            });
     }
     return sources;
 }
@@ -85,7 +91,8 @@ export function referenceFindings(objects: readonly KubernetesObject[], facts: R
     const findings: Finding[] = [];
     const secrets = secretSources(index);
     const configMaps = configMapSources(index);
-    const error = (object: KubernetesObject, message: string, severity: Finding["severity"] = "error") => findings.push({ severity, rule: "references", object: objectRef(object), message });
+    const error = (object: KubernetesObject, message: string, severity: Finding["severity"] = "error") =>
+        findings.push({ severity, rule: "references", object: objectRef(object), message });
     const onCreatedCluster = (object: KubernetesObject, what: string, declared: DeclaredObject) =>
         error(
             object,
@@ -97,7 +104,10 @@ export function referenceFindings(objects: readonly KubernetesObject[], facts: R
         if (namespace && !BUILT_IN_NAMESPACES.has(namespace) && !index.has("Namespace", undefined, namespace)) {
             const declared = declaration(facts, "Namespace", undefined, namespace);
             if (!declared) {
-                error(object, `namespace ${namespace} is neither created by the stack nor declared; the API server refuses the object (namespaces "${namespace}" not found). Let the stack create it, or declare it in \`preinstalled.objects\`.`);
+                error(
+                    object,
+                    `namespace ${namespace} is neither created by the stack nor declared; the API server refuses the object (namespaces "${namespace}" not found). Let the stack create it, or declare it in \`preinstalled.objects\`.`,
+                );
             } else if (facts.clusterCreatedByStack) {
                 onCreatedCluster(object, `it lives in namespace ${namespace}`, declared);
             }
@@ -115,7 +125,10 @@ export function referenceFindings(objects: readonly KubernetesObject[], facts: R
                 for (const ref of refs) {
                     if (ref.key === undefined || !source.keys || source.keys.has(ref.key)) continue;
                     const keys = [...source.keys].sort().join(", ") || "no keys";
-                    error(object, `${ref.where} reads key "${ref.key}" of ${kind} ${namespace}/${name}, which ${source.madeBy} fills with ${keys}; the container never starts (CreateContainerConfigError).`);
+                    error(
+                        object,
+                        `${ref.where} reads key "${ref.key}" of ${kind} ${namespace}/${name}, which ${source.madeBy} fills with ${keys}; the container never starts (CreateContainerConfigError).`,
+                    );
                 }
                 continue;
             }
@@ -144,7 +157,10 @@ export function referenceFindings(objects: readonly KubernetesObject[], facts: R
         const kind = stringAt(store?.["kind"]) ?? "SecretStore";
         const name = stringAt(store?.["name"]);
         if (name && !index.has(kind, kind === "ClusterSecretStore" ? undefined : externalSecret.metadata.namespace, name)) {
-            error(externalSecret, `its ${kind} ${name} is not rendered by the stack; External Secrets never syncs the Secret. Render the store with the stack.`);
+            error(
+                externalSecret,
+                `its ${kind} ${name} is not rendered by the stack; External Secrets never syncs the Secret. Render the store with the stack.`,
+            );
         }
     }
     return findings;

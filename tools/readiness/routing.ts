@@ -23,25 +23,43 @@ import { renderedPods, selectedPods, type RenderedPods } from "./pods";
 
 type Emit = (object: KubernetesObject, message: string, severity?: Finding["severity"]) => void;
 
-function checkService(emit: Emit, route: KubernetesObject, index: ObjectIndex, pods: readonly RenderedPods[], facts: ReadinessFacts, name: string, port: number | string | undefined): void {
+function checkService(
+    emit: Emit,
+    route: KubernetesObject,
+    index: ObjectIndex,
+    pods: readonly RenderedPods[],
+    facts: ReadinessFacts,
+    name: string,
+    port: number | string | undefined,
+): void {
     const namespace = route.metadata.namespace;
     const service = index.get("Service", namespace, name);
     if (!service) {
         const declared = facts.declared.objects.some((d) => d.kind === "Service" && d.name === name && d.namespace === namespace);
-        if (!declared || facts.clusterCreatedByStack) emit(route, `routes to Service ${namespace}/${name}, which the stack does not create${declared ? " (declared pre-existing, but the stack creates this cluster)" : ""}; the route has no backend.`);
+        if (!declared || facts.clusterCreatedByStack)
+            emit(
+                route,
+                `routes to Service ${namespace}/${name}, which the stack does not create${declared ? " (declared pre-existing, but the stack creates this cluster)" : ""}; the route has no backend.`,
+            );
         return;
     }
     const spec = objectAt(service["spec"]) ?? {};
     const servicePorts = arrayAt(spec["ports"]).map((p) => objectAt(p) ?? {});
     const servicePort = port === undefined ? servicePorts[0] : servicePorts.find((p) => p["port"] === port || (typeof port === "string" && p["name"] === port));
     if (!servicePort) {
-        emit(route, `routes to port ${port} of Service ${namespace}/${name}, which has ports ${servicePorts.map((p) => p["name"] ?? p["port"]).join(", ") || "none"}.`);
+        emit(
+            route,
+            `routes to port ${port} of Service ${namespace}/${name}, which has ports ${servicePorts.map((p) => p["name"] ?? p["port"]).join(", ") || "none"}.`,
+        );
         return;
     }
     const selector = objectAt(spec["selector"]) as Record<string, string> | undefined;
     const backends = selectedPods(pods, namespace, selector);
     if (backends.length === 0) {
-        emit(route, `routes to Service ${namespace}/${name}, whose selector ${JSON.stringify(selector ?? {})} matches no pod the stack runs; the Service has no endpoints.`);
+        emit(
+            route,
+            `routes to Service ${namespace}/${name}, whose selector ${JSON.stringify(selector ?? {})} matches no pod the stack runs; the Service has no endpoints.`,
+        );
         return;
     }
     const target = (servicePort["targetPort"] as number | string | undefined) ?? (servicePort["port"] as number);
@@ -66,7 +84,8 @@ function issuerExists(index: ObjectIndex, facts: ReadinessFacts, kind: string, n
 function annotatedIssuer(object: KubernetesObject): { kind: string; name: string } | undefined {
     const annotations = object.metadata.annotations ?? {};
     if (annotations["cert-manager.io/cluster-issuer"]) return { kind: "ClusterIssuer", name: annotations["cert-manager.io/cluster-issuer"] };
-    if (annotations["cert-manager.io/issuer"]) return { kind: annotations["cert-manager.io/issuer-kind"] ?? "Issuer", name: annotations["cert-manager.io/issuer"] };
+    if (annotations["cert-manager.io/issuer"])
+        return { kind: annotations["cert-manager.io/issuer-kind"] ?? "Issuer", name: annotations["cert-manager.io/issuer"] };
     return undefined;
 }
 
@@ -81,7 +100,12 @@ function namespaceLabels(index: ObjectIndex, name: string | undefined): Record<s
     return { ...labels, "kubernetes.io/metadata.name": name ?? "default" };
 }
 
-export function routingFindings(objects: readonly KubernetesObject[], charts: readonly InstalledChart[], facts: ReadinessFacts, index = new ObjectIndex(objects)): Finding[] {
+export function routingFindings(
+    objects: readonly KubernetesObject[],
+    charts: readonly InstalledChart[],
+    facts: ReadinessFacts,
+    index = new ObjectIndex(objects),
+): Finding[] {
     const findings: Finding[] = [];
     const emit: Emit = (object, message, severity = "error") => findings.push({ severity, rule: "routing", object: objectRef(object), message });
     const pods = renderedPods(objects);
@@ -90,7 +114,10 @@ export function routingFindings(objects: readonly KubernetesObject[], charts: re
     const declaredOnly = (list: readonly string[], name: string) => !facts.clusterCreatedByStack && list.includes(name);
     const checkIssuer = (object: KubernetesObject, kind: string, name: string, how: string) => {
         if (!issuerExists(index, facts, kind, object.metadata.namespace, name)) {
-            emit(object, `${how} names ${kind} ${name}, which the stack does not create${facts.clusterCreatedByStack ? "" : " and `preinstalled.issuers` does not declare"}; no certificate is issued and TLS fails.`);
+            emit(
+                object,
+                `${how} names ${kind} ${name}, which the stack does not create${facts.clusterCreatedByStack ? "" : " and `preinstalled.issuers` does not declare"}; no certificate is issued and TLS fails.`,
+            );
         }
     };
 
@@ -106,7 +133,10 @@ export function routingFindings(objects: readonly KubernetesObject[], charts: re
         }
         const issuer = annotatedIssuer(ingress);
         if (issuer) checkIssuer(ingress, issuer.kind, issuer.name, "its cert-manager annotation");
-        const backends = [objectAt(spec["defaultBackend"]), ...arrayAt(spec["rules"]).flatMap((rule) => arrayAt(objectAt(objectAt(rule)?.["http"])?.["paths"]).map((p) => objectAt(objectAt(p)?.["backend"])))];
+        const backends = [
+            objectAt(spec["defaultBackend"]),
+            ...arrayAt(spec["rules"]).flatMap((rule) => arrayAt(objectAt(objectAt(rule)?.["http"])?.["paths"]).map((p) => objectAt(objectAt(p)?.["backend"]))),
+        ];
         for (const backend of backends) {
             const service = objectAt(backend?.["service"]);
             const name = stringAt(service?.["name"]);
@@ -118,19 +148,30 @@ export function routingFindings(objects: readonly KubernetesObject[], charts: re
     for (const gateway of index.ofKind("Gateway")) {
         const className = stringAt(objectAt(gateway["spec"])?.["gatewayClassName"]);
         if (className && !gatewayClasses.has(className) && !declaredOnly(facts.declared.gatewayClasses, className)) {
-            emit(gateway, `its GatewayClass ${className} is served by no controller the stack installs${facts.clusterCreatedByStack ? "" : " or `preinstalled.gatewayClasses` declares"}; the Gateway is never programmed.`);
+            emit(
+                gateway,
+                `its GatewayClass ${className} is served by no controller the stack installs${facts.clusterCreatedByStack ? "" : " or `preinstalled.gatewayClasses` declares"}; the Gateway is never programmed.`,
+            );
         }
         const issuer = annotatedIssuer(gateway);
         if (issuer) checkIssuer(gateway, issuer.kind, issuer.name, "its cert-manager annotation");
         // With an issuer annotation, cert-manager's gateway-shim makes a Certificate per TLS
         // certificateRef (cert-manager docs, "Annotated Gateway resource").
-        const certificates = new Set(index.ofKind("Certificate").filter((c) => c.metadata.namespace === gateway.metadata.namespace).map((c) => stringAt(objectAt(c["spec"])?.["secretName"])));
+        const certificates = new Set(
+            index
+                .ofKind("Certificate")
+                .filter((c) => c.metadata.namespace === gateway.metadata.namespace)
+                .map((c) => stringAt(objectAt(c["spec"])?.["secretName"])),
+        );
         for (const listener of arrayAt(objectAt(gateway["spec"])?.["listeners"]).map((l) => objectAt(l) ?? {})) {
             for (const ref of arrayAt(objectAt(listener["tls"])?.["certificateRefs"]).map((r) => objectAt(r) ?? {})) {
                 const name = stringAt(ref["name"]);
                 const namespace = stringAt(ref["namespace"]) ?? gateway.metadata.namespace;
                 if (!name || issuer || certificates.has(name) || index.has("Secret", namespace, name)) continue;
-                emit(gateway, `listener ${String(listener["name"])} serves the certificate in Secret ${namespace}/${name}, which nothing creates (no cert-manager annotation on the Gateway, no Certificate, no Secret); HTTPS fails.`);
+                emit(
+                    gateway,
+                    `listener ${String(listener["name"])} serves the certificate in Secret ${namespace}/${name}, which nothing creates (no cert-manager annotation on the Gateway, no Certificate, no Secret); HTTPS fails.`,
+                );
             }
         }
     }
@@ -145,7 +186,10 @@ export function routingFindings(objects: readonly KubernetesObject[], charts: re
             const gateway = index.get("Gateway", namespace, name);
             if (!gateway) {
                 if (!(!facts.clusterCreatedByStack && facts.declared.gateways.some((g) => g.namespace === namespace && g.name === name))) {
-                    emit(route, `its parent Gateway ${namespace}/${name} is not rendered by the stack${facts.clusterCreatedByStack ? "" : " nor declared in `preinstalled.gateways`"}; the route is never attached.`);
+                    emit(
+                        route,
+                        `its parent Gateway ${namespace}/${name} is not rendered by the stack${facts.clusterCreatedByStack ? "" : " nor declared in `preinstalled.gateways`"}; the route is never attached.`,
+                    );
                 }
                 continue;
             }
@@ -161,7 +205,10 @@ export function routingFindings(objects: readonly KubernetesObject[], charts: re
                 const from = stringAt(objectAt(objectAt(listener["allowedRoutes"])?.["namespaces"])?.["from"]) ?? "Same";
                 if (from === "Same" && route.metadata.namespace !== namespace) return false;
                 if (from === "Selector") {
-                    const selector = (objectAt(objectAt(objectAt(listener["allowedRoutes"])?.["namespaces"])?.["selector"])?.["matchLabels"] ?? {}) as Record<string, string>;
+                    const selector = (objectAt(objectAt(objectAt(listener["allowedRoutes"])?.["namespaces"])?.["selector"])?.["matchLabels"] ?? {}) as Record<
+                        string,
+                        string
+                    >;
                     const labels = namespaceLabels(index, route.metadata.namespace);
                     if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) return false;
                 }
@@ -169,7 +216,10 @@ export function routingFindings(objects: readonly KubernetesObject[], charts: re
                 return hostnames.length === 0 || hostnames.some((h) => hostMatches(listenerHost, h));
             });
             if (accepting.length === 0) {
-                emit(route, `no listener of Gateway ${namespace}/${name}${section ? ` (section ${section})` : ""} accepts it: check the listener's allowedRoutes namespaces and hostname against the route's namespace ${route.metadata.namespace} and hostnames ${hostnames.join(", ") || "(any)"}.`);
+                emit(
+                    route,
+                    `no listener of Gateway ${namespace}/${name}${section ? ` (section ${section})` : ""} accepts it: check the listener's allowedRoutes namespaces and hostname against the route's namespace ${route.metadata.namespace} and hostnames ${hostnames.join(", ") || "(any)"}.`,
+                );
             }
         }
         for (const rule of arrayAt(spec["rules"]).map((r) => objectAt(r) ?? {})) {
@@ -194,7 +244,11 @@ export function routingFindings(objects: readonly KubernetesObject[], charts: re
             for (const parent of parents.map((p) => objectAt(p) ?? {})) {
                 const namespace = stringAt(parent["namespace"]) ?? issuer.metadata.namespace;
                 const name = stringAt(parent["name"]) ?? "";
-                if (!index.has("Gateway", namespace, name)) emit(issuer, `its HTTP-01 solver attaches to Gateway ${namespace}/${name}, which the stack does not render; challenges are never answered.`);
+                if (!index.has("Gateway", namespace, name))
+                    emit(
+                        issuer,
+                        `its HTTP-01 solver attaches to Gateway ${namespace}/${name}, which the stack does not render; challenges are never answered.`,
+                    );
             }
         }
     }

@@ -70,7 +70,12 @@ export function schedulingFindings(objects: readonly KubernetesObject[], facts: 
     const findings: Finding[] = [];
     const sizes = facts.nodePools.map((pool) => ({ pool, allocatable: aksAllocatable(pool.vmSize) }));
     for (const { pool } of sizes.filter((s) => !s.allocatable)) {
-        findings.push({ severity: "warning", rule: "scheduling", object: `pool/${pool.name}`, message: `VM size ${pool.vmSize} is not in the readiness pass's table (tools/readiness/vm-sizes.ts); pods are not checked against it.` });
+        findings.push({
+            severity: "warning",
+            rule: "scheduling",
+            object: `pool/${pool.name}`,
+            message: `VM size ${pool.vmSize} is not in the readiness pass's table (tools/readiness/vm-sizes.ts); pods are not checked against it.`,
+        });
     }
     for (const object of objects) {
         const workload = extractWorkload(object);
@@ -81,7 +86,9 @@ export function schedulingFindings(objects: readonly KubernetesObject[], facts: 
         if (tolerated.length === 0 || tolerated.some((s) => !s.allocatable)) continue;
         const eligible = tolerated.map((s) => ({ pool: s.pool, allocatable: s.allocatable! }));
         if (eligible.some((s) => requests.cpu <= s.allocatable.cpu && requests.memory <= s.allocatable.memory)) continue;
-        const best = eligible.map((s) => `${s.pool.name} (${s.pool.vmSize}): ${s.allocatable.cpu.toFixed(2)} CPU, ${(s.allocatable.memory / GIB).toFixed(1)} GiB allocatable`).join("; ");
+        const best = eligible
+            .map((s) => `${s.pool.name} (${s.pool.vmSize}): ${s.allocatable.cpu.toFixed(2)} CPU, ${(s.allocatable.memory / GIB).toFixed(1)} GiB allocatable`)
+            .join("; ");
         findings.push({
             severity: "error",
             rule: "scheduling",

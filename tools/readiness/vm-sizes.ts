@@ -10,37 +10,49 @@
 const SHAPES: Record<string, [number, number]> = {};
 const family = (names: string[], shapes: [number, number][]) => names.forEach((name, i) => (SHAPES[name.toLowerCase()] = shapes[i]!));
 for (const suffix of ["s_v5", "ds_v5", "as_v5", "ads_v5", "s_v4", "ds_v4", "as_v4", "s_v3", "ds_v3", "s_v6", "ds_v6", "as_v6", "ads_v6"]) {
-    family(["Standard_D2", "Standard_D4", "Standard_D8", "Standard_D16", "Standard_D32", "Standard_D48", "Standard_D64"].map((n) => n + suffix), [
+    family(
+        ["Standard_D2", "Standard_D4", "Standard_D8", "Standard_D16", "Standard_D32", "Standard_D48", "Standard_D64"].map((n) => n + suffix),
+        [
+            [2, 8],
+            [4, 16],
+            [8, 32],
+            [16, 64],
+            [32, 128],
+            [48, 192],
+            [64, 256],
+        ],
+    );
+    family(
+        ["Standard_E2", "Standard_E4", "Standard_E8", "Standard_E16", "Standard_E32"].map((n) => n + suffix),
+        [
+            [2, 16],
+            [4, 32],
+            [8, 64],
+            [16, 128],
+            [32, 256],
+        ],
+    );
+}
+family(
+    ["Standard_F2s_v2", "Standard_F4s_v2", "Standard_F8s_v2", "Standard_F16s_v2", "Standard_F32s_v2"],
+    [
+        [2, 4],
+        [4, 8],
+        [8, 16],
+        [16, 32],
+        [32, 64],
+    ],
+);
+family(
+    ["Standard_B2s", "Standard_B2ms", "Standard_B4ms", "Standard_B8ms", "Standard_B16ms"],
+    [
+        [2, 4],
         [2, 8],
         [4, 16],
         [8, 32],
         [16, 64],
-        [32, 128],
-        [48, 192],
-        [64, 256],
-    ]);
-    family(["Standard_E2", "Standard_E4", "Standard_E8", "Standard_E16", "Standard_E32"].map((n) => n + suffix), [
-        [2, 16],
-        [4, 32],
-        [8, 64],
-        [16, 128],
-        [32, 256],
-    ]);
-}
-family(["Standard_F2s_v2", "Standard_F4s_v2", "Standard_F8s_v2", "Standard_F16s_v2", "Standard_F32s_v2"], [
-    [2, 4],
-    [4, 8],
-    [8, 16],
-    [16, 32],
-    [32, 64],
-]);
-family(["Standard_B2s", "Standard_B2ms", "Standard_B4ms", "Standard_B8ms", "Standard_B16ms"], [
-    [2, 4],
-    [2, 8],
-    [4, 16],
-    [8, 32],
-    [16, 64],
-]);
+    ],
+);
 
 /** kube-reserved CPU (millicores) by the node's core count. */
 const CPU_RESERVED: [number, number][] = [

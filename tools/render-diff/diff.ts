@@ -74,7 +74,13 @@ export function diffPlanResources(base: readonly PlanEntry[], head: readonly Pla
     const before = new Map(base.filter(isOtherResource).map((entry) => [entry.urn, entry]));
     const after = new Map(head.filter(isOtherResource).map((entry) => [entry.urn, entry]));
     const changes: ResourceChange[] = [];
-    const change = (kind: ChangeKind, entry: PlanEntry, fields: FieldChange[] = []): ResourceChange => ({ kind, type: entry.type, name: entry.name, urn: entry.urn, fields });
+    const change = (kind: ChangeKind, entry: PlanEntry, fields: FieldChange[] = []): ResourceChange => ({
+        kind,
+        type: entry.type,
+        name: entry.name,
+        urn: entry.urn,
+        fields,
+    });
     for (const [urn, old] of before) {
         const now = after.get(urn);
         if (!now) changes.push(change("removed", old));

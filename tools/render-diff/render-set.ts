@@ -73,7 +73,7 @@ export function readRenderDir(dir: string): RenderSet {
         try {
             return entryOf(parse(text) as Record<string, unknown>, URN_HEADER.exec(text)?.[1]);
         } catch (err) {
-            throw new Error(`${file}: ${(err as Error).message}`);
+            throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
         }
     });
     return { objects, plan };

@@ -53,7 +53,14 @@ function fieldLines(change: FieldChange): string[] {
     if (isMultiline(change.before, change.after)) {
         const text = lineDiff(change.before as string, change.after as string);
         const head = `!${INDENT}${path}: text, ${text.removed} lines removed, ${text.added} added:`;
-        return [head, ...text.lines.map((line) => (line.startsWith("-") || line.startsWith("+") ? `${line[0]}${INDENT}${INDENT}${line.slice(1)}` : ` ${INDENT}${INDENT}${line.slice(line.startsWith(" ") ? 1 : 0)}`))];
+        return [
+            head,
+            ...text.lines.map((line) =>
+                line.startsWith("-") || line.startsWith("+")
+                    ? `${line[0]}${INDENT}${INDENT}${line.slice(1)}`
+                    : ` ${INDENT}${INDENT}${line.slice(line.startsWith(" ") ? 1 : 0)}`,
+            ),
+        ];
     }
     return [`!${INDENT}${path}: ${formatValue(change.before)} -> ${formatValue(change.after)}`];
 }
@@ -62,7 +69,8 @@ export function objectLines(diff: StackDiff): string[] {
     const lines: string[] = [];
     for (const change of diff.objects) {
         lines.push(`${SYMBOL[change.kind]} ${describeRef(change.ref)}`);
-        if (change.urn) lines.push(`!${INDENT}URN ${change.urn.before} -> ${change.urn.after}: Pulumi deletes and recreates this object unless the resource has an alias`);
+        if (change.urn)
+            lines.push(`!${INDENT}URN ${change.urn.before} -> ${change.urn.after}: Pulumi deletes and recreates this object unless the resource has an alias`);
         for (const field of change.fields) lines.push(...fieldLines(field));
     }
     return lines;

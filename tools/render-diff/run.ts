@@ -25,7 +25,8 @@ const EMPTY: RenderSet = { objects: [] };
 /** Compares one stack's two sides. */
 export function compareSides(stack: string, base: Side, head: Side): StackReport {
     if (head.state === "failed") return { stack, status: "failed", blocking: true, error: `head does not render: ${head.error}` };
-    if (base.state === "absent" && head.state === "absent") return { stack, status: "failed", blocking: true, error: `no such stack: no Pulumi.${stack}.yaml at the base or the head` };
+    if (base.state === "absent" && head.state === "absent")
+        return { stack, status: "failed", blocking: true, error: `no such stack: no Pulumi.${stack}.yaml at the base or the head` };
     if (base.state === "failed") return { stack, status: "failed", error: `base does not render: ${base.error}` };
     const status = base.state === "absent" ? "new" : head.state === "absent" ? "deleted" : "compared";
     const before = base.state === "rendered" ? base.render : EMPTY;

@@ -74,7 +74,8 @@ export function checkoutBase(projectDir: string, ref: string, log: Log): BaseTre
             dependencies = "npm ci";
             log(`base ${ref} (${sha.slice(0, 7)}): package-lock.json differs, running npm ci there`);
             const npm = run("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], baseProject);
-            if (npm.status !== 0) throw new TreeError(`npm ci at base ${ref} failed: ${(npm.stderr || npm.error?.message || "").trim().split("\n").slice(-5).join("\n")}`);
+            if (npm.status !== 0)
+                throw new TreeError(`npm ci at base ${ref} failed: ${(npm.stderr || npm.error?.message || "").trim().split("\n").slice(-5).join("\n")}`);
         }
         return { projectDir: baseProject, sha, dependencies, remove };
     } catch (err) {
@@ -94,7 +95,10 @@ export function renderSide(projectDir: string, stack: string, outDir: string): S
     const result = run(process.execPath, ["--require", path.join(projectDir, "tools", "ts-register.js"), cli, stack, "--out", outDir], projectDir);
     // Exit 1 with a plan.json is a render with mandatory policy violations: still a render to compare.
     if (fs.existsSync(path.join(outDir, "plan.json"))) return { state: "rendered", render: readRenderDir(outDir) };
-    const why = (result.stderr || result.stdout || result.error?.message || `exit ${result.status}`).trim().split("\n").filter((line) => !line.startsWith("warning:"));
+    const why = (result.stderr || result.stdout || result.error?.message || `exit ${result.status}`)
+        .trim()
+        .split("\n")
+        .filter((line) => !line.startsWith("warning:"));
     return { state: "failed", error: why.slice(-3).join(" ") || `exit ${result.status}` };
 }
 

@@ -72,7 +72,11 @@ export function azureMockState(type: string, pulumiName: string, inputs: Record<
             break;
         }
         case "azure-native:privatedns:PrivateZone":
-            Object.assign(state, { id: `${groupId}/providers/Microsoft.Network/privateDnsZones/${name}`, numberOfVirtualNetworkLinks: 1, maxNumberOfRecordSets: 25000 });
+            Object.assign(state, {
+                id: `${groupId}/providers/Microsoft.Network/privateDnsZones/${name}`,
+                numberOfVirtualNetworkLinks: 1,
+                maxNumberOfRecordSets: 25000,
+            });
             break;
         case "azure-native:privatedns:VirtualNetworkLink":
             Object.assign(state, {
@@ -81,10 +85,15 @@ export function azureMockState(type: string, pulumiName: string, inputs: Record<
             });
             break;
         case "azure-native:authorization:RoleAssignment":
-            Object.assign(state, { id: `${String(inputs["scope"] ?? groupId)}/providers/Microsoft.Authorization/roleAssignments/${fakeUuid(`assignment:${pulumiName}`)}` });
+            Object.assign(state, {
+                id: `${String(inputs["scope"] ?? groupId)}/providers/Microsoft.Authorization/roleAssignments/${fakeUuid(`assignment:${pulumiName}`)}`,
+            });
             break;
         case "azure-native:dbformysql:Configuration":
-            Object.assign(state, { id: `${groupId}/providers/Microsoft.DBforMySQL/flexibleServers/${String(inputs["serverName"])}/configurations/${name}`, isConfigPendingRestart: "False" });
+            Object.assign(state, {
+                id: `${groupId}/providers/Microsoft.DBforMySQL/flexibleServers/${String(inputs["serverName"])}/configurations/${name}`,
+                isConfigPendingRestart: "False",
+            });
             break;
         case "azure-native:managedidentity:UserAssignedIdentity":
             Object.assign(state, { clientId: fakeUuid(`client:${id}`), principalId: fakeUuid(`principal:${id}`), tenantId: TENANT });
@@ -134,7 +143,19 @@ function renderedKubeconfig(cluster: string): string {
                     exec: {
                         apiVersion: "client.authentication.k8s.io/v1beta1",
                         command: "kubelogin",
-                        args: ["get-token", "--environment", "AzurePublicCloud", "--server-id", AKS_SERVER_APP, "--client-id", AKS_KUBELOGIN_CLIENT, "--tenant-id", TENANT, "--login", "devicecode"],
+                        args: [
+                            "get-token",
+                            "--environment",
+                            "AzurePublicCloud",
+                            "--server-id",
+                            AKS_SERVER_APP,
+                            "--client-id",
+                            AKS_KUBELOGIN_CLIENT,
+                            "--tenant-id",
+                            TENANT,
+                            "--login",
+                            "devicecode",
+                        ],
                     },
                 },
             },

@@ -71,7 +71,11 @@ function isUnmarkedRender(dir: string, entries: readonly string[]): boolean {
         if (!entries.includes("kubernetes")) return true;
         return fs
             .readdirSync(path.join(dir, "kubernetes"), { recursive: true, withFileTypes: true })
-            .every((entry) => entry.isDirectory() || (entry.isFile() && entry.name.endsWith(".yaml") && fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8").startsWith(URN_HEADER)));
+            .every(
+                (entry) =>
+                    entry.isDirectory() ||
+                    (entry.isFile() && entry.name.endsWith(".yaml") && fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8").startsWith(URN_HEADER)),
+            );
     } catch {
         return false;
     }
@@ -85,8 +89,11 @@ function isUnmarkedRender(dir: string, entries: readonly string[]): boolean {
 export function checkOutDir(outDir: string, projectDir: string): void {
     const out = path.resolve(outDir);
     const refuse = (why: string) =>
-        new OutDirError(`refusing to write the render to ${outDir}: ${why}. Give --out a new or empty directory, or one an earlier render wrote (it holds ${RENDER_MARKER}).`);
-    if (isInside(path.resolve(projectDir), out)) throw refuse(out === path.resolve(projectDir) ? "it is the project directory" : "it contains the project directory");
+        new OutDirError(
+            `refusing to write the render to ${outDir}: ${why}. Give --out a new or empty directory, or one an earlier render wrote (it holds ${RENDER_MARKER}).`,
+        );
+    if (isInside(path.resolve(projectDir), out))
+        throw refuse(out === path.resolve(projectDir) ? "it is the project directory" : "it contains the project directory");
     let stats: fs.Stats;
     try {
         stats = fs.lstatSync(out);
@@ -151,7 +158,11 @@ export function summarize(plan: Plan, objects: readonly RenderedObject[]): strin
     }
     const countUnder = (urn: string | undefined) => created.filter((r) => topComponent.get(r.urn) === urn).length;
 
-    const lines = [`Rendered stack '${plan.stack}': ${plural(objects.length, "Kubernetes object")}, ${plural(created.length, "resource")} in all.`, "", "Objects by kind:"];
+    const lines = [
+        `Rendered stack '${plan.stack}': ${plural(objects.length, "Kubernetes object")}, ${plural(created.length, "resource")} in all.`,
+        "",
+        "Objects by kind:",
+    ];
     for (const [kind, count] of [...byKind].sort()) lines.push(`  ${kind.padEnd(32)} ${count}`);
     lines.push("", "Resources per component:");
     for (const component of components) lines.push(`  ${component.name.padEnd(24)} ${component.type.padEnd(48)} ${countUnder(component.urn)}`);

@@ -32,6 +32,7 @@ export async function renderStack(projectDir: string, stack: string, configFile?
     const files = loadStackFiles(projectDir, stack, configFile);
     pulumi.runtime.setAllConfig(files.config, files.secretKeys);
     const program = path.join(projectDir, "index.ts");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program runs as the engine runs it: required, once per render.
     const recording = await record(() => require(program), { project: files.project, stack });
     const objects = kubernetesObjects(recording.resources);
     // The program ran, so the config is valid; parsed again here for the facts it declares.

@@ -73,9 +73,7 @@ export function loadStackFiles(projectDir: string, stack: string, configFile?: s
     const stackFile = configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (configFile !== undefined && !fs.existsSync(configFile)) throw new StackFileError(`config file ${configFile}: no such file`);
     if (!fs.existsSync(stackFile)) {
-        throw new StackFileError(
-            `unknown stack '${stack}': there is no ${path.basename(stackFile)} (known stacks: ${knownStacks(projectDir).join(", ")})`,
-        );
+        throw new StackFileError(`unknown stack '${stack}': there is no ${path.basename(stackFile)} (known stacks: ${knownStacks(projectDir).join(", ")})`);
     }
     const config: Record<string, string> = {};
     const secretKeys = new Set<string>();

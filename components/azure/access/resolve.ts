@@ -14,13 +14,23 @@ export type PrincipalType = "User" | "Group" | "ServicePrincipal";
  * (service principal or managed identity) rather than through the Azure CLI's login.
  * https://www.pulumi.com/registry/packages/azure-native/installation-configuration/
  */
-export const APPLICATION_SIGN_IN_ENV = ["ARM_USE_OIDC", "ARM_USE_MSI", "ARM_CLIENT_SECRET", "ARM_CLIENT_CERTIFICATE_PATH", "ARM_OIDC_TOKEN", "ARM_OIDC_TOKEN_FILE_PATH"] as const;
+export const APPLICATION_SIGN_IN_ENV = [
+    "ARM_USE_OIDC",
+    "ARM_USE_MSI",
+    "ARM_CLIENT_SECRET",
+    "ARM_CLIENT_CERTIFICATE_PATH",
+    "ARM_OIDC_TOKEN",
+    "ARM_OIDC_TOKEN_FILE_PATH",
+] as const;
 
 /**
  * The deployer's principal type. A role assignment must state the right one: azure-native sends
  * `User` when none is given, and Azure answers UnmatchedPrincipalType for a service principal.
  */
-export function deployerPrincipalType(setting: DeployerConfig["principalType"], env: Readonly<Record<string, string | undefined>>): "User" | "ServicePrincipal" {
+export function deployerPrincipalType(
+    setting: DeployerConfig["principalType"],
+    env: Readonly<Record<string, string | undefined>>,
+): "User" | "ServicePrincipal" {
     if (setting !== "auto") return setting;
     const signsInAsApplication = APPLICATION_SIGN_IN_ENV.some((name) => {
         const value = env[name]?.trim().toLowerCase();
@@ -47,7 +57,10 @@ export interface ClusterAccessPlan {
 }
 
 function keyOf(role: AccessRole, principal: string, namespace: string | undefined): string {
-    const hash = createHash("sha256").update(`${principal.toLowerCase()}|${namespace ?? ""}`).digest("hex").slice(0, 8);
+    const hash = createHash("sha256")
+        .update(`${principal.toLowerCase()}|${namespace ?? ""}`)
+        .digest("hex")
+        .slice(0, 8);
     return `${role}-${hash}`;
 }
 

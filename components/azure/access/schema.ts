@@ -13,13 +13,11 @@ const roleList = ACCESS_ROLE_NAMES.map((role) => `\`${role}\` (${ACCESS_ROLES[ro
 
 export const accessEntry = z
     .strictObject({
-        principalId: z
-            .string()
-            .regex(OBJECT_ID, "must be an Entra ID object id")
-            .meta({
-                description: "Object id of the user, group or service principal (for a workload identity or app registration: its service principal's object id, not the client id).",
-                allowed: "a GUID such as 6f1c8e9a-0b1d-4c2e-9f3a-5b6c7d8e9f01",
-            }),
+        principalId: z.string().regex(OBJECT_ID, "must be an Entra ID object id").meta({
+            description:
+                "Object id of the user, group or service principal (for a workload identity or app registration: its service principal's object id, not the client id).",
+            allowed: "a GUID such as 6f1c8e9a-0b1d-4c2e-9f3a-5b6c7d8e9f01",
+        }),
         principalType: z
             .enum(["User", "Group", "ServicePrincipal"])
             .meta({ description: "What the principal is; Azure refuses an assignment whose type does not match (managed identities are `ServicePrincipal`)." }),
@@ -28,7 +26,10 @@ export const accessEntry = z
             .string()
             .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name")
             .max(63)
-            .meta({ description: "Narrow `admin`, `writer` or `reader` to this Kubernetes namespace; default: the whole cluster.", allowed: "a DNS label such as agents" })
+            .meta({
+                description: "Narrow `admin`, `writer` or `reader` to this Kubernetes namespace; default: the whole cluster.",
+                allowed: "a DNS label such as agents",
+            })
             .optional(),
         description: z.string().max(1024).meta({ description: "Why the principal has the role; shown on the role assignment in Azure." }).optional(),
     })
@@ -36,30 +37,21 @@ export const accessEntry = z
 
 export type AccessEntry = z.infer<typeof accessEntry>;
 
-export const accessList = z
-    .array(accessEntry)
-    .default([])
-    .meta({
-        description:
-            "Azure roles the stack assigns on the cluster (or one namespace of it) or on its resource group, e.g. for people, groups and the CI identities (docs/ci.md). Every Kubernetes object waits for these assignments.",
-    });
+export const accessList = z.array(accessEntry).default([]).meta({
+    description:
+        "Azure roles the stack assigns on the cluster (or one namespace of it) or on its resource group, e.g. for people, groups and the CI identities (docs/ci.md). Every Kubernetes object waits for these assignments.",
+});
 
 export const deployerBlock = z
     .strictObject({
-        grant: z
-            .boolean()
-            .default(true)
-            .meta({
-                description:
-                    "Give the identity running `pulumi up` (the azure-native provider's, from `getClientConfig`) Azure Kubernetes Service RBAC Cluster Admin on the cluster, so the same `up` can create the Kubernetes objects. Turn it off only when every identity that runs `up` has `clusterAdmin` through `cluster.aks.access` or `adminGroupObjectIds`.",
-            }),
-        principalType: z
-            .enum(["auto", "User", "ServicePrincipal"])
-            .default("auto")
-            .meta({
-                description:
-                    "The deployer's principal type, which its role assignment must state: `auto` takes ServicePrincipal when the azure-native provider signs in as an application (ARM_USE_OIDC, ARM_USE_MSI, ARM_CLIENT_SECRET, ARM_CLIENT_CERTIFICATE_PATH, ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH set), else User (an `az login` as a person). Set it for `az login --service-principal` or `--identity`.",
-            }),
+        grant: z.boolean().default(true).meta({
+            description:
+                "Give the identity running `pulumi up` (the azure-native provider's, from `getClientConfig`) Azure Kubernetes Service RBAC Cluster Admin on the cluster, so the same `up` can create the Kubernetes objects. Turn it off only when every identity that runs `up` has `clusterAdmin` through `cluster.aks.access` or `adminGroupObjectIds`.",
+        }),
+        principalType: z.enum(["auto", "User", "ServicePrincipal"]).default("auto").meta({
+            description:
+                "The deployer's principal type, which its role assignment must state: `auto` takes ServicePrincipal when the azure-native provider signs in as an application (ARM_USE_OIDC, ARM_USE_MSI, ARM_CLIENT_SECRET, ARM_CLIENT_CERTIFICATE_PATH, ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH set), else User (an `az login` as a person). Set it for `az login --service-principal` or `--identity`.",
+        }),
     })
     .prefault({})
     .meta({ description: "The identity running `pulumi up` and its access to the cluster's Kubernetes API." });

@@ -69,7 +69,9 @@ export class AzureKeyVault extends pulumi.ComponentResource {
         const vaultName =
             config.name !== undefined
                 ? pulumi.output(config.name)
-                : new random.RandomString(`${name}-name-suffix`, { ...NAME_SUFFIX_SPEC }, { parent: this }).result.apply((suffix) => keyVaultName(args, suffix));
+                : new random.RandomString(`${name}-name-suffix`, { ...NAME_SUFFIX_SPEC }, { parent: this }).result.apply((suffix) =>
+                      keyVaultName(args, suffix),
+                  );
         const vault = new keyvault.Vault(
             `${name}-vault`,
             {

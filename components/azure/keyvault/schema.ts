@@ -32,13 +32,10 @@ export const keyVaultSecretsField = z
 
 export const keyVaultBlock = z
     .strictObject({
-        enabled: z
-            .boolean()
-            .default(false)
-            .meta({
-                description:
-                    "Create a Key Vault (RBAC mode) and a workload identity that reads it, federated with the ServiceAccount of every service whose secrets use mode `external` (needs `cluster.target: aks`).",
-            }),
+        enabled: z.boolean().default(false).meta({
+            description:
+                "Create a Key Vault (RBAC mode) and a workload identity that reads it, federated with the ServiceAccount of every service whose secrets use mode `external` (needs `cluster.target: aks`).",
+        }),
         name: azureName(
             KEY_VAULT_NAME,
             "Vault name, globally unique (it becomes `<name>.vault.azure.net`); default `ap-<stack>-kv-<suffix>`, the prefix cut to fit 24 characters and a random 6-character suffix generated once and kept in state. A deleted vault keeps its name for `softDeleteRetentionDays` (docs/first-deploy-aks.md).",

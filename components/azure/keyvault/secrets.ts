@@ -44,7 +44,8 @@ export function resolveVaultSecrets(
     ];
     const problems: string[] = [];
     all.forEach((secret, index) => {
-        if (!KEY_VAULT_SECRET_NAME_PATTERN.test(secret.name)) problems.push(`${secret.source}: '${secret.name}' is not a Key Vault secret name (allowed: 1 to 127 letters, digits and '-')`);
+        if (!KEY_VAULT_SECRET_NAME_PATTERN.test(secret.name))
+            problems.push(`${secret.source}: '${secret.name}' is not a Key Vault secret name (allowed: 1 to 127 letters, digits and '-')`);
         const first = all.findIndex((other) => other.name === secret.name);
         if (first !== index) problems.push(`${all[first]!.source}: vault secret '${secret.name}' is also written by ${secret.source}; write it once`);
     });

@@ -91,7 +91,9 @@ export class AzureMysql extends pulumi.ComponentResource {
         const serverName =
             config.serverName !== undefined
                 ? pulumi.output(config.serverName)
-                : new random.RandomString(`${name}-name-suffix`, { ...NAME_SUFFIX_SPEC }, { parent: this }).result.apply((suffix) => mysqlServerName(args, suffix));
+                : new random.RandomString(`${name}-name-suffix`, { ...NAME_SUFFIX_SPEC }, { parent: this }).result.apply((suffix) =>
+                      mysqlServerName(args, suffix),
+                  );
         const password = new random.RandomPassword(
             `${name}-admin-password`,
             // Three character classes as Azure requires; specials limited to ones that need no quoting in URLs or shells.
@@ -131,12 +133,24 @@ export class AzureMysql extends pulumi.ComponentResource {
         );
         const requireTls = new dbformysql.Configuration(
             `${name}-require-tls`,
-            { resourceGroupName: args.resourceGroupName, serverName: server.name, configurationName: "require_secure_transport", value: "ON", source: "user-override" },
+            {
+                resourceGroupName: args.resourceGroupName,
+                serverName: server.name,
+                configurationName: "require_secure_transport",
+                value: "ON",
+                source: "user-override",
+            },
             { parent: this },
         );
         const database = new dbformysql.Database(
             `${name}-database`,
-            { resourceGroupName: args.resourceGroupName, serverName: server.name, databaseName: config.databaseName, charset: "utf8mb4", collation: "utf8mb4_0900_ai_ci" },
+            {
+                resourceGroupName: args.resourceGroupName,
+                serverName: server.name,
+                databaseName: config.databaseName,
+                charset: "utf8mb4",
+                collation: "utf8mb4_0900_ai_ci",
+            },
             // One server operation at a time.
             { parent: this, dependsOn: [requireTls] },
         );

@@ -19,7 +19,11 @@ export const mysqlBlock = z
             .enum(["Disabled", "ZoneRedundant", "SameZone"])
             .default("Disabled")
             .meta({ description: "A standby server; ZoneRedundant survives a zone outage (not on Burstable)." }),
-        databaseName: z.string().regex(/^[a-zA-Z0-9_]{1,64}$/, "must be a MySQL database name").default("agent_backend").meta({ description: "Database created on the server." }),
+        databaseName: z
+            .string()
+            .regex(/^[a-zA-Z0-9_]{1,64}$/, "must be a MySQL database name")
+            .default("agent_backend")
+            .meta({ description: "Database created on the server." }),
         administratorLogin: z
             .string()
             .regex(/^[a-z][a-z0-9_]{0,31}$/, "must be a MySQL user name")
@@ -28,7 +32,11 @@ export const mysqlBlock = z
     })
     .superRefine((mysql, ctx) => {
         if (mysql.highAvailability !== "Disabled" && mysql.tier === "Burstable") {
-            ctx.addIssue({ code: "custom", path: ["highAvailability"], message: "is not available on the Burstable tier (allowed: Disabled, or tier GeneralPurpose / MemoryOptimized)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["highAvailability"],
+                message: "is not available on the Burstable tier (allowed: Disabled, or tier GeneralPurpose / MemoryOptimized)",
+            });
         }
     })
     .meta({

@@ -47,24 +47,23 @@ export const azureNetworkBlock = z
         subnets: z
             .strictObject({
                 nodes: canonicalCidr("Subnet of both AKS node pools (one address per node, plus internal load balancers).").default("10.224.0.0/20"),
-                mysql: canonicalCidr("Subnet delegated to Azure Database for MySQL Flexible Server (/29 or larger; a server cannot move to another subnet later).").default(
-                    "10.224.16.0/24",
-                ),
+                mysql: canonicalCidr(
+                    "Subnet delegated to Azure Database for MySQL Flexible Server (/29 or larger; a server cannot move to another subnet later).",
+                ).default("10.224.16.0/24"),
             })
             .prefault({})
             .meta({ description: "Subnets, inside `addressSpace` and disjoint; the rest of the space is free for later subnets." }),
-        peeredRanges: z
-            .array(canonicalCidr("A range of a network peered with this one."))
-            .default([])
-            .meta({
-                description:
-                    "Address ranges of networks you peer with this one (the stack does not create peerings; see docs/azure-network.md). The readiness pass treats them as reachable; any other private address a service is configured with has no route.",
-            }),
+        peeredRanges: z.array(canonicalCidr("A range of a network peered with this one.")).default([]).meta({
+            description:
+                "Address ranges of networks you peer with this one (the stack does not create peerings; see docs/azure-network.md). The readiness pass treats them as reachable; any other private address a service is configured with has no route.",
+        }),
     })
     .superRefine((network, ctx) => {
         for (const problem of azureNetworkProblems(network)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
     })
-    .meta({ description: "The stack's virtual network (target `aks`): the node pools and the private MySQL server live in its subnets; see docs/azure-network.md." });
+    .meta({
+        description: "The stack's virtual network (target `aks`): the node pools and the private MySQL server live in its subnets; see docs/azure-network.md.",
+    });
 
 export type AzureNetworkConfig = z.output<typeof azureNetworkBlock>;
 
@@ -97,13 +96,19 @@ export function azureNetworkProblems(network: AzureNetworkConfig): ConfigProblem
     subnets.forEach(([name, cidr], i) => {
         for (const [other, otherCidr] of subnets.slice(0, i)) {
             if (cidrsOverlap(cidr, otherCidr)) {
-                problems.push({ path: ["subnets", name], message: `${cidr} overlaps ${key("subnets", other)} ${otherCidr} (allowed: disjoint ranges inside ${key("addressSpace")})` });
+                problems.push({
+                    path: ["subnets", name],
+                    message: `${cidr} overlaps ${key("subnets", other)} ${otherCidr} (allowed: disjoint ranges inside ${key("addressSpace")})`,
+                });
             }
         }
     });
     network.peeredRanges.forEach((range, index) => {
         if (ipv4Range(range) && cidrsOverlap(range, space)) {
-            problems.push({ path: ["peeredRanges", index], message: `${range} overlaps ${key("addressSpace")} ${space}; peered networks need their own ranges (allowed: a range outside ${space})` });
+            problems.push({
+                path: ["peeredRanges", index],
+                message: `${range} overlaps ${key("addressSpace")} ${space}; peered networks need their own ranges (allowed: a range outside ${space})`,
+            });
         }
     });
     const mysql = ipv4Range(network.subnets.mysql);

@@ -13,10 +13,14 @@ export function findingsOf(object: unknown): PolicyFinding[] {
     if (workload === undefined) {
         throw new Error("not a workload");
     }
-    return policyCatalog.flatMap((policy) => policy.check(workload).map((finding) => ({ policy: policy.name, field: finding.field, subject: finding.subject })));
+    return policyCatalog.flatMap((policy) =>
+        policy.check(workload).map((finding) => ({ policy: policy.name, field: finding.field, subject: finding.subject })),
+    );
 }
 
 /** "policy @ field" strings, sorted, for exact-set assertions with readable diffs. */
 export function findingKeys(object: unknown): string[] {
-    return findingsOf(object).map((finding) => `${finding.policy} @ ${finding.field}`).sort();
+    return findingsOf(object)
+        .map((finding) => `${finding.policy} @ ${finding.field}`)
+        .sort();
 }

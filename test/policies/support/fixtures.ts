@@ -8,19 +8,57 @@ import type { ContainerPosition } from "../../../policies/rules/workload";
 export type Json = Record<string, any>;
 
 export const allKinds: readonly WorkloadKind[] = [
-    "Pod", "PodTemplate", "ReplicationController", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob",
+    "Pod",
+    "PodTemplate",
+    "ReplicationController",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
 ];
 
 export const kindLayout: Record<WorkloadKind, { apiVersion: string; podSpecPath: string; podMetadataPath: string; typeToken: string }> = {
     Pod: { apiVersion: "v1", podSpecPath: "spec", podMetadataPath: "metadata", typeToken: "kubernetes:core/v1:Pod" },
     PodTemplate: { apiVersion: "v1", podSpecPath: "template.spec", podMetadataPath: "template.metadata", typeToken: "kubernetes:core/v1:PodTemplate" },
-    ReplicationController: { apiVersion: "v1", podSpecPath: "spec.template.spec", podMetadataPath: "spec.template.metadata", typeToken: "kubernetes:core/v1:ReplicationController" },
-    Deployment: { apiVersion: "apps/v1", podSpecPath: "spec.template.spec", podMetadataPath: "spec.template.metadata", typeToken: "kubernetes:apps/v1:Deployment" },
-    StatefulSet: { apiVersion: "apps/v1", podSpecPath: "spec.template.spec", podMetadataPath: "spec.template.metadata", typeToken: "kubernetes:apps/v1:StatefulSet" },
-    DaemonSet: { apiVersion: "apps/v1", podSpecPath: "spec.template.spec", podMetadataPath: "spec.template.metadata", typeToken: "kubernetes:apps/v1:DaemonSet" },
-    ReplicaSet: { apiVersion: "apps/v1", podSpecPath: "spec.template.spec", podMetadataPath: "spec.template.metadata", typeToken: "kubernetes:apps/v1:ReplicaSet" },
+    ReplicationController: {
+        apiVersion: "v1",
+        podSpecPath: "spec.template.spec",
+        podMetadataPath: "spec.template.metadata",
+        typeToken: "kubernetes:core/v1:ReplicationController",
+    },
+    Deployment: {
+        apiVersion: "apps/v1",
+        podSpecPath: "spec.template.spec",
+        podMetadataPath: "spec.template.metadata",
+        typeToken: "kubernetes:apps/v1:Deployment",
+    },
+    StatefulSet: {
+        apiVersion: "apps/v1",
+        podSpecPath: "spec.template.spec",
+        podMetadataPath: "spec.template.metadata",
+        typeToken: "kubernetes:apps/v1:StatefulSet",
+    },
+    DaemonSet: {
+        apiVersion: "apps/v1",
+        podSpecPath: "spec.template.spec",
+        podMetadataPath: "spec.template.metadata",
+        typeToken: "kubernetes:apps/v1:DaemonSet",
+    },
+    ReplicaSet: {
+        apiVersion: "apps/v1",
+        podSpecPath: "spec.template.spec",
+        podMetadataPath: "spec.template.metadata",
+        typeToken: "kubernetes:apps/v1:ReplicaSet",
+    },
     Job: { apiVersion: "batch/v1", podSpecPath: "spec.template.spec", podMetadataPath: "spec.template.metadata", typeToken: "kubernetes:batch/v1:Job" },
-    CronJob: { apiVersion: "batch/v1", podSpecPath: "spec.jobTemplate.spec.template.spec", podMetadataPath: "spec.jobTemplate.spec.template.metadata", typeToken: "kubernetes:batch/v1:CronJob" },
+    CronJob: {
+        apiVersion: "batch/v1",
+        podSpecPath: "spec.jobTemplate.spec.template.spec",
+        podMetadataPath: "spec.jobTemplate.spec.template.metadata",
+        typeToken: "kubernetes:batch/v1:CronJob",
+    },
 };
 
 export const runToCompletionKinds: ReadonlySet<WorkloadKind> = new Set(["Job", "CronJob"]);
@@ -46,30 +84,42 @@ export function compliantPodSpec(): Json {
     return {
         automountServiceAccountToken: false,
         securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
-        initContainers: [{
-            name: "init",
-            image: "registry.example.com/migrate:1.4.2",
-            env: [{ name: "DB_HOST", value: "mysql" }, { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }],
-            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-            securityContext: hardenedSecurityContext(),
-        }],
-        containers: [{
-            name: "app",
-            image: "registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-            ports: [{ name: "http", containerPort: 8080 }],
-            env: [{ name: "LOG_LEVEL", value: "info" }],
-            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-            readinessProbe: { httpGet: { path: "/ready", port: "http" } },
-            livenessProbe: { httpGet: { path: "/live", port: "http" } },
-            securityContext: hardenedSecurityContext(),
-            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-        }],
-        ephemeralContainers: [{
-            name: "debug",
-            image: "busybox:1.36",
-            securityContext: hardenedSecurityContext(),
-        }],
-        volumes: [{ name: "tmp", emptyDir: {} }, { name: "config", configMap: { name: "app-config" } }],
+        initContainers: [
+            {
+                name: "init",
+                image: "registry.example.com/migrate:1.4.2",
+                env: [
+                    { name: "DB_HOST", value: "mysql" },
+                    { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+                ],
+                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                securityContext: hardenedSecurityContext(),
+            },
+        ],
+        containers: [
+            {
+                name: "app",
+                image: "registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                ports: [{ name: "http", containerPort: 8080 }],
+                env: [{ name: "LOG_LEVEL", value: "info" }],
+                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                readinessProbe: { httpGet: { path: "/ready", port: "http" } },
+                livenessProbe: { httpGet: { path: "/live", port: "http" } },
+                securityContext: hardenedSecurityContext(),
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            },
+        ],
+        ephemeralContainers: [
+            {
+                name: "debug",
+                image: "busybox:1.36",
+                securityContext: hardenedSecurityContext(),
+            },
+        ],
+        volumes: [
+            { name: "tmp", emptyDir: {} },
+            { name: "config", configMap: { name: "app-config" } },
+        ],
     };
 }
 

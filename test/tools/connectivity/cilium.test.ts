@@ -20,7 +20,14 @@ describe("connectivity on Cilium: the API server", () => {
     });
 
     it("is not reached through a NetworkPolicy ipBlock naming its address, which works on a generic CNI", () => {
-        const objects = [operator, networkPolicy("agents", "api", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "20.50.1.10/32" } }], ports: [{ port: 443 }] }] })];
+        const objects = [
+            operator,
+            networkPolicy("agents", "api", {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [{ to: [{ ipBlock: { cidr: "20.50.1.10/32" } }], ports: [{ port: 443 }] }],
+            }),
+        ];
         const onCilium = buildNetwork(objects, cilium);
         expect(allowedConnections(onCilium, workload(onCilium, "operator"), apiServer).isEmpty()).to.equal(true);
         const generic = buildNetwork(objects);
@@ -50,9 +57,14 @@ describe("connectivity on Cilium: CiliumNetworkPolicy", () => {
         const twin = deployment("other", "worker", { app: "worker" });
         const local = buildNetwork([operator, worker, twin, egressOnly([{ toEndpoints: [{ matchLabels: { app: "worker" } }] }])], cilium);
         const reaches = (net: ReturnType<typeof buildNetwork>) =>
-            net.workloads.filter((w) => w.name === "worker" && !allowedConnections(net, workload(net, "operator"), { workload: w }).isEmpty()).map((w) => w.namespace);
+            net.workloads
+                .filter((w) => w.name === "worker" && !allowedConnections(net, workload(net, "operator"), { workload: w }).isEmpty())
+                .map((w) => w.namespace);
         expect(reaches(local)).to.deep.equal(["agents"]);
-        const remote = buildNetwork([operator, worker, twin, egressOnly([{ toEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": "other", "k8s:app": "worker" } }] }])], cilium);
+        const remote = buildNetwork(
+            [operator, worker, twin, egressOnly([{ toEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": "other", "k8s:app": "worker" } }] }])],
+            cilium,
+        );
         expect(reaches(remote)).to.deep.equal(["other"]);
     });
 
@@ -69,7 +81,14 @@ describe("connectivity on Cilium: CiliumNetworkPolicy", () => {
     });
 
     it("enableDefaultDeny false leaves the direction open", () => {
-        const net = buildNetwork([operator, worker, ciliumPolicy("agents", "open", { endpointSelector: {}, enableDefaultDeny: { ingress: false }, ingress: [{ fromEntities: ["world"] }] })], cilium);
+        const net = buildNetwork(
+            [
+                operator,
+                worker,
+                ciliumPolicy("agents", "open", { endpointSelector: {}, enableDefaultDeny: { ingress: false }, ingress: [{ fromEntities: ["world"] }] }),
+            ],
+            cilium,
+        );
         expect(allowedConnections(net, workload(net, "worker"), workload(net, "operator")).toString()).to.equal("All Connections");
     });
 
@@ -79,8 +98,17 @@ describe("connectivity on Cilium: CiliumNetworkPolicy", () => {
                 operator,
                 worker,
                 dns,
-                networkPolicy("agents", "np", { podSelector: { matchLabels: { app: "operator" } }, policyTypes: ["Egress"], egress: [{ to: [{ podSelector: { matchLabels: { app: "worker" } } }], ports: [{ port: 8080 }] }] }),
-                egressOnly([{ toEndpoints: [{ matchLabels: { "io.kubernetes.pod.namespace": "kube-system", "k8s-app": "kube-dns" } }], toPorts: [{ ports: [{ port: "53", protocol: "UDP" }] }] }]),
+                networkPolicy("agents", "np", {
+                    podSelector: { matchLabels: { app: "operator" } },
+                    policyTypes: ["Egress"],
+                    egress: [{ to: [{ podSelector: { matchLabels: { app: "worker" } } }], ports: [{ port: 8080 }] }],
+                }),
+                egressOnly([
+                    {
+                        toEndpoints: [{ matchLabels: { "io.kubernetes.pod.namespace": "kube-system", "k8s-app": "kube-dns" } }],
+                        toPorts: [{ ports: [{ port: "53", protocol: "UDP" }] }],
+                    },
+                ]),
             ],
             cilium,
         );
@@ -98,7 +126,9 @@ describe("connectivity on Cilium: CiliumNetworkPolicy", () => {
 
     it("toCIDRSet with except splits the listing's external ranges like an ipBlock", () => {
         const net = buildNetwork([operator, egressOnly([{ toCIDRSet: [{ cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] }] }])], cilium);
-        const outbound = listConnections(net).filter((line) => line.src === "agents/operator[Deployment]").map((line) => `${line.dst} : ${line.conn}`);
+        const outbound = listConnections(net)
+            .filter((line) => line.src === "agents/operator[Deployment]")
+            .map((line) => `${line.dst} : ${line.conn}`);
         expect(outbound).to.deep.equal(["10.0.0.0-10.0.255.255[External] : All Connections", "10.2.0.0-10.255.255.255[External] : All Connections"]);
     });
 
@@ -109,10 +139,25 @@ describe("connectivity on Cilium: CiliumNetworkPolicy", () => {
 });
 
 describe("connectivity on Cilium: CiliumClusterwideNetworkPolicy", () => {
-    const clusterwide = (spec: Record<string, unknown>) => ({ apiVersion: "cilium.io/v2", kind: "CiliumClusterwideNetworkPolicy", metadata: { name: "ccnp" }, spec });
+    const clusterwide = (spec: Record<string, unknown>) => ({
+        apiVersion: "cilium.io/v2",
+        kind: "CiliumClusterwideNetworkPolicy",
+        metadata: { name: "ccnp" },
+        spec,
+    });
 
     it("selects endpoints in every namespace, and its empty endpoint selector is the wildcard", () => {
-        const net = buildNetwork([operator, dns, clusterwide({ endpointSelector: { matchLabels: { app: "operator" } }, egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: "53", protocol: "UDP" }] }] }] })], cilium);
+        const net = buildNetwork(
+            [
+                operator,
+                dns,
+                clusterwide({
+                    endpointSelector: { matchLabels: { app: "operator" } },
+                    egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: "53", protocol: "UDP" }] }] }],
+                }),
+            ],
+            cilium,
+        );
         expect(allowedConnections(net, workload(net, "operator"), workload(net, "coredns")).toString()).to.equal("UDP 53");
         expect(allowedConnections(net, workload(net, "operator"), { ip: "8.8.8.8" }).toString()).to.equal("UDP 53");
     });

@@ -36,8 +36,15 @@ const good = write(
         deployment("a", "web", { app: "web" }),
         deployment("a", "api", { app: "api" }),
         networkPolicy("a", "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
-        networkPolicy("a", "web-to-api", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Egress"], egress: [{ to: [{ podSelector: { matchLabels: { app: "api" } } }], ports: [{ port: 8080 }] }] }),
-        networkPolicy("a", "api-from-web", { podSelector: { matchLabels: { app: "api" } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }] }),
+        networkPolicy("a", "web-to-api", {
+            podSelector: { matchLabels: { app: "web" } },
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ podSelector: { matchLabels: { app: "api" } } }], ports: [{ port: 8080 }] }],
+        }),
+        networkPolicy("a", "api-from-web", {
+            podSelector: { matchLabels: { app: "api" } },
+            ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }],
+        }),
     ),
 );
 const expectedLine = "a/web[Deployment] => a/api[Deployment] : TCP 8080\n";
@@ -66,7 +73,10 @@ describe("connectivity CLI", () => {
     });
 
     it("reports a policy the API server would reject with its file, and exits 2", () => {
-        const file = write("invalid/policy.yaml", manifests(networkPolicy("a", "bad", { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: "not-a-cidr" } }] }] })));
+        const file = write(
+            "invalid/policy.yaml",
+            manifests(networkPolicy("a", "bad", { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: "not-a-cidr" } }] }] })),
+        );
         const result = run([good, file]);
         expect(result.code).to.equal(2);
         expect(result.stdout).to.equal(expectedLine);
@@ -87,7 +97,14 @@ describe("connectivity CLI", () => {
     });
 
     it("reads typed lists whose items have no kind (API dumps such as PodList)", () => {
-        const list = { apiVersion: "v1", kind: "PodList", items: [{ metadata: { name: "p1", namespace: "n", labels: { app: "p1" } }, spec: {} }, { metadata: { name: "p2", namespace: "n" }, spec: {} }] };
+        const list = {
+            apiVersion: "v1",
+            kind: "PodList",
+            items: [
+                { metadata: { name: "p1", namespace: "n", labels: { app: "p1" } }, spec: {} },
+                { metadata: { name: "p2", namespace: "n" }, spec: {} },
+            ],
+        };
         const result = run([write("dump/pods.json", JSON.stringify(list))]);
         expect(result.code).to.equal(0);
         expect(result.stdout).to.contain("n/p1[Pod] => n/p2[Pod] : All Connections\n");
@@ -113,6 +130,7 @@ describe("connectivity CLI entry point", () => {
         try {
             // require, not import: the module must be evaluated here, inside the spy.
             delete require.cache[require.resolve("../../../tools/connectivity")];
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated here, inside the spy.
             entry = require("../../../tools/connectivity") as Record<string, unknown>;
         } finally {
             process.stderr.write = write;
@@ -125,7 +143,11 @@ describe("connectivity CLI entry point", () => {
 
 describe("connectivity CLI as a process", () => {
     const cli = (args: string[], input = "") =>
-        spawnSync(process.execPath, ["--require", LOADER, path.join(ROOT, "tools/connectivity.ts"), ...args], { encoding: "utf8", input, env: { ...process.env, npm_lifecycle_event: "" } });
+        spawnSync(process.execPath, ["--require", LOADER, path.join(ROOT, "tools/connectivity.ts"), ...args], {
+            encoding: "utf8",
+            input,
+            env: { ...process.env, npm_lifecycle_event: "" },
+        });
 
     it("sets the exit code: 0 listed, 2 unusable input, 0 for --help", () => {
         const ok = cli([good]);

@@ -12,7 +12,11 @@ describe("connectivity: connection sets print as netpol-analyzer does", () => {
     });
 
     it("orders protocols alphabetically and merges adjacent ports", () => {
-        const set = ConnectionSet.ports("UDP", 53).union(ConnectionSet.ports("TCP", 8082)).union(ConnectionSet.ports("TCP", 8081)).union(ConnectionSet.ports("SCTP", 7000, 7010)).union(ConnectionSet.ports("TCP", 80));
+        const set = ConnectionSet.ports("UDP", 53)
+            .union(ConnectionSet.ports("TCP", 8082))
+            .union(ConnectionSet.ports("TCP", 8081))
+            .union(ConnectionSet.ports("SCTP", 7000, 7010))
+            .union(ConnectionSet.ports("TCP", 80));
         expect(set.toString()).to.equal("SCTP 7000-7010,TCP 80,8081-8082,UDP 53");
     });
 
@@ -38,8 +42,14 @@ describe("connectivity: the listing", () => {
             ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16", "10.2.0.0/16"] } }], ports: [{ port: 443 }] }],
             egress: [{ to: [{ podSelector: { matchLabels: { app: "backend" } } }], ports: [{ port: 9090 }] }, { ports: [{ port: 53, protocol: "UDP" }] }],
         }),
-        networkPolicy("default", "backend", { podSelector: { matchLabels: { app: "backend" } }, ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 9090 }, { port: 9091 }] }] }),
-        networkPolicy("default", "db", { podSelector: { matchLabels: { app: "db" } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: "frontend" } } }] }] }),
+        networkPolicy("default", "backend", {
+            podSelector: { matchLabels: { app: "backend" } },
+            ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 9090 }, { port: 9091 }] }],
+        }),
+        networkPolicy("default", "db", {
+            podSelector: { matchLabels: { app: "db" } },
+            ingress: [{ from: [{ podSelector: { matchLabels: { app: "frontend" } } }] }],
+        }),
     ];
     const txt = formatTxt(listConnections(buildNetwork(objects)));
 
@@ -57,7 +67,11 @@ describe("connectivity: the listing", () => {
     });
 
     it("splits the source space only at ingress blocks, adjacent excepts leaving one gap", () => {
-        const sources = new Set(listConnections(buildNetwork(objects)).filter((line) => line.src.endsWith("[External]")).map((line) => line.src));
+        const sources = new Set(
+            listConnections(buildNetwork(objects))
+                .filter((line) => line.src.endsWith("[External]"))
+                .map((line) => line.src),
+        );
         expect([...sources]).to.deep.equal(["10.0.0.0-10.0.255.255[External]", "10.3.0.0-10.255.255.255[External]"]);
     });
 
@@ -78,7 +92,9 @@ describe("connectivity: the listing", () => {
         const json = formatJson(lines);
         expect(json.endsWith("]")).to.equal(true);
         expect(json).to.contain('\n  {\n    "src": "10.0.0.0-10.0.255.255[External]",\n    "dst": "default/frontend[Deployment]",\n    "conn": "TCP 443"\n  }');
-        expect((JSON.parse(json) as { src: string; dst: string; conn: string }[]).map((row) => `${row.src} => ${row.dst} : ${row.conn}\n`).join("")).to.equal(txt);
+        expect((JSON.parse(json) as { src: string; dst: string; conn: string }[]).map((row) => `${row.src} => ${row.dst} : ${row.conn}\n`).join("")).to.equal(
+            txt,
+        );
     });
 
     it("an empty result is an empty txt and [] in json", () => {
@@ -92,7 +108,12 @@ describe("connectivity: workload names", () => {
     const pod = (name: string, owner?: Record<string, unknown>, namespaceName?: string) => ({
         apiVersion: "v1",
         kind: "Pod",
-        metadata: { name, ...(namespaceName === undefined ? {} : { namespace: namespaceName }), labels: { app: name }, ...(owner === undefined ? {} : { ownerReferences: [owner] }) },
+        metadata: {
+            name,
+            ...(namespaceName === undefined ? {} : { namespace: namespaceName }),
+            labels: { app: name },
+            ...(owner === undefined ? {} : { ownerReferences: [owner] }),
+        },
         spec: { containers: [{ name: "c", image: "i" }] },
     });
 
@@ -113,7 +134,10 @@ describe("connectivity: workload names", () => {
     });
 
     it("reads the pod template of every controller kind, CronJob through its jobTemplate", () => {
-        const template = { metadata: { labels: { app: "x" } }, spec: { containers: [{ name: "c", image: "i", ports: [{ name: "http", containerPort: 80 }] }] } };
+        const template = {
+            metadata: { labels: { app: "x" } },
+            spec: { containers: [{ name: "c", image: "i", ports: [{ name: "http", containerPort: 80 }] }] },
+        };
         const objects = [
             { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "s", namespace: "n" }, spec: { template } },
             { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "d", namespace: "n" }, spec: { template } },
@@ -130,7 +154,10 @@ describe("connectivity: workload names", () => {
 
 describe("connectivity: the listing and the pairwise evaluator", () => {
     it("give the same connections for every pair, named ports and ipBlocks included", () => {
-        const ports = [{ name: "http", containerPort: 8080 }, { name: "dns", containerPort: 53, protocol: "UDP" }];
+        const ports = [
+            { name: "http", containerPort: 8080 },
+            { name: "dns", containerPort: 53, protocol: "UDP" },
+        ];
         const objects = [
             namespace("a", { team: "a" }),
             deployment("a", "one", { app: "one", tier: "web" }, ports),
@@ -139,14 +166,29 @@ describe("connectivity: the listing and the pairwise evaluator", () => {
             networkPolicy("a", "one", {
                 podSelector: { matchLabels: { app: "one" } },
                 policyTypes: ["Ingress", "Egress"],
-                ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { tier: "web" } } }, { ipBlock: { cidr: "192.168.0.0/16", except: ["192.168.1.0/24"] } }], ports: [{ port: "http" }, { port: "dns", protocol: "UDP" }] }],
-                egress: [{ to: [{ podSelector: {} }], ports: [{ port: "http" }] }, { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }], ports: [{ port: 443 }, { port: "http" }] }],
+                ingress: [
+                    {
+                        from: [
+                            { namespaceSelector: {}, podSelector: { matchLabels: { tier: "web" } } },
+                            { ipBlock: { cidr: "192.168.0.0/16", except: ["192.168.1.0/24"] } },
+                        ],
+                        ports: [{ port: "http" }, { port: "dns", protocol: "UDP" }],
+                    },
+                ],
+                egress: [
+                    { to: [{ podSelector: {} }], ports: [{ port: "http" }] },
+                    { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }], ports: [{ port: 443 }, { port: "http" }] },
+                ],
             }),
-            networkPolicy("b", "three", { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "a" } } }], ports: [{ port: 7000, endPort: 7002 }] }] }),
+            networkPolicy("b", "three", {
+                podSelector: {},
+                ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "a" } } }], ports: [{ port: 7000, endPort: 7002 }] }],
+            }),
         ];
         const net = buildNetwork(objects);
         const lines = listConnections(net);
-        const endpointOf = (peer: (typeof lines)[number]["from"]) => ("workload" in peer ? { workload: peer.workload } : { ip: formatIpv4(peer.ipRange.start) });
+        const endpointOf = (peer: (typeof lines)[number]["from"]) =>
+            "workload" in peer ? { workload: peer.workload } : { ip: formatIpv4(peer.ipRange.start) };
         const listed = new Map(lines.map((line) => [`${line.src} ${line.dst}`, line.conn]));
         // Source ranges come from ingress blocks, destination ranges from egress blocks.
         const sources = [...new Map(lines.map((line) => [line.src, line.from] as const)).entries()];

@@ -4,7 +4,10 @@ import { allowedConnections, buildNetwork, egressAllowed, ingressAllowed } from 
 import { denyAll, deployment, namespace, networkPolicy, workload } from "./fixtures";
 
 const web = deployment("shop", "web", { app: "web", tier: "front" }, [{ name: "http", containerPort: 8080 }]);
-const api = deployment("shop", "api", { app: "api", tier: "back" }, [{ name: "http", containerPort: 9000 }, { name: "dns", containerPort: 5353, protocol: "UDP" }]);
+const api = deployment("shop", "api", { app: "api", tier: "back" }, [
+    { name: "http", containerPort: 9000 },
+    { name: "dns", containerPort: 5353, protocol: "UDP" },
+]);
 const other = deployment("other", "client", { app: "client" });
 
 describe("connectivity: default deny is per direction", () => {
@@ -41,7 +44,11 @@ describe("connectivity: default deny is per direction", () => {
         const net = buildNetwork([
             web,
             api,
-            networkPolicy("shop", "web-out", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Egress"], egress: [{ ports: [{ port: 9000 }, { port: 9001 }] }] }),
+            networkPolicy("shop", "web-out", {
+                podSelector: { matchLabels: { app: "web" } },
+                policyTypes: ["Egress"],
+                egress: [{ ports: [{ port: 9000 }, { port: 9001 }] }],
+            }),
             networkPolicy("shop", "api-in", { podSelector: { matchLabels: { app: "api" } }, ingress: [{ ports: [{ port: 9001 }, { port: 9002 }] }] }),
         ]);
         expect(allowedConnections(net, workload(net, "web"), workload(net, "api")).toString()).to.equal("TCP 9001");
@@ -63,13 +70,19 @@ describe("connectivity: several policies and several peers", () => {
         const objects = [namespace("other", { team: "x" }), web, api, other];
         const and = buildNetwork([
             ...objects,
-            networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "api" } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "x" } }, podSelector: { matchLabels: { app: "web" } } }] }] }),
+            networkPolicy("shop", "p", {
+                podSelector: { matchLabels: { app: "api" } },
+                ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "x" } }, podSelector: { matchLabels: { app: "web" } } }] }],
+            }),
         ]);
         expect(allowedConnections(and, workload(and, "client"), workload(and, "api")).isEmpty(), "client: namespace matches, pod does not").to.equal(true);
         expect(allowedConnections(and, workload(and, "web"), workload(and, "api")).isEmpty(), "web: pod matches, namespace does not").to.equal(true);
         const or = buildNetwork([
             ...objects,
-            networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "api" } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "x" } } }, { podSelector: { matchLabels: { app: "web" } } }] }] }),
+            networkPolicy("shop", "p", {
+                podSelector: { matchLabels: { app: "api" } },
+                ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "x" } } }, { podSelector: { matchLabels: { app: "web" } } }] }],
+            }),
         ]);
         expect(allowedConnections(or, workload(or, "client"), workload(or, "api")).toString()).to.equal("All Connections");
         expect(allowedConnections(or, workload(or, "web"), workload(or, "api")).toString()).to.equal("All Connections");
@@ -77,13 +90,26 @@ describe("connectivity: several policies and several peers", () => {
 
     it("a podSelector alone selects pods of the policy's namespace only", () => {
         const twin = deployment("other", "web-twin", { app: "web" });
-        const net = buildNetwork([web, api, twin, networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "api" } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }] })]);
+        const net = buildNetwork([
+            web,
+            api,
+            twin,
+            networkPolicy("shop", "p", {
+                podSelector: { matchLabels: { app: "api" } },
+                ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }],
+            }),
+        ]);
         expect(allowedConnections(net, workload(net, "web"), workload(net, "api")).isEmpty()).to.equal(false);
         expect(allowedConnections(net, workload(net, "web-twin"), workload(net, "api")).isEmpty()).to.equal(true);
     });
 
     it("an empty namespaceSelector selects every namespace", () => {
-        const net = buildNetwork([web, api, other, networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "api" } }, ingress: [{ from: [{ namespaceSelector: {} }] }] })]);
+        const net = buildNetwork([
+            web,
+            api,
+            other,
+            networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "api" } }, ingress: [{ from: [{ namespaceSelector: {} }] }] }),
+        ]);
         expect(allowedConnections(net, workload(net, "client"), workload(net, "api")).toString()).to.equal("All Connections");
         expect(allowedConnections(net, { ip: "8.8.8.8" }, workload(net, "api")).isEmpty()).to.equal(true);
     });
@@ -93,7 +119,13 @@ describe("connectivity: selectors and namespace labels", () => {
     const labelled = (app: string, labels: Record<string, string>) => deployment("shop", app, { app, ...labels });
     const pods = [labelled("a", { env: "prod" }), labelled("b", { env: "dev" }), labelled("c", {}), deployment("shop", "target", { app: "target" })];
     const allowedFrom = (expression: Record<string, unknown>): string[] => {
-        const net = buildNetwork([...pods, networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "target" } }, ingress: [{ from: [{ podSelector: { matchExpressions: [expression] } }] }] })]);
+        const net = buildNetwork([
+            ...pods,
+            networkPolicy("shop", "p", {
+                podSelector: { matchLabels: { app: "target" } },
+                ingress: [{ from: [{ podSelector: { matchExpressions: [expression] } }] }],
+            }),
+        ]);
         return ["a", "b", "c"].filter((name) => !allowedConnections(net, workload(net, name), workload(net, "target")).isEmpty());
     };
 
@@ -108,14 +140,20 @@ describe("connectivity: selectors and namespace labels", () => {
             web,
             api,
             other,
-            networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "api" } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "other" } } }] }] }),
+            networkPolicy("shop", "p", {
+                podSelector: { matchLabels: { app: "api" } },
+                ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "other" } } }] }],
+            }),
         ]);
         expect(allowedConnections(net, workload(net, "client"), workload(net, "api")).isEmpty()).to.equal(false);
         expect(allowedConnections(net, workload(net, "web"), workload(net, "api")).isEmpty()).to.equal(true);
     });
 
     it("reads labels of unrendered namespaces from the options, and of an endpoint's own namespaceLabels", () => {
-        const policy = networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "api" } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { purpose: "ingress" } } }] }] });
+        const policy = networkPolicy("shop", "p", {
+            podSelector: { matchLabels: { app: "api" } },
+            ingress: [{ from: [{ namespaceSelector: { matchLabels: { purpose: "ingress" } } }] }],
+        });
         const controller = { pod: { namespace: "ingress-nginx", labels: { app: "controller" } } };
         const bare = buildNetwork([api, policy]);
         expect(allowedConnections(bare, controller, workload(bare, "api")).isEmpty(), "namespace with only its name label").to.equal(true);
@@ -137,7 +175,12 @@ describe("connectivity: ipBlock", () => {
     const net = buildNetwork([
         api,
         web,
-        networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "api" } }, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] } }] }], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }] }),
+        networkPolicy("shop", "p", {
+            podSelector: { matchLabels: { app: "api" } },
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] } }] }],
+            egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }],
+        }),
     ]);
 
     it("admits addresses in the cidr and not in an except", () => {
@@ -153,7 +196,10 @@ describe("connectivity: ipBlock", () => {
 
     it("on a generic CNI matches the API server by its addresses (each of them)", () => {
         expect(allowedConnections(net, workload(net, "api"), { apiServer: { ips: ["20.1.2.3"] } }).toString()).to.equal("TCP 443");
-        const restricted = buildNetwork([api, networkPolicy("shop", "p", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "20.1.2.3/32" } }] }] })]);
+        const restricted = buildNetwork([
+            api,
+            networkPolicy("shop", "p", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "20.1.2.3/32" } }] }] }),
+        ]);
         expect(allowedConnections(restricted, workload(restricted, "api"), { apiServer: { ips: ["20.1.2.3"] } }).toString()).to.equal("All Connections");
         expect(allowedConnections(restricted, workload(restricted, "api"), { apiServer: { ips: ["20.1.2.3", "20.1.2.4"] } }).isEmpty()).to.equal(true);
     });
@@ -186,11 +232,20 @@ describe("connectivity: ports", () => {
     });
 
     it("an egress named port resolves against each destination pod, and never for an address", () => {
-        const net = buildNetwork([web, api, other, networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Egress"], egress: [{ ports: [{ port: "http" }] }] })]);
+        const net = buildNetwork([
+            web,
+            api,
+            other,
+            networkPolicy("shop", "p", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Egress"], egress: [{ ports: [{ port: "http" }] }] }),
+        ]);
         expect(allowedConnections(net, workload(net, "web"), workload(net, "api")).toString()).to.equal("TCP 9000");
         expect(allowedConnections(net, workload(net, "web"), workload(net, "client")).isEmpty(), "client declares no http port").to.equal(true);
         expect(allowedConnections(net, workload(net, "web"), { ip: "1.1.1.1" }).isEmpty()).to.equal(true);
-        expect(allowedConnections(net, workload(net, "web"), { pod: { namespace: "x", labels: {}, ports: [{ name: "http", containerPort: 80, protocol: "TCP" }] } }).toString()).to.equal("TCP 80");
+        expect(
+            allowedConnections(net, workload(net, "web"), {
+                pod: { namespace: "x", labels: {}, ports: [{ name: "http", containerPort: 80, protocol: "TCP" }] },
+            }).toString(),
+        ).to.equal("TCP 80");
     });
 });
 

@@ -6,7 +6,13 @@ import { facts, object, recording, resource } from "./fixtures";
 const monitor = object("monitoring.coreos.com/v1", "ServiceMonitor", "web", "apps");
 const MONITOR_URN = "urn:pulumi:s::p::kubernetes:monitoring.coreos.com/v1:ServiceMonitor::web";
 const CHART_URN = "urn:pulumi:s::p::kubernetes:helm.sh/v4:Chart::prometheus-operator-crds";
-const chart: InstalledChart = { chart: "prometheus-operator-crds", urn: CHART_URN, crdGroups: ["monitoring.coreos.com"], ingressClasses: [], gatewayClasses: [] };
+const chart: InstalledChart = {
+    chart: "prometheus-operator-crds",
+    urn: CHART_URN,
+    crdGroups: ["monitoring.coreos.com"],
+    ingressClasses: [],
+    gatewayClasses: [],
+};
 
 describe("readiness rule crds", () => {
     it("reports a custom resource whose CRD nothing brings", () => {
@@ -20,7 +26,12 @@ describe("readiness rule crds", () => {
         const independent = crdFindings([{ object: monitor, urn: MONITOR_URN }], recording([resource(MONITOR_URN, "x")]), [chart], facts());
         expect(independent.map((f) => f.message)[0]).to.contain("does not depend on the prometheus-operator-crds install");
         const viaOther = "urn:other";
-        const dependent = crdFindings([{ object: monitor, urn: MONITOR_URN }], recording([resource(MONITOR_URN, "x", { dependsOn: [viaOther] }), resource(viaOther, "y", { dependsOn: [CHART_URN] })]), [chart], facts());
+        const dependent = crdFindings(
+            [{ object: monitor, urn: MONITOR_URN }],
+            recording([resource(MONITOR_URN, "x", { dependsOn: [viaOther] }), resource(viaOther, "y", { dependsOn: [CHART_URN] })]),
+            [chart],
+            facts(),
+        );
         expect(dependent).to.deep.equal([]);
     });
 
@@ -39,7 +50,9 @@ describe("readiness rule crds", () => {
     });
 
     it("accepts a CRD the stack renders when the object depends on it", () => {
-        const crd = object("apiextensions.k8s.io/v1", "CustomResourceDefinition", "agents.labrats.work", undefined, { spec: { group: "labrats.work", names: { kind: "Agent" } } });
+        const crd = object("apiextensions.k8s.io/v1", "CustomResourceDefinition", "agents.labrats.work", undefined, {
+            spec: { group: "labrats.work", names: { kind: "Agent" } },
+        });
         const agent = object("labrats.work/v1", "Agent", "a", "apps");
         const rec = (deps: string[]) => recording([resource("urn:crd", "c"), resource("urn:agent", "a", { dependsOn: deps })]);
         const rendered = [

@@ -23,7 +23,9 @@ describe("readiness rule engine", () => {
 
     it("refuses a provider of another package", () => {
         const findings = engineFindings(recording([resource(rg, "azure-native:resources:ResourceGroup", { provider: K8S_PROVIDER })]), []);
-        expect(findings.map((f) => f.message)).to.deep.equal(["its provider is a 'kubernetes' provider, which cannot manage 'azure-native:resources:ResourceGroup'; pass a 'azure-native' provider instead."]);
+        expect(findings.map((f) => f.message)).to.deep.equal([
+            "its provider is a 'kubernetes' provider, which cannot manage 'azure-native:resources:ResourceGroup'; pass a 'azure-native' provider instead.",
+        ]);
     });
 
     it("refuses an invoke of a disabled package without a provider, and accepts one with", () => {

@@ -10,12 +10,24 @@ export function facts(overrides: Partial<ReadinessFacts> = {}): ReadinessFacts {
         disabledDefaultProviders: [],
         declared: emptyDeclarations(),
         nodePools: [],
-        connectivity: { needs: [], dns: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }, apiServer: { ips: [], ports: [443] }, routableRanges: [] },
+        connectivity: {
+            needs: [],
+            dns: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+            apiServer: { ips: [], ports: [443] },
+            routableRanges: [],
+        },
         ...overrides,
     };
 }
 
-export function object(apiVersion: string, kind: string, name: string, namespace: string | undefined, rest: Record<string, unknown> = {}, labels?: Record<string, string>): KubernetesObject {
+export function object(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    rest: Record<string, unknown> = {},
+    labels?: Record<string, string>,
+): KubernetesObject {
     return { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}) }, ...rest };
 }
 

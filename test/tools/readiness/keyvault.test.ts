@@ -5,9 +5,13 @@ import { facts, object, recording, resource } from "./fixtures";
 
 const NS = "agents";
 const VAULT_URL = "https://ap-prod-kv-x1y2z3.vault.rendered.invalid/";
-const vault = resource("urn:pulumi:prod::p::azure-native:keyvault:Vault::keyvault-vault", "azure-native:keyvault:Vault", { inputs: { vaultName: "ap-prod-kv-x1y2z3" } });
+const vault = resource("urn:pulumi:prod::p::azure-native:keyvault:Vault::keyvault-vault", "azure-native:keyvault:Vault", {
+    inputs: { vaultName: "ap-prod-kv-x1y2z3" },
+});
 const written = (name: string, vaultName = "ap-prod-kv-x1y2z3") =>
-    resource(`urn:pulumi:prod::p::azure-native:keyvault:Secret::keyvault-secrets-${name}`, "azure-native:keyvault:Secret", { inputs: { vaultName, secretName: name } });
+    resource(`urn:pulumi:prod::p::azure-native:keyvault:Secret::keyvault-secrets-${name}`, "azure-native:keyvault:Secret", {
+        inputs: { vaultName, secretName: name },
+    });
 
 function store(name: string, vaultUrl: string) {
     return object("external-secrets.io/v1", "SecretStore", name, NS, { spec: { provider: { azurekv: { authType: "WorkloadIdentity", vaultUrl } } } });
@@ -15,7 +19,12 @@ function store(name: string, vaultUrl: string) {
 
 function externalSecret(name: string, storeName: string, keys: string[], extra: Record<string, unknown> = {}) {
     return object("external-secrets.io/v1", "ExternalSecret", name, NS, {
-        spec: { secretStoreRef: { kind: "SecretStore", name: storeName }, target: { name }, data: keys.map((key) => ({ secretKey: key.toUpperCase(), remoteRef: { key } })), ...extra },
+        spec: {
+            secretStoreRef: { kind: "SecretStore", name: storeName },
+            target: { name },
+            data: keys.map((key) => ({ secretKey: key.toUpperCase(), remoteRef: { key } })),
+            ...extra,
+        },
     });
 }
 
@@ -34,7 +43,11 @@ describe("readiness rule references: keys read from the stack's Key Vault", () =
     });
 
     it("names a configured vault in the command: only that name is known before the vault exists", () => {
-        const findings = keyVaultFindings([store("rt", VAULT_URL), externalSecret("rt-secrets", "rt", ["anthropic-api-key"])], recording([vault]), stackVault("agents-prod-kv"));
+        const findings = keyVaultFindings(
+            [store("rt", VAULT_URL), externalSecret("rt-secrets", "rt", ["anthropic-api-key"])],
+            recording([vault]),
+            stackVault("agents-prod-kv"),
+        );
         expect(findings[0]!.message).to.contain(setSecretCommand("agents-prod-kv", "anthropic-api-key"));
         expect(setSecretCommand("agents-prod-kv", "k")).to.equal("az keyvault secret set --vault-name agents-prod-kv --name k --value ...");
     });

@@ -15,7 +15,7 @@ describe("readiness rule names", () => {
     it("reports a Service name that is not a DNS-1035 label, and a long CronJob name", () => {
         const findings = nameFindings([object("v1", "Service", "1web", "apps"), object("batch/v1", "CronJob", "c".repeat(53), "apps")]);
         expect(findings.map((f) => f.message)).to.deep.equal([
-            'name "1web" must be a DNS-1035 label (lowercase letters, digits and \'-\', starting with a letter); the API server rejects the object.',
+            "name \"1web\" must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter); the API server rejects the object.",
             `name "${"c".repeat(53)}" must be no more than 52 characters (the CronJob controller appends 11 to name its Jobs); the API server rejects the object.`,
         ]);
     });

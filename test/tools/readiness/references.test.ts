@@ -18,7 +18,9 @@ describe("readiness rule references", () => {
         const objects = [
             namespace(NS),
             object("v1", "Secret", "rendered", NS, { data: { token: "[secret: redacted]" } }),
-            object("external-secrets.io/v1", "ExternalSecret", "synced", NS, { spec: { secretStoreRef: { name: "vault" }, target: { name: "synced-target" }, data: [{ secretKey: "token" }] } }),
+            object("external-secrets.io/v1", "ExternalSecret", "synced", NS, {
+                spec: { secretStoreRef: { name: "vault" }, target: { name: "synced-target" }, data: [{ secretKey: "token" }] },
+            }),
             object("external-secrets.io/v1", "SecretStore", "vault", NS),
             deployment("a", NS, { containers: [secretEnv("rendered", "token")] }),
             deployment("b", NS, { containers: [secretEnv("synced-target", "token")] }),
@@ -64,7 +66,12 @@ describe("readiness rule references", () => {
     it("reports volumes, envFrom, PVCs and ServiceAccounts, one finding per missing object", () => {
         const spec = {
             serviceAccountName: "runner",
-            containers: [container("app", { envFrom: [{ configMapRef: { name: "settings" } }], env: [{ name: "A", valueFrom: { configMapKeyRef: { name: "settings", key: "a" } } }] })],
+            containers: [
+                container("app", {
+                    envFrom: [{ configMapRef: { name: "settings" } }],
+                    env: [{ name: "A", valueFrom: { configMapKeyRef: { name: "settings", key: "a" } } }],
+                }),
+            ],
             volumes: [
                 { name: "data", persistentVolumeClaim: { claimName: "data" } },
                 { name: "certs", secret: { secretName: "certs" } },
@@ -72,17 +79,29 @@ describe("readiness rule references", () => {
         };
         const findings = referenceFindings([namespace(NS), deployment("a", NS, spec)], facts());
         expect(findings).to.have.length(4);
-        expect(findings.map((f) => f.message).join("\n")).to.contain("ConfigMap apps/settings").and.contain("PersistentVolumeClaim apps/data").and.contain("Secret apps/certs").and.contain("ServiceAccount apps/runner");
+        expect(findings.map((f) => f.message).join("\n"))
+            .to.contain("ConfigMap apps/settings")
+            .and.contain("PersistentVolumeClaim apps/data")
+            .and.contain("Secret apps/certs")
+            .and.contain("ServiceAccount apps/runner");
     });
 
     it("warns, not fails, for a missing image pull Secret", () => {
-        const findings = referenceFindings([namespace(NS), deployment("a", NS, { imagePullSecrets: [{ name: "regcred" }], containers: [container("app")] })], facts());
+        const findings = referenceFindings(
+            [namespace(NS), deployment("a", NS, { imagePullSecrets: [{ name: "regcred" }], containers: [container("app")] })],
+            facts(),
+        );
         expect(findings.map((f) => f.severity)).to.deep.equal(["warning"]);
     });
 
     it("reports an object in a namespace nobody creates, and an ExternalSecret whose store is missing", () => {
-        const findings = referenceFindings([object("external-secrets.io/v1", "ExternalSecret", "s", "ghost", { spec: { secretStoreRef: { name: "nope" } } })], facts());
-        expect(findings.map((f) => f.message).join("\n")).to.contain('namespaces "ghost" not found').and.contain("SecretStore nope is not rendered");
+        const findings = referenceFindings(
+            [object("external-secrets.io/v1", "ExternalSecret", "s", "ghost", { spec: { secretStoreRef: { name: "nope" } } })],
+            facts(),
+        );
+        expect(findings.map((f) => f.message).join("\n"))
+            .to.contain('namespaces "ghost" not found')
+            .and.contain("SecretStore nope is not rendered");
     });
 });
 
@@ -91,7 +110,12 @@ describe("readiness facts: existing references in config", () => {
         const config = {
             agentRuntime: { enabled: true, secrets: { mode: "existing", existingSecret: { name: "runtime" } } },
             images: { pullSecrets: ["regcred"] },
-            agentBackend: { enabled: true, extraEnvVarsSecrets: ["extra"], extraEnvVarsCMs: ["cm"], extraEnv: [{ name: "X", valueFrom: { secretKeyRef: { name: "ref", key: "k" } } }] },
+            agentBackend: {
+                enabled: true,
+                extraEnvVarsSecrets: ["extra"],
+                extraEnvVarsCMs: ["cm"],
+                extraEnv: [{ name: "X", valueFrom: { secretKeyRef: { name: "ref", key: "k" } } }],
+            },
             aiAgents: { enabled: false, secrets: { existingSecret: { name: "ignored" } } },
         };
         expect(existingReferences(config).map((r) => `${r.kind}/${r.name} <- ${r.source}`)).to.deep.equal([

@@ -9,7 +9,12 @@ const service = (targetPort: number | string = "http", selector: Record<string, 
     object("v1", "Service", "web", NS, { spec: { selector, ports: [{ name: "http", port: 80, targetPort }] } });
 const ingress = (className: string, annotations: Record<string, string> = {}) => ({
     ...object("networking.k8s.io/v1", "Ingress", "web", NS, {
-        spec: { ingressClassName: className, rules: [{ host: "web.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
+        spec: {
+            ingressClassName: className,
+            rules: [
+                { host: "web.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } },
+            ],
+        },
     }),
     metadata: { name: "web", namespace: NS, annotations },
 });
@@ -17,10 +22,24 @@ const traefik: InstalledChart = { chart: "traefik", urn: "urn:chart", crdGroups:
 
 const gateway = (from = "All", hostname = "*.example.com") =>
     object("gateway.networking.k8s.io/v1", "Gateway", "shared", "gateway", {
-        spec: { gatewayClassName: "traefik", listeners: [{ name: "https", protocol: "HTTPS", port: 443, hostname, allowedRoutes: { namespaces: { from } }, tls: { certificateRefs: [{ name: "shared-tls" }] } }] },
+        spec: {
+            gatewayClassName: "traefik",
+            listeners: [
+                {
+                    name: "https",
+                    protocol: "HTTPS",
+                    port: 443,
+                    hostname,
+                    allowedRoutes: { namespaces: { from } },
+                    tls: { certificateRefs: [{ name: "shared-tls" }] },
+                },
+            ],
+        },
     });
 const route = (parent: Record<string, unknown>, hostnames = ["web.example.com"]) =>
-    object("gateway.networking.k8s.io/v1", "HTTPRoute", "web", NS, { spec: { parentRefs: [parent], hostnames, rules: [{ backendRefs: [{ name: "web", port: 80 }] }] } });
+    object("gateway.networking.k8s.io/v1", "HTTPRoute", "web", NS, {
+        spec: { parentRefs: [parent], hostnames, rules: [{ backendRefs: [{ name: "web", port: 80 }] }] },
+    });
 
 describe("readiness rule routing", () => {
     it("reports an Ingress class no controller serves, and accepts one a chart installs or the config declares", () => {
@@ -50,7 +69,9 @@ describe("readiness rule routing", () => {
     });
 
     it("reports a routed Service that selects no pod, or whose named targetPort no container declares", () => {
-        expect(routingFindings([namespace(NS), app, service("http", { app: "other" }), ingress("traefik")], [traefik], facts())[0]!.message).to.contain("matches no pod");
+        expect(routingFindings([namespace(NS), app, service("http", { app: "other" }), ingress("traefik")], [traefik], facts())[0]!.message).to.contain(
+            "matches no pod",
+        );
         const wrongPort = routingFindings([namespace(NS), app, service("metrics"), ingress("traefik")], [traefik], facts());
         expect(wrongPort.map((f) => [f.severity, f.message.includes("no endpoints")])).to.deep.equal([["error", true]]);
         const numeric = routingFindings([namespace(NS), app, service(9090), ingress("traefik")], [traefik], facts());
@@ -65,13 +86,20 @@ describe("readiness rule routing", () => {
                 severity: "error",
                 rule: "routing",
                 object: "Gateway/gateway/shared",
-                message: "listener https serves the certificate in Secret gateway/shared-tls, which nothing creates (no cert-manager annotation on the Gateway, no Certificate, no Secret); HTTPS fails.",
+                message:
+                    "listener https serves the certificate in Secret gateway/shared-tls, which nothing creates (no cert-manager annotation on the Gateway, no Certificate, no Secret); HTTPS fails.",
             },
         ]);
         expect(routingFindings([...base, route(parent)], [traefik], facts())[0]!.message).to.contain("parent Gateway gateway/shared is not rendered");
         expect(routingFindings([...base, gateway("Same"), route(parent)], [traefik], facts()).map((f) => f.object)).to.include("HTTPRoute/apps/web");
-        expect(routingFindings([...base, gateway("All", "*.other.org"), route(parent)], [traefik], facts()).map((f) => f.object)).to.include("HTTPRoute/apps/web");
-        expect(routingFindings([...base, gateway(), route({ ...parent, sectionName: "http" })], [traefik], facts()).map((f) => f.message).join()).to.contain("no such listener");
+        expect(routingFindings([...base, gateway("All", "*.other.org"), route(parent)], [traefik], facts()).map((f) => f.object)).to.include(
+            "HTTPRoute/apps/web",
+        );
+        expect(
+            routingFindings([...base, gateway(), route({ ...parent, sectionName: "http" })], [traefik], facts())
+                .map((f) => f.message)
+                .join(),
+        ).to.contain("no such listener");
     });
 
     it("reports a Gateway whose class no controller serves", () => {

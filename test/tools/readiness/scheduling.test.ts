@@ -7,7 +7,8 @@ const pools = [
     { name: "system", vmSize: "Standard_D4ds_v5", taints: ["CriticalAddonsOnly=true:NoSchedule"] },
     { name: "user", vmSize: "Standard_D2ds_v5", taints: [] },
 ];
-const requesting = (cpu: string, memory: string, spec: Record<string, unknown> = {}) => deployment("big", "apps", { ...spec, containers: [container("app", { resources: { requests: { cpu, memory } } })] });
+const requesting = (cpu: string, memory: string, spec: Record<string, unknown> = {}) =>
+    deployment("big", "apps", { ...spec, containers: [container("app", { resources: { requests: { cpu, memory } } })] });
 
 describe("readiness rule scheduling", () => {
     it("computes AKS allocatable from the VM size and AKS's reservations", () => {

@@ -13,7 +13,10 @@ import { renderVariant } from "./render-variant";
 /** `file`: the stack files' prefix when it is not the rule's id. */
 const cases: { rule: RuleId; file?: string; expect: RegExp }[] = [
     { rule: "engine", expect: /RandomPassword::mysql-admin-password: Default provider for 'random' disabled\. '.*' must use an explicit provider\./ },
-    { rule: "references", expect: /Deployment\/agent-platform\/agent-runtime: .* use Secret agent-platform\/runtime-secrets, declared pre-existing by agent-platform:agentRuntime\.secrets\.existingSecret\.name/ },
+    {
+        rule: "references",
+        expect: /Deployment\/agent-platform\/agent-runtime: .* use Secret agent-platform\/runtime-secrets, declared pre-existing by agent-platform:agentRuntime\.secrets\.existingSecret\.name/,
+    },
     {
         rule: "references",
         file: "keyvault",
@@ -22,7 +25,10 @@ const cases: { rule: RuleId; file?: string; expect: RegExp }[] = [
     { rule: "scheduling", expect: /Deployment\/agent-platform\/agent-runtime: its pods request 0\.50 CPU and 7\.0 GiB, more than one node can allocate/ },
     { rule: "routing", expect: /Ingress\/agent-platform\/agent-runtime: its class nginx is served by no controller/ },
     { rule: "crds", expect: /ServiceMonitor\/agent-platform\/agent-runtime: no CRD for monitoring.coreos.com\/v1 ServiceMonitor/ },
-    { rule: "connectivity", expect: /Deployment\/agent-platform\/hypha-k8s-worker: cannot reach hypha-server.hypha:9527, which hyphaWorker.hypha.serverUrl names/ },
+    {
+        rule: "connectivity",
+        expect: /Deployment\/agent-platform\/hypha-k8s-worker: cannot reach hypha-server.hypha:9527, which hyphaWorker.hypha.serverUrl names/,
+    },
     { rule: "names", expect: /Deployment\/agent-platform\/agent-runtime: metadata label app.kubernetes.io\/version=".*": must be no more than 63 characters/ },
 ];
 
@@ -46,7 +52,16 @@ describe("npm run render with readiness errors", () => {
     it("writes readiness.json, prints the findings after the policy verdict and exits 1", () => {
         const run = spawnSync(
             process.execPath,
-            ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), "readiness-test", "--config-file", path.join(__dirname, "stacks/connectivity-broken.yaml"), "--out", path.join(out, "r")],
+            [
+                "--require",
+                path.join(ROOT, "tools/ts-register.js"),
+                path.join(ROOT, "tools/render.ts"),
+                "readiness-test",
+                "--config-file",
+                path.join(__dirname, "stacks/connectivity-broken.yaml"),
+                "--out",
+                path.join(out, "r"),
+            ],
             { cwd: ROOT, encoding: "utf8" },
         );
         expect(run.status, run.stderr).to.equal(1);
@@ -56,7 +71,8 @@ describe("npm run render with readiness errors", () => {
                 severity: "error",
                 rule: "connectivity",
                 object: "Deployment/agent-platform/hypha-k8s-worker",
-                message: "cannot reach hypha-server.hypha:9527, which hyphaWorker.hypha.serverUrl names: the network policies drop it. Allow it in `hyphaWorker.networkPolicy` (an endpoint override or an extra egress peer).",
+                message:
+                    "cannot reach hypha-server.hypha:9527, which hyphaWorker.hypha.serverUrl names: the network policies drop it. Allow it in `hyphaWorker.networkPolicy` (an endpoint override or an extra egress peer).",
             },
         ]);
         const policyAt = run.stdout.indexOf("Policy check:");

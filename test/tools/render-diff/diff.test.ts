@@ -19,7 +19,12 @@ const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "agen
 const service = { apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: "agents" }, spec: { ports: [{ port: 80 }] } };
 
 function secret(keys: string[]): Record<string, unknown> {
-    return { apiVersion: "v1", kind: "Secret", metadata: { name: "api-1a2b3c4d", namespace: "agents" }, data: Object.fromEntries(keys.map((k) => [k, REDACTED])) };
+    return {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "api-1a2b3c4d", namespace: "agents" },
+        data: Object.fromEntries(keys.map((k) => [k, REDACTED])),
+    };
 }
 
 function planEntry(type: string, name: string, inputs: Record<string, unknown>, custom = true): PlanEntry {

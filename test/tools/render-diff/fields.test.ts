@@ -10,7 +10,9 @@ describe("render diff: changed fields", () => {
     });
 
     it("names a changed leaf by its JSON-pointer path with old and new value", () => {
-        expect(diffFields({ spec: { replicas: 2 } }, { spec: { replicas: 3 } })).to.deep.equal([{ path: "/spec/replicas", kind: "changed", before: 2, after: 3 }]);
+        expect(diffFields({ spec: { replicas: 2 } }, { spec: { replicas: 3 } })).to.deep.equal([
+            { path: "/spec/replicas", kind: "changed", before: 2, after: 3 },
+        ]);
     });
 
     it("reports added and removed keys with only the value that exists", () => {
@@ -28,8 +30,19 @@ describe("render diff: changed fields", () => {
     });
 
     it("matches list items by name, so inserting one env var is one addition", () => {
-        const before = { env: [{ name: "A", value: "1" }, { name: "C", value: "3" }] };
-        const after = { env: [{ name: "A", value: "1" }, { name: "B", value: "2" }, { name: "C", value: "30" }] };
+        const before = {
+            env: [
+                { name: "A", value: "1" },
+                { name: "C", value: "3" },
+            ],
+        };
+        const after = {
+            env: [
+                { name: "A", value: "1" },
+                { name: "B", value: "2" },
+                { name: "C", value: "30" },
+            ],
+        };
         expect(diffFields(before, after)).to.deep.equal([
             { path: "/env[name=C]/value", kind: "changed", before: "3", after: "30" },
             { path: "/env[name=B]", kind: "added", after: { name: "B", value: "2" } },
@@ -45,8 +58,12 @@ describe("render diff: changed fields", () => {
     });
 
     it("compares unnamed object lists index by index and reports a scalar list as one value", () => {
-        expect(diffFields({ rules: [{ port: 80 }] }, { rules: [{ port: 80 }, { port: 443 }] })).to.deep.equal([{ path: "/rules/1", kind: "added", after: { port: 443 } }]);
-        expect(diffFields({ args: ["a", "b"] }, { args: ["a", "c", "b"] })).to.deep.equal([{ path: "/args", kind: "changed", before: ["a", "b"], after: ["a", "c", "b"] }]);
+        expect(diffFields({ rules: [{ port: 80 }] }, { rules: [{ port: 80 }, { port: 443 }] })).to.deep.equal([
+            { path: "/rules/1", kind: "added", after: { port: 443 } },
+        ]);
+        expect(diffFields({ args: ["a", "b"] }, { args: ["a", "c", "b"] })).to.deep.equal([
+            { path: "/args", kind: "changed", before: ["a", "b"], after: ["a", "c", "b"] },
+        ]);
     });
 
     it("reports a type change (object to string) at the path where it happens", () => {

@@ -42,7 +42,9 @@ describe("render diff report", () => {
 
     it("lists objects and changed fields with +/-/! in column one inside a diff block", () => {
         const markdown = formatMarkdown(report(changed));
-        expect(markdown).to.contain(["```diff", "+ ConfigMap agents/new", "! ConfigMap agents/a", '!    /data/LOG: "DEBUG" -> "INFO"', "- ConfigMap agents/gone", "```"].join("\n"));
+        expect(markdown).to.contain(
+            ["```diff", "+ ConfigMap agents/new", "! ConfigMap agents/a", '!    /data/LOG: "DEBUG" -> "INFO"', "- ConfigMap agents/gone", "```"].join("\n"),
+        );
         expect(fencesBalanced(markdown)).to.equal(true);
     });
 
@@ -63,7 +65,11 @@ describe("render diff report", () => {
 
     it("stays under GitHub's comment limit by cutting whole lines, says so, and keeps fences balanced", () => {
         const many = (value: string) => Array.from({ length: 400 }, (_, i) => configMap(`cm-${i}`, { key: `${value}-${"x".repeat(150)}` }));
-        const big = report(stackWith("dev", many("a"), many("b")), stackWith("staging", many("c"), many("d")), stackWith("prod", [configMap("p", { k: "1" })], [configMap("p", { k: "2" })]));
+        const big = report(
+            stackWith("dev", many("a"), many("b")),
+            stackWith("staging", many("c"), many("d")),
+            stackWith("prod", [configMap("p", { k: "1" })], [configMap("p", { k: "2" })]),
+        );
         const markdown = formatMarkdown(big, { truncatedHint: "see the render-diff artifact" });
         expect(markdown.length).to.be.at.most(MARKDOWN_LIMIT);
         expect(markdown).to.match(/_\d+ more lines not shown: see the render-diff artifact_/);
@@ -72,7 +78,11 @@ describe("render diff report", () => {
     });
 
     it("reports a stack that cannot be rendered instead of a diff", () => {
-        const failed = compareSides("prod", { state: "rendered", render: { objects: [] } }, { state: "failed", error: "render failed: agent-platform:cluster.target: invalid" });
+        const failed = compareSides(
+            "prod",
+            { state: "rendered", render: { objects: [] } },
+            { state: "failed", error: "render failed: agent-platform:cluster.target: invalid" },
+        );
         expect(failed).to.deep.include({ status: "failed", blocking: true });
         const markdown = formatMarkdown(report(failed));
         expect(markdown).to.contain("| `prod` | not compared: head does not render: render failed: agent-platform:cluster.target: invalid |");

@@ -1,7 +1,7 @@
 /**
  * Tier 1 for what the render writes: which output directories it may empty (temporary
- * directories only, never the checkout), YAML that YAML 1.1 and 1.2 readers read alike, and a
- * summary whose counts add up and that ends with the stack outputs.
+ * directories only, never the checkout), YAML that YAML 1.1 and 1.2 readers read alike (PyYAML:
+ * output.integration.test.ts), and a summary whose counts add up and that ends with the stack outputs.
  */
 import { expect } from "chai";
 import yaml from "js-yaml";
@@ -13,7 +13,7 @@ import type { RenderedObject } from "../../../tools/render/manifests";
 import { checkOutDir, OutDirError, RENDER_MARKER, summarize, writeRender, type Plan, type PlanEntry } from "../../../tools/render/output";
 import { isAmbiguousPlainScalar, toPortableYaml } from "../../../tools/render/yaml";
 import { kubernetesYamlSchema } from "../../../tools/policy-check/yaml";
-import { readAsYaml11 } from "../../helpers/pyyaml";
+import { ingress, plain, tricky } from "./yaml-fixtures";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-output-test-"));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -97,7 +97,10 @@ describe("render output directory", () => {
     });
 
     it("takes a render written before the marker existed (plan.json and our YAML files only)", () => {
-        const legacy = dir({ "plan.json": JSON.stringify(plan), "kubernetes/ns/configmap-c.yaml": "# Rendered by agent-platform from urn:x\nkind: ConfigMap\n" });
+        const legacy = dir({
+            "plan.json": JSON.stringify(plan),
+            "kubernetes/ns/configmap-c.yaml": "# Rendered by agent-platform from urn:x\nkind: ConfigMap\n",
+        });
         expect(() => checkOutDir(legacy, project)).not.to.throw();
         const tampered = dir({ "plan.json": JSON.stringify(plan), "kubernetes/ns/mine.yaml": "kind: ConfigMap\n" });
         expect(refusal(tampered)).to.contain("not a render");
@@ -105,22 +108,6 @@ describe("render output directory", () => {
 });
 
 describe("rendered YAML under YAML 1.1 and 1.2", () => {
-    // Strings each reader would take for something else when written plain.
-    const tricky = [
-        "off", "on", "yes", "no", "y", "n", "Y", "N", "Off", "ON", "true", "False", "~", "null", "NULL", "",
-        "1e3", "1E3", "0777", "0o17", "0x1F", "0b101", "1_000", "1:20", "190:20:30", "1.", ".5", "+1", "-1", "1.10", ".inf", ".NaN",
-        "2024-01-01", "2001-12-14t21:59:43.10-05:00", "<<", "=",
-    ];
-    const plain = ["nginx", "1.2.3", "v1", "-", "a b", "off-peak", "10.0.0.0/16", "agent-runtime.agents.svc.cluster.local"];
-    const ingress = {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "Ingress",
-        metadata: { name: "api", annotations: { "nginx.ingress.kubernetes.io/proxy-buffering": "off", "nginx.ingress.kubernetes.io/proxy-request-buffering": "off" } },
-        data: Object.fromEntries([...tricky, ...plain].map((text, i) => [`k${i}`, text])),
-        keys: Object.fromEntries(tricky.map((text) => [text, text])),
-        numbers: [1, 1.5, true, false, null],
-    };
-
     it("quotes exactly the strings a YAML 1.1 or 1.2 reader would read as something else", () => {
         for (const text of tricky) expect(isAmbiguousPlainScalar(text), text).to.equal(true);
         for (const text of plain) expect(isAmbiguousPlainScalar(text), text).to.equal(false);
@@ -136,12 +123,6 @@ describe("rendered YAML under YAML 1.1 and 1.2", () => {
         expect(parse(text)).to.deep.equal(ingress);
         expect(parse(text, { version: "1.1", merge: false })).to.deep.equal(ingress);
         expect(yaml.load(text, { schema: kubernetesYamlSchema })).to.deep.equal(ingress);
-    });
-
-    it("reads the same with PyYAML, a real YAML 1.1 reader", function () {
-        const file = path.join(tmp, "ingress.yaml");
-        fs.writeFileSync(file, toPortableYaml(ingress));
-        expect(readAsYaml11(this, [file])[file]).to.deep.equal(ingress);
     });
 });
 
@@ -183,7 +164,11 @@ describe("render summary", () => {
     it("ends with the stack outputs, sorted, secrets as redacted", () => {
         const text = summarize(summaryPlan, []);
         expect(text.split("Stack outputs:\n")[1]).to.equal(
-            ["  agentRuntimeExternalUrls  [\"https://a.example.com\"]", "  kubeconfig                [secret: redacted]", "  namespace                 agents"].join("\n"),
+            [
+                '  agentRuntimeExternalUrls  ["https://a.example.com"]',
+                "  kubeconfig                [secret: redacted]",
+                "  namespace                 agents",
+            ].join("\n"),
         );
     });
 

@@ -8,8 +8,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../../components/config";
-import { checkObjects, parsePolicyConfig } from "../../../policies/evaluate";
+import { checkObjects, evaluateObjects, loadPolicyConfigFile, parsePolicyConfig } from "../../../policies/evaluate";
+import { CI_POLICY_CONFIG, unexpandedCharts } from "../../../tools/policy-check/unexpanded";
 import { stringify } from "yaml";
+import { writeRender } from "../../../tools/render/output";
 import { knownStacks, loadStackFiles } from "../../../tools/render/stack-files";
 import { requireTool } from "../../helpers/external-tools";
 import { validateAgainstSchema } from "../../helpers/kubernetes-schema";
@@ -25,12 +27,18 @@ interface CliRun {
 }
 
 function render(...args: string[]): CliRun {
-    const run = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+    });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 function filesUnder(dir: string): string[] {
-    return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    return fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.join(e.parentPath, e.name));
 }
 
 function objectsUnder(dir: string): any[] {
@@ -50,8 +58,18 @@ describe("offline render", () => {
         describe(`stack ${stack}`, () => {
             const out = path.join(tmp, stack);
             let run: CliRun;
+            // What an earlier render left there, which this one must remove.
+            const stale = path.join(out, "kubernetes", "old", "deployment-gone.yaml");
             before(() => {
+                writeRender(out, { project: "agent-platform", stack, resources: [], outputs: {} }, [], ROOT);
+                fs.mkdirSync(path.dirname(stale), { recursive: true });
+                fs.writeFileSync(stale, "# Rendered by agent-platform from urn:x\nkind: Deployment\n");
                 run = render(stack, "--out", out);
+            });
+
+            it("removes the files of an earlier render from the output directory", () => {
+                expect(fs.existsSync(stale)).to.equal(false);
+                expect(fs.existsSync(path.join(out, "plan.json"))).to.equal(true);
             });
 
             it("exits 0 and prints the summary", () => {
@@ -74,7 +92,9 @@ describe("offline render", () => {
                 const outputs = run.stdout.split("Stack outputs:\n")[1]!.split("\n\n")[0]!;
                 expect(Object.keys(plan.outputs).length).to.be.greaterThan(0);
                 for (const [name, value] of Object.entries(plan.outputs)) {
-                    expect(outputs).to.match(new RegExp(`^  ${name} +${(typeof value === "string" ? value : JSON.stringify(value)).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
+                    expect(outputs).to.match(
+                        new RegExp(`^  ${name} +${(typeof value === "string" ? value : JSON.stringify(value)).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
+                    );
                 }
                 expect(outputs).not.to.contain("ciphertext");
             });
@@ -89,7 +109,13 @@ describe("offline render", () => {
                 for (const file of filesUnder(out).filter((f) => f.endsWith(".yaml"))) {
                     const text = fs.readFileSync(file, "utf8");
                     expect(text.match(/^---/gm), file).to.equal(null);
-                    expect(text.split("\n").filter((l) => !l.startsWith("#")).slice(0, 3).map((l) => l.split(":")[0])).to.deep.equal(["apiVersion", "kind", "metadata"]);
+                    expect(
+                        text
+                            .split("\n")
+                            .filter((l) => !l.startsWith("#"))
+                            .slice(0, 3)
+                            .map((l) => l.split(":")[0]),
+                    ).to.deep.equal(["apiVersion", "kind", "metadata"]);
                 }
             });
 
@@ -113,6 +139,24 @@ describe("offline render", () => {
                 for (const r of objects) expect(r.provider, r.urn).to.equal(provider.urn);
                 expect(plan.outputs.namespace).to.be.a("string");
             });
+
+            it("names every add-on chart it did not check offline, and no workload of the stack's own sits in a namespace CI exempts", () => {
+                const plan = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+                const unexpanded = unexpandedCharts(plan.resources);
+                if (unexpanded.length > 0) expect(run.stdout).to.contain(`Not policy-checked offline: ${unexpanded.length} Helm chart`);
+                for (const chart of unexpanded)
+                    expect(run.stdout).to.contain(
+                        `  ${chart.chart} ${chart.version} (${chart.resource}), namespace ${chart.namespace}: exempt from 5 policies`,
+                    );
+                expect(run.stdout).to.not.contain("Warning:");
+                expect(evaluateObjects(objectsUnder(out), loadPolicyConfigFile(path.join(ROOT, CI_POLICY_CONFIG))).exempted).to.deep.equal([]);
+            });
+
+            if (config.cluster.target === "aks") {
+                it("installs add-on charts on the cluster it creates, each named as not checked offline", () => {
+                    expect(unexpandedCharts(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).resources).length).to.be.greaterThan(0);
+                });
+            }
 
             if (stack === "prod") {
                 it("alerts on the metrics the runtime exports, and promtool accepts every rule", function () {
@@ -141,124 +185,4 @@ describe("offline render", () => {
             }
         });
     }
-
-    describe("secrets", () => {
-        const ciphertext = "v1:AAAABBBBCCCCDDDDciphertextNEVERinOUTPUT";
-        let run: CliRun;
-        const out = path.join(tmp, "secure");
-        before(() => {
-            const stackFile = path.join(tmp, "Pulumi.secure.yaml");
-            fs.writeFileSync(
-                stackFile,
-                [
-                    "config:",
-                    "  agent-platform:cluster:",
-                    "    kubeconfig:",
-                    `      secure: ${ciphertext}-kubeconfig`,
-                    "  agent-platform:agentRuntime:",
-                    "    secrets:",
-                    "      supabaseKey:",
-                    "        value:",
-                    `          secure: ${ciphertext}-supabase`,
-                    "      supabaseJwtSecret:",
-                    "        value:",
-                    `          secure: ${ciphertext}-jwt`,
-                    "",
-                ].join("\n"),
-            );
-            run = render("dev", "--config-file", stackFile, "--out", out);
-        });
-
-        it("renders a stack whose secure value cannot be decrypted", () => {
-            expect(run.status, run.stderr).to.equal(0);
-        });
-        it("never writes the secure value to a file or stdout", () => {
-            expect(run.stdout + run.stderr).not.to.contain("ciphertextNEVER");
-            for (const file of filesUnder(out)) expect(fs.readFileSync(file, "utf8"), file).not.to.contain("ciphertextNEVER");
-        });
-        it("keeps the values secret on their way to the provider and the Secret, so only the redaction shows", async () => {
-            const plan = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
-            const provider = plan.resources.find((r: any) => r.type === "pulumi:providers:kubernetes");
-            expect(provider.inputs.kubeconfig).to.equal(REDACTED);
-            const secret = objectsUnder(out).find((o) => o.kind === "Secret");
-            expect(secret.stringData).to.deep.equal({ "supabase-jwt-secret": REDACTED, "supabase-key": REDACTED });
-            await validateAgainstSchema(secret);
-        });
-    });
-
-    describe("failures", () => {
-        it("exits non-zero naming the bad key, without a stack trace, and writes nothing", () => {
-            const stackFile = path.join(tmp, "Pulumi.bad.yaml");
-            fs.writeFileSync(stackFile, "config:\n  agent-platform:cluster:\n    kubeconfigPath: /k\n  agent-platform:agentRuntime:\n    replicas: many\n");
-            const out = path.join(tmp, "bad");
-            const run = render("dev", "--config-file", stackFile, "--out", out);
-            expect(run.status).to.equal(1);
-            expect(run.stderr).to.contain("agent-platform:agentRuntime.replicas: expected number, got string");
-            expect(run.stderr).not.to.match(/^\s+at /m);
-            expect(fs.existsSync(out)).to.equal(false);
-        });
-
-        it("exits non-zero on an unknown stack, listing the known ones", () => {
-            const run = render("qa");
-            expect(run.status).to.equal(1);
-            expect(run.stderr).to.contain("unknown stack 'qa'");
-            expect(run.stderr).to.contain(`known stacks: ${knownStacks(ROOT).join(", ")}`);
-        });
-
-        it("exits 2 with the usage on bad arguments", () => {
-            const run = render("dev", "--bogus");
-            expect(run.status).to.equal(2);
-            expect(run.stderr).to.contain("usage: npm run render");
-        });
-
-        it("names a missing --config-file as a missing file, not an unknown stack (exit 2)", () => {
-            const missing = path.join(tmp, "Pulumi.mytest.yaml");
-            const run = render("mytest", "--config-file", missing);
-            expect(run.status).to.equal(2);
-            expect(run.stderr).to.contain(`--config-file ${missing}: no such file`);
-            expect(run.stderr).not.to.contain("unknown stack");
-        });
-
-        it("says to quote a number where a string belongs", () => {
-            const stackFile = path.join(tmp, "Pulumi.tag.yaml");
-            fs.writeFileSync(stackFile, "config:\n  agent-platform:cluster:\n    kubeconfigPath: /k\n  agent-platform:agentRuntime:\n    enabled: false\n  agent-platform:hyphaWorker:\n    image:\n      tag: 1.10\n");
-            const run = render("dev", "--config-file", stackFile, "--out", path.join(tmp, "tag"));
-            expect(run.status).to.equal(1);
-            expect(run.stderr).to.contain('agent-platform:hyphaWorker.image.tag: expected string, got number 1.1: quote it in the stack file, e.g. tag: "1.1"');
-        });
-
-        it("refuses an --out directory holding other files, with exit 2, and leaves them alone", () => {
-            const out = path.join(tmp, "users-own");
-            fs.mkdirSync(out);
-            fs.writeFileSync(path.join(out, "notes.txt"), "mine");
-            const run = render("dev", "--out", out);
-            expect(run.status).to.equal(2);
-            expect(run.stderr).to.contain(`refusing to write the render to ${out}: it holds files that are not a render (notes.txt)`);
-            expect(fs.readdirSync(out)).to.deep.equal(["notes.txt"]);
-        });
-    });
-
-    describe("a stack whose agent runtime is off", () => {
-        it("renders without the runtime's secrets, and without the runtime", () => {
-            const stackFile = path.join(tmp, "Pulumi.noruntime.yaml");
-            fs.writeFileSync(stackFile, "config:\n  agent-platform:cluster:\n    kubeconfigPath: ~/.kube/config\n  agent-platform:agentRuntime:\n    enabled: false\n");
-            const out = path.join(tmp, "noruntime");
-            const run = render("noruntime", "--config-file", stackFile, "--out", out);
-            expect(run.status, run.stderr).to.equal(0);
-            const kinds = objectsUnder(out).map((o) => `${o.kind}/${o.metadata.name}`);
-            expect(kinds).to.include("Namespace/agent-platform");
-            expect(kinds.filter((k) => k.includes("agent-runtime"))).to.deep.equal([]);
-        });
-    });
-
-    describe("a second render", () => {
-    it("removes files of an earlier render from the output directory", () => {
-        const out = path.join(tmp, "dev");
-        expect(fs.existsSync(path.join(out, "plan.json")), "the dev render above").to.equal(true);
-        fs.mkdirSync(path.join(out, "kubernetes", "old"), { recursive: true });
-        fs.writeFileSync(path.join(out, "kubernetes", "old", "deployment-gone.yaml"), "kind: Deployment\n");
-        expect(render("dev", "--out", out).status).to.equal(0);
-        expect(fs.existsSync(path.join(out, "kubernetes", "old"))).to.equal(false);
-    });
-    });
 });
