@@ -19,10 +19,12 @@ const LONGEST = [
 const integration = [...new Set([...LONGEST.filter((file) => fs.existsSync(file)), ...files("test/**/*.integration.test.ts")])];
 
 // Test files named on the command line (`npx mocha test/pod/pod.test.ts`) run alone.
-const named = process.argv.slice(2).some((arg) => arg.endsWith(".ts"));
+const named = process.argv.slice(2).some((arg) => arg.endsWith(".ts") && !arg.includes("*"));
+// `npm run test:unit` (MOCHA_TIER=unit): the pure and component tiers only.
+const unitOnly = process.env["MOCHA_TIER"] === "unit";
 
 module.exports = {
-    ...(named ? {} : { spec: [...integration, ...files("test/**/*.test.ts").filter((file) => !integration.includes(file))] }),
+    ...(named ? {} : { spec: [...(unitOnly ? [] : integration), ...files("test/**/*.test.ts").filter((file) => !integration.includes(file))] }),
     sort: false,
     extension: ["ts"],
     timeout: 60000,
