@@ -8,10 +8,34 @@
  */
 import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { buildNetwork, formatTxt, listConnections } from "./connectivity/index";
 
-const workloadCount = Number(process.argv[2] ?? 1000);
-const policyCount = Number(process.argv[3] ?? 1000);
+const USAGE = "usage: npm run bench:connectivity -- [workloads] [policies]";
+
+/** The two counts (default 1,000 each), or undefined when the arguments are not two whole numbers at most. */
+function counts(argv: string[]): [number, number] | undefined {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+    if (values.help) {
+        process.stdout.write(`${USAGE}\n\nTimes buildNetwork, listConnections and formatTxt over a generated cluster (default 1,000 of each).\n`);
+        process.exit(0);
+    }
+    const numbers = positionals.map(Number);
+    if (numbers.length > 2 || numbers.some((n) => !Number.isInteger(n) || n < 0)) return undefined;
+    return [numbers[0] ?? 1000, numbers[1] ?? 1000];
+}
+
+let parsed: [number, number] | undefined;
+try {
+    parsed = counts(process.argv.slice(2));
+} catch {
+    parsed = undefined;
+}
+if (!parsed) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+}
+const [workloadCount, policyCount] = parsed;
 const namespaceCount = Math.max(1, Math.round(workloadCount / 20));
 
 function namespaceName(index: number): string {

@@ -5,8 +5,9 @@
  * ../shared/conformance/netpol next to the project) and prints agreed/total with the
  * differing lines. Holds no corpus data: the corpus is read where it lies.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, globSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { buildNetwork, formatJson, formatTxt, listConnections, readManifests } from "./connectivity/index";
 
 const maxShownLines = 10;
@@ -77,17 +78,34 @@ function runScenario(directory: string, name: string): ScenarioResult {
     return { name, agreed, report };
 }
 
-function main(argv: readonly string[]): number {
-    const verbose = argv.includes("--verbose");
-    const positional = argv.filter((arg) => !arg.startsWith("--"));
-    const corpus = resolve(positional[0] ?? join(__dirname, "..", "..", "shared", "conformance", "netpol"));
+const USAGE = "usage: npm run connectivity:conformance -- [corpus-dir] [--verbose]";
+
+function main(argv: string[]): number {
+    let parsed;
+    try {
+        parsed = parseArgs({ args: argv, allowPositionals: true, options: { verbose: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+        return 2;
+    }
+    if (parsed.values.help) {
+        process.stdout.write(
+            `${USAGE}\n\nRuns the connectivity listing over every scenario of a netpol-analyzer corpus (default\n../shared/conformance/netpol) and prints agreed/total with the differing lines.\n`,
+        );
+        return 0;
+    }
+    if (parsed.positionals.length > 1) {
+        process.stderr.write(`name at most one corpus directory\n${USAGE}\n`);
+        return 2;
+    }
+    const verbose = parsed.values.verbose === true;
+    const corpus = resolve(parsed.positionals[0] ?? join(__dirname, "..", "..", "shared", "conformance", "netpol"));
     if (!existsSync(corpus)) {
         process.stderr.write(`connectivity:conformance: no corpus at ${corpus}\n`);
         return 2;
     }
-    const scenarios = readdirSync(corpus)
-        .filter((name) => statSync(join(corpus, name)).isDirectory() && existsSync(join(corpus, name, "expected.txt")))
-        .sort();
+    // A scenario is a directory with its expected listing.
+    const scenarios = globSync("*/expected.txt", { cwd: corpus }).map(dirname).sort();
     let agreed = 0;
     for (const name of scenarios) {
         const started = performance.now();

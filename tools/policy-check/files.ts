@@ -1,6 +1,6 @@
 /** Finds the manifest files named on the command line, walking directories. */
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { type Dirent, globSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { InputError } from "./yaml";
 
 export const manifestExtensions: readonly string[] = [".yaml", ".yml", ".json"];
@@ -21,38 +21,36 @@ function describeFsError(error: unknown): string {
     return code === "ENOENT" ? "no such file or directory" : (code ?? String(error));
 }
 
-// Dependency trees and hidden directories (.git) hold JSON and YAML that are not manifests.
-function isSkippedDirectory(name: string): boolean {
-    return name === "node_modules" || name.startsWith(".");
+function isFile(path: string): boolean {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
-function walk(directory: string, found: ManifestFile[]): void {
-    let entries;
+/**
+ * The manifest files under `directory`, in path order. Dependency trees and hidden directories
+ * (.git) hold JSON and YAML that are not manifests and are not entered; symbolic links are
+ * followed to files only, so a link cycle cannot loop the walk.
+ */
+function manifestsUnder(directory: string): ManifestFile[] {
+    const skipped = (entry: Dirent) =>
+        entry.isDirectory()
+            ? entry.name === "node_modules" || entry.name.startsWith(".")
+            : entry.isSymbolicLink() && !isFile(join(entry.parentPath, entry.name));
+    let entries: Dirent[];
     try {
-        entries = readdirSync(directory, { withFileTypes: true });
+        // `**/.*` as well: a glob's `*` leaves out names that start with a dot.
+        entries = globSync(["**/*", "**/.*"], { cwd: directory, withFileTypes: true, exclude: skipped });
     } catch (error) {
         throw new InputError(`cannot read directory ${directory}: ${describeFsError(error)}`);
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-        const path = join(directory, entry.name);
-        // Symbolic links are followed to files only, so a link cycle cannot loop the walk.
-        if (entry.isDirectory()) {
-            if (!isSkippedDirectory(entry.name)) {
-                walk(path, found);
-            }
-        } else if ((entry.isFile() || (entry.isSymbolicLink() && isFile(path))) && isManifestFileName(entry.name)) {
-            found.push({ path, explicit: false });
-        }
-    }
-}
-
-function isFile(path: string): boolean {
-    try {
-        return statSync(path).isFile();
-    } catch {
-        return false;
-    }
+    const paths = entries.filter((entry) => !entry.isDirectory() && isManifestFileName(entry.name)).map((entry) => join(entry.parentPath, entry.name));
+    // Each directory's entries by name, a subdirectory's files where its name sorts.
+    const segments = (path: string) => relative(directory, path).split(sep);
+    const byPath = (a: string, b: string): number => {
+        const [x, y] = [segments(a), segments(b)];
+        for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+        return x.length - y.length;
+    };
+    return [...new Set(paths)].sort(byPath).map((path) => ({ path, explicit: false }));
 }
 
 /** Files named directly are taken whatever their extension; directories contribute *.yaml, *.yml, *.json. */
@@ -66,7 +64,7 @@ export function collectManifestFiles(paths: readonly string[]): ManifestFile[] {
             throw new InputError(`cannot read ${path}: ${describeFsError(error)}`);
         }
         if (stats.isDirectory()) {
-            walk(path, found);
+            found.push(...manifestsUnder(path));
         } else {
             found.push({ path, explicit: true });
         }
