@@ -74,7 +74,7 @@ export function enabledAddonCharts(config: AddonsConfig, context: AddonContext =
             podSecurity: "restricted",
         },
         {
-            // Stakater Reloader, scoped to the platform namespace (components/reloader.ts).
+            // Stakater Reloader, scoped to the platform namespace (addons/reloader.ts).
             addon: "reloader",
             namespace: "reloader",
             chart: "reloader",

@@ -4,7 +4,8 @@
  * docs/agent-backend.md saying why Pulumi needs none.
  *
  * Rules that need other blocks (the stack's Azure MySQL, the shared image registry, the
- * platform domain, the stack's Key Vault) live in components/agent-backend/stack-problems.ts.
+ * platform domain) are `agentBackendProblems` (resolve.ts), which the config layer's
+ * cross-block rules (components/config/rules.ts) and the component both run.
  */
 import { z } from "zod";
 import {

@@ -1,7 +1,7 @@
 /**
  * The backend's pods: the Deployment's pod (your init containers, the MySQL wait, the migration
  * in `initContainer` mode, then the backend) and, in `job` mode, the migration Job's pod. Both
- * are built by components/pod.ts, so every container is hardened the same way.
+ * are built by components/pod/, so every container is hardened the same way.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

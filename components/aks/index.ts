@@ -10,8 +10,8 @@
  *
  * Access: local accounts are off, so the identity running `pulumi up` gets Azure Kubernetes
  * Service RBAC Cluster Admin on the cluster, and `cluster.aks.access` names roles for people and
- * pipelines (`AksAccess`, components/azure-access/); the stack's Kubernetes provider waits for
- * these assignments (components/cluster.ts).
+ * pipelines (`AksAccess`, components/azure/access/); the stack's Kubernetes provider waits for
+ * these assignments (components/cluster/).
  *
  * Both pools live in the node subnet of the stack's own virtual network (`AzureNetwork`, created
  * here because it needs the resource group and the cluster needs its subnet). Every Azure

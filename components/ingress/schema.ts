@@ -218,7 +218,7 @@ export const ingressConfigSchema = z
             );
         }
         if (ingress.mode === "gatewayApi") {
-            // Whether a Gateway is named is a stack-level rule (components/gateway/resolve.ts):
+            // Whether a Gateway is named is a stack-level rule (components/config/gateway.ts):
             // without one, routes attach to the Gateway the stack installs.
             if (ingress.tls.secretName)
                 issue(

@@ -9,7 +9,7 @@
  * Splitting them means the cluster's ranges are written once, not once per service.
  *
  * The schemas give structure, types and defaults; value rules (CIDRs, label syntax, ports,
- * `cidr` xor selectors) come from components/network-policy.ts, which the component runs too.
+ * `cidr` xor selectors) come from network-policy/rules.ts, which the component runs too.
  */
 import { z } from "zod";
 import { ALLOWED, clusterConfigProblems, serviceConfigProblems } from "../network-policy";

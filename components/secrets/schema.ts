@@ -8,7 +8,7 @@
  *     external: { vaultUrl, clientId, tenantId, ... }       # mode external
  *     <id>: { value | existingSecret: { name, key } | remoteKey }
  *
- * The cross-field rules live in `secretsConfigProblems` (components/secrets.ts), shared with
+ * The cross-field rules live in `secretsConfigProblems` (secrets/resolve.ts), shared with
  * the component, so config errors and component errors say the same thing.
  */
 import { z } from "zod";

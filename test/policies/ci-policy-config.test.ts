@@ -32,7 +32,7 @@ describe("CI's policy config", () => {
         for (const name of policyNames) expect(ci[name], name).to.equal("mandatory");
     });
 
-    it("exempts exactly the namespaces of the add-ons components/addons.ts can install, one entry each", () => {
+    it("exempts exactly the namespaces of the add-ons components/addons/ can install, one entry each", () => {
         const addonNamespaces = everyAddon().map((chart) => chart.namespace);
         expect(addonNamespaces).to.include.members(["cert-manager", "external-secrets", "monitoring", "traefik"]);
         expect(exemptions.map((exemption) => exemption.namespace).sort()).to.deep.equal([...new Set(addonNamespaces)].sort());
@@ -57,7 +57,7 @@ describe("CI's policy config", () => {
     });
 });
 
-describe("add-on chart values (components/addon-values.ts)", () => {
+describe("add-on chart values (components/addons/values.ts)", () => {
     const resourcesOk = (values: any, where: string) => {
         expect(values.resources?.requests?.cpu, where).to.be.a("string");
         expect(values.resources?.requests?.memory, where).to.be.a("string");

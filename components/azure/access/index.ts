@@ -1,7 +1,7 @@
 /**
  * AksAccess: the Azure role assignments that let people and pipelines use the AKS cluster the
  * stack creates. The cluster uses Entra ID with Azure RBAC for Kubernetes authorization and has
- * local accounts disabled (components/aks.ts), so a Kubernetes call succeeds only for a principal
+ * local accounts disabled (components/aks/), so a Kubernetes call succeeds only for a principal
  * with one of the "Azure Kubernetes Service RBAC ..." roles on the cluster or the namespace
  * (https://learn.microsoft.com/azure/aks/manage-azure-rbac).
  *

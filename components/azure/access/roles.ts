@@ -1,7 +1,7 @@
 /**
  * The Azure built-in roles a `cluster.aks.access` entry (and the deployer) can be given, by the
  * short name the config uses. The cluster has Entra ID integration with Azure RBAC for Kubernetes
- * authorization (`aadProfile.enableAzureRBAC`, local accounts disabled, components/aks.ts), so
+ * authorization (`aadProfile.enableAzureRBAC`, local accounts disabled, components/aks/), so
  * Entra principals are authorized for Kubernetes calls by these Azure roles on the cluster, or on
  * one namespace of it (scope `<cluster id>/namespaces/<name>`):
  * https://learn.microsoft.com/azure/aks/manage-azure-rbac

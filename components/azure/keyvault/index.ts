@@ -37,7 +37,7 @@ export interface AzureKeyVaultArgs extends AzurePlacement {
 
 /**
  * The vault's name: `azure.keyVault.name` as configured (checked by the config layer), else
- * `ap-<stack>-kv-<suffix>` with the stack's random suffix (azure-names.ts).
+ * `ap-<stack>-kv-<suffix>` with the stack's random suffix (azure/names.ts).
  */
 export function keyVaultName(args: Pick<AzureKeyVaultArgs, "config" | "stack">, suffix: string): string {
     return args.config.name ?? defaultKeyVaultName(args.stack, suffix);

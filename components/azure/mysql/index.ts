@@ -46,7 +46,7 @@ export interface MysqlConnection {
 
 /**
  * The server's name: `azure.mysql.serverName` as configured (checked by the config layer), else
- * `agent-platform-<stack>-mysql-<suffix>` with the stack's random suffix (azure-names.ts).
+ * `agent-platform-<stack>-mysql-<suffix>` with the stack's random suffix (azure/names.ts).
  */
 export function mysqlServerName(args: Pick<AzureMysqlArgs, "config" | "stack">, suffix: string): string {
     return args.config.serverName ?? defaultMysqlServerName(args.stack, suffix);
