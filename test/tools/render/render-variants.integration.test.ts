@@ -4,45 +4,14 @@
  * nothing written). The project's stacks: render.integration.test.ts.
  */
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { objectsOf } from "../../../tools/render/render-stack";
 import { knownStacks } from "../../../tools/render/stack-files";
 import { validateAgainstSchema } from "../../helpers/kubernetes-schema";
 import { renderedStack } from "../../helpers/render";
-
-const ROOT = path.resolve(__dirname, "../../..");
-const REDACTED = "[secret: redacted]";
-
-interface CliRun {
-    status: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-function render(...args: string[]): CliRun {
-    const run = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-    });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-function filesUnder(dir: string): string[] {
-    return fs
-        .readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => path.join(e.parentPath, e.name));
-}
-
-function objectsUnder(dir: string): any[] {
-    return filesUnder(dir)
-        .filter((f) => f.endsWith(".yaml"))
-        .map((f) => parse(fs.readFileSync(f, "utf8")));
-}
+import { CliRun, filesUnder, objectsUnder, REDACTED, render, ROOT } from "./cli";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-variants-test-"));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));

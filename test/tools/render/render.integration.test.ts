@@ -16,36 +16,7 @@ import { knownStacks, loadStackFiles } from "../../../tools/render/stack-files";
 import { requireTool } from "../../helpers/external-tools";
 import { validateAgainstSchema } from "../../helpers/kubernetes-schema";
 import { readAsYaml11 } from "../../helpers/pyyaml";
-
-const ROOT = path.resolve(__dirname, "../../..");
-const REDACTED = "[secret: redacted]";
-
-interface CliRun {
-    status: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-function render(...args: string[]): CliRun {
-    const run = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/render.ts"), ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-    });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-function filesUnder(dir: string): string[] {
-    return fs
-        .readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => path.join(e.parentPath, e.name));
-}
-
-function objectsUnder(dir: string): any[] {
-    return filesUnder(dir)
-        .filter((f) => f.endsWith(".yaml"))
-        .map((f) => parse(fs.readFileSync(f, "utf8")));
-}
+import { CliRun, filesUnder, objectsUnder, REDACTED, render, ROOT } from "./cli";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
