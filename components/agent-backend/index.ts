@@ -58,6 +58,7 @@ export class AgentBackend extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 values: resolved.secretValues,
                 config: resolved.secrets,
+                keyVault: args.keyVault,
                 configPath: "agentBackend.secrets",
                 crdsReady: args.crdsReady,
                 externalReady: args.keyVaultReady,

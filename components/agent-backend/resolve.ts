@@ -9,7 +9,7 @@ import { pullSecretsFor } from "../images";
 import { DOMAIN_PLACEHOLDER } from "../ingress/schema";
 import type { ServiceContext } from "../platform";
 import { AppIdentity, imageReference, registryHost } from "../pod";
-import { SecretsConfig, secretsConfigProblems, SecretValueSpec, withStackKeyVault } from "../secrets/resolve";
+import { SecretsConfig, secretsConfigProblems, SecretValueSpec } from "../secrets/resolve";
 import { AgentBackendConfig, BACKEND_SECRET_VALUES, BackendSecretId } from "./schema";
 import { ResolvedDatabase, StackDatabase, resolveDatabase, resolveUrl } from "./settings";
 import { mergePullSecrets, migrationJobName } from "./workload";
@@ -41,7 +41,7 @@ export interface ResolvedAgentBackend {
     pullSecrets: pulumi.Input<string>[];
     serviceAccountName: string;
     createServiceAccount: boolean;
-    /** The block's secrets, with the stack's Key Vault filled in for `external` mode. */
+    /** The block's secrets (the stack's Key Vault is filled in by the secrets block), the stack's password source in place. */
     secrets: SecretsConfig<BackendSecretId>;
     /** The values the block's secrets provide (the password only when the stack's server does not, or wrote it into the vault). */
     secretValues: SecretValueSpec<BackendSecretId>[];
@@ -82,7 +82,7 @@ export function resolveAgentBackendArgs(args: AgentBackendArgs): ResolvedAgentBa
         database.passwordFromStack && config.secrets.mode === "external" && config.secrets.external?.vaultUrl === undefined
             ? args.database?.passwordRemoteKey
             : undefined;
-    const secrets = withStackKeyVault(config.secrets, args.keyVault);
+    const secrets = config.secrets;
     return {
         identity,
         migrationIdentity: { name: BACKEND_NAME, instance: `${config.name}-migration`, component: "migration", version: config.image.tag },

@@ -13,7 +13,7 @@ import { ServiceIngress } from "../ingress";
 import { Monitoring } from "../monitoring";
 import { NetworkPolicy } from "../network-policy";
 import { objectLabels } from "../pod";
-import { Secrets, withReloaderAnnotation, withStackKeyVault } from "../secrets";
+import { Secrets, withReloaderAnnotation } from "../secrets";
 import { buildAgentRuntimeDeploymentSpec, buildAgentRuntimeHpaSpec, buildAgentRuntimePdbSpec, buildAgentRuntimeServiceSpec } from "./build";
 import { AgentRuntimeArgs, databaseEgress, resolveAgentRuntimeArgs, runtimeEndpoints } from "./resolve";
 import { RUNTIME_SECRET_VALUES } from "./schema";
@@ -40,7 +40,8 @@ export class AgentRuntime extends pulumi.ComponentResource {
                 identity: resolved.identity,
                 namespace: args.namespace,
                 values: RUNTIME_SECRET_VALUES,
-                config: withStackKeyVault(config.secrets, args.keyVault),
+                config: config.secrets,
+                keyVault: args.keyVault,
                 configPath: "agentRuntime.secrets",
                 crdsReady: args.crdsReady,
                 externalReady: args.keyVaultReady,

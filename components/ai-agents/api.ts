@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Monitoring } from "../monitoring";
 import { buildPodSpec, buildPodTemplate, objectLabels, podLabels, selectorLabels } from "../pod";
 import { AI_AGENTS_SECRET_VALUES, AiAgentsSecretId } from "./schema";
-import { SecretRefs, Secrets, secretEnv, withReloaderAnnotation } from "../secrets";
+import { SecretRefs, Secrets, secretEnv, StackKeyVault, withReloaderAnnotation } from "../secrets";
 import { AI_AGENTS_RUN_AS, buildApiEnv, contentHashName, dataMounts, dataVolumes, processContainer, ResolvedAiAgents, workspaceStrategy } from "./resolve";
 
 /** The API's environment variables read from its Secret. */
@@ -79,6 +79,8 @@ export interface AiAgentsApiArgs {
     /** What installs the External Secrets and Prometheus Operator CRDs. @default [] */
     crdsReady?: pulumi.Resource[];
     /** What the API's ExternalSecret waits for (the stack's Key Vault `ready`). @default [] */
+    /** The stack's own Key Vault, for mode `external`. */
+    keyVault?: StackKeyVault;
     keyVaultReady?: pulumi.Resource[];
 }
 
@@ -102,6 +104,7 @@ export class AiAgentsApi extends pulumi.ComponentResource {
                 namespace: resolved.namespace,
                 values: AI_AGENTS_SECRET_VALUES,
                 config: resolved.secrets,
+                keyVault: args.keyVault,
                 configPath: "aiAgents.secrets",
                 crdsReady: args.crdsReady,
                 externalReady: args.keyVaultReady,

@@ -51,7 +51,11 @@ export class AiAgentsPlatform extends pulumi.ComponentResource {
         const rbac = new AiAgentsRbac(`${name}-rbac`, { resolved }, child).byRole;
         new AiAgentsStorage(`${name}-storage`, { resolved }, child);
 
-        const api = new AiAgentsApi(`${name}-api`, { resolved, rbac: rbac["api"], crds, crdsReady: args.crdsReady, keyVaultReady: args.keyVaultReady }, child);
+        const api = new AiAgentsApi(
+            `${name}-api`,
+            { resolved, rbac: rbac["api"], crds, crdsReady: args.crdsReady, keyVault: args.keyVault, keyVaultReady: args.keyVaultReady },
+            child,
+        );
         new AiAgentsApp(`${name}-app`, { resolved, rbac: rbac["app"] }, child);
         if (config.processor.enabled) new AiAgentsProcessor(`${name}-processor`, { resolved, rbac: rbac["processor"], crds }, child);
         for (const source of resolved.webhookSources) {

@@ -11,7 +11,7 @@ import { apiServerAddressProblems } from "../network-policy/rules";
 import { AppIdentity, ContainerArgs, httpGetProbe, imageReference, RunAs, TMP_DIR } from "../pod";
 import { pullSecretsFor } from "../images";
 import { AiAgentsConfig, AiAgentsSecretId } from "./schema";
-import { type SecretsConfig, withStackKeyVault } from "../secrets/resolve";
+import type { SecretsConfig } from "../secrets/resolve";
 import type { ServiceContext } from "../platform";
 
 export interface AiAgentsPlatformArgs extends ServiceContext {
@@ -49,7 +49,7 @@ export interface ResolvedAiAgents {
     pullSecrets: pulumi.Input<string>[];
     /** Static webhook receivers (provisioning `static`). */
     webhookSources: string[];
-    /** Where each value of the API's Secret comes from, with the stack's Key Vault filled in. */
+    /** Where each value of the API's Secret comes from (the stack's Key Vault is filled in by the secrets block). */
     secrets: SecretsConfig<AiAgentsSecretId>;
     /** The workspace volume is ReadWriteOnce: its users must share the API pod's node. */
     workspaceSingleNode: boolean;
@@ -152,7 +152,7 @@ export function resolveAiAgentsArgs(args: AiAgentsPlatformArgs): ResolvedAiAgent
         pullPolicy: config.image.pullPolicy,
         pullSecrets: pullSecretsFor(args.images, [images.api, images.app, images.processor, images.webhook]),
         webhookSources: config.webhooks.provisioning === "static" ? config.webhooks.sources : [],
-        secrets: withStackKeyVault(config.secrets!, args.keyVault),
+        secrets: config.secrets!,
         workspaceSingleNode: config.storage.workspace.accessMode === "ReadWriteOnce",
     };
 }

@@ -9,7 +9,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { resolveSecretsArgs, SecretsConfig, StackKeyVault, withStackKeyVault } from "../secrets/resolve";
+import { resolveSecretsArgs, SecretsConfig } from "../secrets/resolve";
 import { CLAUDE_AGENT_SECRET_VALUES, ClaudeAgentSecretId, DEFAULT_CLAUDE_AGENT_SECRET, HyphaWorkerConfig } from "./schema";
 
 export const CLAUDE_AGENT_CONFIG_PATH = "hyphaWorker.claudeAgent.secrets";
@@ -27,7 +27,7 @@ export interface ResolvedClaudeAgentSecret {
     config: SecretsConfig<ClaudeAgentSecretId>;
 }
 
-export function resolveClaudeAgentSecret(claudeAgent: HyphaWorkerConfig["claudeAgent"], keyVault?: StackKeyVault): ResolvedClaudeAgentSecret {
+export function resolveClaudeAgentSecret(claudeAgent: HyphaWorkerConfig["claudeAgent"]): ResolvedClaudeAgentSecret {
     const secrets = claudeAgent.secrets;
     if (secrets.mode === "existing") {
         const name = secrets.existingSecret?.name;
@@ -36,8 +36,8 @@ export function resolveClaudeAgentSecret(claudeAgent: HyphaWorkerConfig["claudeA
     }
     const name = claudeAgent.secretName ?? DEFAULT_CLAUDE_AGENT_SECRET;
     if (secrets.mode === "managed") return { name, mode: "managed", config: secrets };
-    const filled = withStackKeyVault(secrets, keyVault);
-    return { name, mode: "external", config: { ...filled, external: { ...filled.external, secretName: name } } };
+    // The stack's Key Vault is filled in by the secrets block, like every other block's.
+    return { name, mode: "external", config: { ...secrets, external: { ...secrets.external, secretName: name } } };
 }
 
 /** The managed Secret: fixed name, both keys, values kept secret. */

@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { pullSecretsFor } from "../images";
 import { NetworkPolicy } from "../network-policy";
 import { objectLabels } from "../pod";
-import { Secrets, withReloaderAnnotation, withStackKeyVault } from "../secrets";
+import { Secrets, withReloaderAnnotation } from "../secrets";
 import { buildManagedClaudeAgentSecret, CLAUDE_AGENT_CONFIG_PATH, claudeAgentSecretsInstance } from "./claude-agent-secret";
 import { buildHyphaWorkerDeploymentSpec } from "./deployment";
 import { buildJobsLimitRangeSpec, buildJobsNamespaceLabels, buildJobsResourceQuotaSpec } from "./jobs-namespace";
@@ -72,6 +72,7 @@ export class HyphaWorker extends pulumi.ComponentResource {
                     namespace: jobsNamespace,
                     values: CLAUDE_AGENT_SECRET_VALUES,
                     config: claude.config,
+                    keyVault: args.keyVault,
                     configPath: CLAUDE_AGENT_CONFIG_PATH,
                     crdsReady: args.crdsReady,
                     externalReady: args.keyVaultReady,
@@ -93,7 +94,8 @@ export class HyphaWorker extends pulumi.ComponentResource {
                 identity: resolved.identity,
                 namespace: args.namespace,
                 values: WORKER_SECRET_VALUES,
-                config: withStackKeyVault(config.secrets, args.keyVault),
+                config: config.secrets,
+                keyVault: args.keyVault,
                 configPath: "hyphaWorker.secrets",
                 crdsReady: args.crdsReady,
                 externalReady: args.keyVaultReady,

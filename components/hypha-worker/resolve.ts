@@ -106,7 +106,7 @@ export function resolveHyphaWorkerArgs(args: HyphaWorkerArgs): ResolvedHyphaWork
             serverPorts(server, explicit, config.networkPolicy.endpoints.serverUrl?.targetPort),
             args.networkPolicy.apiServer.cidrs,
         ),
-        claudeAgentSecret: resolveClaudeAgentSecret(config.claudeAgent, args.keyVault),
+        claudeAgentSecret: resolveClaudeAgentSecret(config.claudeAgent),
         networkPolicy,
     };
 }

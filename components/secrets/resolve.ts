@@ -91,6 +91,8 @@ export interface SecretsArgs<Id extends string = string> {
     values: readonly SecretValueSpec<Id>[];
     /** The stack's choice of sources. */
     config: SecretsConfig<Id>;
+    /** The stack's own Key Vault: fills mode `external` where the block leaves the vault out (its own settings win). */
+    keyVault?: StackKeyVault;
     /** Config key path of the block, for error messages. @default "secrets" */
     configPath?: string;
     /** What installs the external-secrets CRDs (e.g. the add-on chart); the custom resources wait for it. @default [] */
@@ -277,7 +279,7 @@ export interface ResolvedSecrets {
 /** Applies defaults, checks the rules and decides each value's source. */
 export function resolveSecretsArgs<Id extends string>(args: SecretsArgs<Id>): ResolvedSecrets {
     assertSecretValueSpecs(args.values);
-    const { config } = args;
+    const config = withStackKeyVault(args.config, args.keyVault);
     const configPath = args.configPath ?? "secrets";
     throwProblems(under([configPath], secretsConfigProblems(args.values, config)));
 

@@ -11,6 +11,7 @@ import { passwordConfigured, publicAddresses, resolveDatabase, resolveUrl } from
 import { WAIT_FOR_MYSQL_SCRIPT, buildWaitForMysqlContainer } from "../../components/agent-backend/wait-for-mysql";
 import { mergePullSecrets, migrationJobName } from "../../components/agent-backend/workload";
 import { networkPolicyClusterSchema } from "../../components/network-policy/schema";
+import { resolveSecretsArgs } from "../../components/secrets";
 import { findTool } from "../helpers/external-tools";
 import { BASE_BLOCK, backendArgs, backendConfig, kubeletExpand } from "./fixtures";
 
@@ -155,7 +156,15 @@ describe("agent backend: resolve", () => {
                 langchainApiKey: undefined,
             },
         };
-        expect(resolveAgentBackendArgs(backendArgs(block, { keyVault })).secrets.external).to.deep.include({
+        const resolved = resolveAgentBackendArgs(backendArgs(block, { keyVault }));
+        const secrets = resolveSecretsArgs({
+            identity: resolved.identity,
+            namespace: "agents",
+            values: resolved.secretValues,
+            config: resolved.secrets,
+            keyVault,
+        });
+        expect(secrets.external).to.deep.include({
             vaultUrl: "https://stack.vault.azure.net/",
             clientId: "22222222-2222-2222-2222-222222222222",
         });

@@ -231,6 +231,16 @@ describe("secrets: resolution per mode", () => {
         });
     });
 
+    it("external: takes the stack's Key Vault where the block names none, the block's own settings winning; without any vault, says so", () => {
+        const stackVault = { vaultUrl: "https://stack.vault.azure.net/", clientId: CLIENT, tenantId: TENANT };
+        const own = "22222222-2222-2222-2222-222222222222";
+        const resolved = resolveSecretsArgs({ ...args({ mode: "external", external: { clientId: own } }), keyVault: stackVault });
+        expect(resolved.external).to.include({ vaultUrl: stackVault.vaultUrl, clientId: own, tenantId: TENANT });
+        expect(() => resolveSecretsArgs({ ...args({ mode: "external" }), configPath: "agentRuntime.secrets" })).to.throw(
+            "agentRuntime.secrets.external: mode `external` needs a vault (allowed: `external.vaultUrl` and `external.clientId`, or the stack's own `azure.keyVault.enabled`)",
+        );
+    });
+
     it("names the config key path when args built in code break a rule", () => {
         const config: SecretsConfig<Id> = { mode: "managed", values: { anthropicApiKey: { value: "v", existingSecret: { name: "s" } } } };
         expect(() => resolveSecretsArgs({ identity: IDENTITY, namespace: "agents", values: VALUES, config, configPath: "agentRuntime.secrets" })).to.throw(
