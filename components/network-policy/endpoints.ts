@@ -24,7 +24,7 @@
  * Policies"). When the two differ (vLLM's Service on 80 in front of its pods on 8000), the stack
  * file states the pods' port in `<service>.networkPolicy.endpoints.<name>.targetPort`.
  */
-import type { ConfigProblem } from "../core/problems";
+import { type ConfigProblem, keyPath } from "../core/problems";
 import type { EgressPeer, EndpointOverride, Labels } from "./rules";
 
 export type { EndpointOverride } from "./rules";
@@ -215,7 +215,7 @@ export function deriveEndpointEgress(endpoints: readonly ServiceEndpoint[], ctx:
         } else if (endpoint.url === undefined) {
             problems.push({
                 path: [...ctx.overridesPath, name],
-                message: `is set but \`${endpoint.path.join(".")}\` is not (allowed: remove it, or set the URL)`,
+                message: `is set but \`${keyPath(endpoint.path)}\` is not (allowed: remove it, or set the URL)`,
             });
         }
     }

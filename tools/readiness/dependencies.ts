@@ -3,6 +3,7 @@
  * renders): its URL settings, its database, DNS and the Kubernetes API. The readiness pass then
  * asks the NetworkPolicy evaluator whether the rendered policies allow each of them.
  */
+import { keyPath } from "../../components/core/problems";
 import type { StackConfig } from "../../components/config";
 import { runtimeEndpoints } from "../../components/agent-runtime";
 import { backendEndpoints } from "../../components/agent-backend/endpoints";
@@ -38,7 +39,7 @@ export interface ServiceNeeds {
 function urlNeeds(endpoints: readonly ServiceEndpoint[], overrides: Record<string, EndpointOverride> = {}): Dependency[] {
     return endpoints
         .filter((e): e is ServiceEndpoint & { url: string } => e.url !== undefined)
-        .map((e) => ({ what: e.path.join("."), need: { kind: "url", url: e.url, override: overrides[e.name] ?? {} } }));
+        .map((e) => ({ what: keyPath(e.path), need: { kind: "url", url: e.url, override: overrides[e.name] ?? {} } }));
 }
 
 function selectorNamespace(selector: Record<string, string> | undefined): string | undefined {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ACCESS_ROLE_NAMES, ACCESS_ROLES } from "./roles";
+import type { ConfigProblem } from "../../core/problems";
 
 /** An Entra ID object id: 8-4-4-4-12 hex digits (object ids are not always RFC 4122 version 4). */
 export const OBJECT_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -58,18 +59,13 @@ export const deployerBlock = z
 
 export type DeployerConfig = z.infer<typeof deployerBlock>;
 
-export interface AccessProblem {
-    path: (string | number)[];
-    message: string;
-}
-
 /**
  * Rules across the access entries (paths relative to `cluster.aks`): a namespace only where the
  * role can be narrowed, one assignment per principal, role and scope (Azure refuses a second
  * one), and someone who can deploy when the deployer gets no role.
  */
-export function accessProblems(aks: { access: AccessEntry[]; deployer: DeployerConfig; adminGroupObjectIds: string[] }): AccessProblem[] {
-    const problems: AccessProblem[] = [];
+export function accessProblems(aks: { access: AccessEntry[]; deployer: DeployerConfig; adminGroupObjectIds: string[] }): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     const seen = new Map<string, number>();
     aks.access.forEach((entry, index) => {
         const spec = ACCESS_ROLES[entry.role];

@@ -3,6 +3,7 @@
  * its subnets (plain objects, for tests), and `resolveAzureNetwork`, which refuses a bad
  * address plan before any resource exists.
  */
+import { throwProblems, under } from "../../core/problems";
 import type { AzurePlacement } from "../placement";
 import { AksNetworkFacts, AzureNetworkConfig, azureNetworkProblems, azureNetworkStackProblems } from "./schema";
 
@@ -28,11 +29,7 @@ export function virtualNetworkName(args: Pick<AzureNetworkArgs, "config" | "stac
 
 /** The address plan, or an error naming every bad key (the config layer runs the same rules). */
 export function resolveAzureNetwork(args: AzureNetworkArgs): ResolvedAzureNetwork {
-    const problems = [
-        ...azureNetworkProblems(args.config).map((p) => ({ ...p, path: ["azure", "network", ...p.path] })),
-        ...azureNetworkStackProblems(args.config, args.cluster),
-    ];
-    if (problems.length > 0) throw new Error(problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
+    throwProblems([...under(["azure", "network"], azureNetworkProblems(args.config)), ...azureNetworkStackProblems(args.config, args.cluster)]);
     return {
         vnetName: virtualNetworkName(args),
         addressSpace: args.config.addressSpace,

@@ -10,7 +10,7 @@
  *   10.224.17.0 - 10.224.255.255   free, for later subnets (private endpoints, gateways)
  */
 import { z } from "zod";
-import type { ConfigProblem } from "../../core/problems";
+import { type ConfigProblem, keyPath } from "../../core/problems";
 import { canonicalCidr, cidrContains, cidrSize, cidrsOverlap, ipv4Range } from "./cidr";
 
 /**
@@ -74,7 +74,7 @@ export interface AksNetworkFacts {
     userPool: { maxCount: number };
 }
 
-const key = (...path: string[]) => ["azure", "network", ...path].join(".");
+const key = (...path: string[]) => keyPath(["azure", "network", ...path]);
 
 /** The block's own rules; paths relative to the block. Malformed CIDRs are left to the schema. */
 export function azureNetworkProblems(network: AzureNetworkConfig): ConfigProblem[] {
