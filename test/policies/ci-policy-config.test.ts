@@ -3,7 +3,7 @@
  * --policy-pack-config` and to policy:check) against the add-ons the stack can install: every
  * add-on namespace is exempt, each for the hygiene its chart owns and never for Pod Security;
  * no other namespace is; the add-on values do what the chart allows; and what the offline render
- * says about the charts it did not check (on the real stacks: tools/render/render.integration.test.ts).
+ * says about the charts it did not check (on the real stacks: test/tools/render/render.integration.test.ts).
  */
 import { expect } from "chai";
 import * as path from "node:path";
