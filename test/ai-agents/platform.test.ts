@@ -11,6 +11,7 @@ import { namespaceBlock } from "../../components/namespace/schema";
 import { keyVaultReaders } from "../../components/secrets";
 import { checkObjects, parsePolicyConfig } from "../../policies/evaluate";
 import { KubernetesObject } from "../../tools/render/manifests";
+import type { Recorded } from "../helpers/record";
 import { validateAgainstSchema } from "../helpers/kubernetes-schema";
 import { validateAiAgentsCustomResource } from "./crd-schema";
 import { ENABLED_BLOCK, platformArgs, renderPlatform } from "./fixtures";
@@ -37,6 +38,10 @@ async function validateAll(objects: KubernetesObject[]): Promise<void> {
 const kinds = (objects: KubernetesObject[]) => objects.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
 
 describe("AiAgentsPlatform", () => {
+    // The full platform, rendered once for the tests that only read it.
+    let full: Promise<Recorded> | undefined;
+    const renderFull = () => (full ??= renderPlatform(FULL));
+
     it("creates the seed's objects for the least an enabled stack sets", async () => {
         const r = await renderPlatform();
         expect(kinds(r.objects)).to.deep.equal({
@@ -56,21 +61,20 @@ describe("AiAgentsPlatform", () => {
     });
 
     it("is entirely valid and passes every policy as mandatory, minimal and full", async () => {
-        for (const overrides of [{}, FULL]) {
-            const r = await renderPlatform(overrides);
+        for (const r of [await renderPlatform(), await renderFull()]) {
             await validateAll(r.objects);
             expect(checkObjects(r.objects, parsePolicyConfig({ all: "mandatory" })).map((v) => v.message)).to.deep.equal([]);
         }
     });
 
     it("sends every Kubernetes object through the provider it was given", async () => {
-        const r = await renderPlatform(FULL);
+        const r = await renderFull();
         for (const resource of r.recording.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:")))
             expect(resource.provider, resource.urn).to.match(/::test-k8s::/);
     });
 
     it("makes the instructions and the workloads that watch the CRDs wait for them", async () => {
-        const r = await renderPlatform(FULL);
+        const r = await renderFull();
         const crdUrns = r.recording.resources.filter((x) => x.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((x) => x.urn);
         const waiting = r.recording.resources.filter(
             (x) => x.type.startsWith("kubernetes:labrats.work") || (x.type === "kubernetes:apps/v1:Deployment" && !x.name.endsWith("app-deployment")),
@@ -97,7 +101,7 @@ describe("AiAgentsPlatform", () => {
     });
 
     it("puts every namespaced object into the platform's namespace and every CRD in none", async () => {
-        const r = await renderPlatform(FULL);
+        const r = await renderFull();
         for (const object of r.objects)
             expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).to.equal(
                 object.kind === "CustomResourceDefinition" ? undefined : "ai-agents",

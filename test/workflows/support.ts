@@ -6,6 +6,10 @@ import { parse } from "yaml";
 export const ROOT = path.resolve(__dirname, "../..");
 export const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
 
+/** ci.yml's step that lists the stacks for the render; preview.yml's that builds the matrix. */
+export const LIST_STACKS = 'echo "STACKS=$(npm run -s stacks | xargs)" >> "$GITHUB_ENV"';
+export const LIST_MATRIX = 'echo "stacks=$(npm run -s stacks -- --json)" >> "$GITHUB_OUTPUT"';
+
 export interface Step {
     id?: string;
     name?: string;
