@@ -25,14 +25,16 @@ if (enableCompileCache && !process.env.NODE_COMPILE_CACHE && !process.env.NODE_D
     enableCompileCache(path.join(CACHE_DIR, "v8"));
 }
 
-function transpile(source, filename) {
+function transpile(source, sourcefile) {
     esbuild ??= require("esbuild");
-    return esbuild.transformSync(source, { ...OPTIONS, sourcefile: filename }).code;
+    return esbuild.transformSync(source, { ...OPTIONS, sourcefile }).code;
 }
 
 function cached(source, filename) {
-    // The file name is part of the key: the inline source map names it.
-    const key = crypto.createHash("sha256").update(`${OPTIONS.target}\0${filename}\0${source}`).digest("hex");
+    // The source map names the file by its base name, which Node resolves against the module's
+    // own path: the same file in another checkout (render:diff's base worktree) hits the cache.
+    const sourcefile = path.basename(filename);
+    const key = crypto.createHash("sha256").update(`${OPTIONS.target}\0${sourcefile}\0${source}`).digest("hex");
     const file = path.join(CACHE_DIR, `${key}.js`);
     if (cacheUsable) {
         try {
@@ -41,7 +43,7 @@ function cached(source, filename) {
             // a miss: transpile below
         }
     }
-    const code = transpile(source, filename);
+    const code = transpile(source, sourcefile);
     if (cacheUsable) {
         try {
             fs.mkdirSync(CACHE_DIR, { recursive: true });

@@ -43,6 +43,27 @@ describe("tools/ts-register.js", () => {
         expect(run(file).stdout).to.equal("2\n");
     });
 
+    it("shares the transpiled output between checkouts, and maps stack traces to each checkout's own file", () => {
+        // Two copies of one project, as render:diff's base worktree and the working tree are.
+        for (const copy of ["base", "head"]) {
+            fs.mkdirSync(path.join(dir, copy, "lib"), { recursive: true });
+            fs.writeFileSync(
+                path.join(dir, copy, "lib", "fail.ts"),
+                "type Code = number;\n\nexport function fail(code: Code): never {\n    throw new Error(`failed ${code}`);\n}\n",
+            );
+            fs.writeFileSync(path.join(dir, copy, "main.ts"), 'import { fail } from "./lib/fail";\nfail(7);\n');
+        }
+        const traces = ["base", "head"].map((copy) =>
+            spawnSync(process.execPath, ["--enable-source-maps", "--require", LOADER, path.join(dir, copy, "main.ts")], {
+                encoding: "utf8",
+                env: { ...process.env, TS_REGISTER_CACHE_DIR: cache, NODE_DISABLE_COMPILE_CACHE: "1" },
+            }),
+        );
+        expect(fs.readdirSync(cache).filter((name) => name.endsWith(".js"))).to.have.length(2);
+        expect(traces[0]!.stderr).to.contain(`at fail (${path.join(dir, "base", "lib", "fail.ts")}:4:11)`);
+        expect(traces[1]!.stderr).to.contain(`at fail (${path.join(dir, "head", "lib", "fail.ts")}:4:11)`);
+    });
+
     it("refuses TypeScript inside node_modules", () => {
         const file = path.join(dir, "node_modules", "dep", "index.ts");
         fs.mkdirSync(path.dirname(file), { recursive: true });
