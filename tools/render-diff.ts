@@ -14,7 +14,7 @@ if (process.env["npm_lifecycle_event"] === "render:diff" && process.env["INIT_CW
 }
 
 // exitCode rather than exit(): let stdout drain when it is a pipe.
-process.exitCode = runRenderDiff(process.argv.slice(2), path.resolve(__dirname, ".."), {
+void runRenderDiff(process.argv.slice(2), path.resolve(__dirname, ".."), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-});
+}).then((code) => (process.exitCode = code));

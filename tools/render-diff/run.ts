@@ -34,7 +34,21 @@ export function compareSides(stack: string, base: Side, head: Side): StackReport
     return { stack, status, diff: diffRenders(before, after) };
 }
 
-function collect(args: RenderDiffArgs, projectDir: string, log: (line: string) => void): Report {
+/** Runs `jobs` at most `limit` at a time; results in the order of `jobs`. */
+async function inParallel<T>(jobs: ReadonlyArray<() => Promise<T>>, limit: number): Promise<T[]> {
+    const results: T[] = new Array(jobs.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+        while (next < jobs.length) {
+            const index = next++;
+            results[index] = await jobs[index]!();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+    return results;
+}
+
+async function collect(args: RenderDiffArgs, projectDir: string, log: (line: string) => void): Promise<Report> {
     if (args.from !== undefined && args.to !== undefined) {
         return {
             base: args.from,
@@ -46,12 +60,17 @@ function collect(args: RenderDiffArgs, projectDir: string, log: (line: string) =
     const scratch = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), "render-diff-out-"));
     const tree = checkoutBase(projectDir, args.base!, log);
     try {
-        const stacks = args.stacks.map((stack) => {
-            log(`rendering ${stack} at base and head`);
-            const base = renderSide(tree.projectDir, stack, path.join(scratch, "base", stack));
-            const head = renderSide(projectDir, stack, path.join(scratch, "head", stack));
-            return compareSides(stack, base, head);
-        });
+        // Each render is a process of its own on one core: one per core at a time, base and head alike.
+        const parallel = os.availableParallelism();
+        log(`rendering ${args.stacks.join(", ")} at base and head, ${parallel} at a time`);
+        const sides = await inParallel(
+            args.stacks.flatMap((stack) => [
+                () => renderSide(tree.projectDir, stack, path.join(scratch, "base", stack)),
+                () => renderSide(projectDir, stack, path.join(scratch, "head", stack)),
+            ]),
+            parallel,
+        );
+        const stacks = args.stacks.map((stack, i) => compareSides(stack, sides[2 * i]!, sides[2 * i + 1]!));
         return { base: `${args.base} (${tree.sha.slice(0, 7)})`, head: describeWorkingTree(projectDir), stacks };
     } finally {
         tree.remove();
@@ -59,7 +78,7 @@ function collect(args: RenderDiffArgs, projectDir: string, log: (line: string) =
     }
 }
 
-export function runRenderDiff(argv: readonly string[], projectDir: string, output: Output): number {
+export async function runRenderDiff(argv: readonly string[], projectDir: string, output: Output): Promise<number> {
     let args: RenderDiffArgs;
     try {
         args = parseArgs(argv);
@@ -76,7 +95,7 @@ export function runRenderDiff(argv: readonly string[], projectDir: string, outpu
     }
     let report: Report;
     try {
-        report = collect(args, projectDir, (line) => output.stderr(`render:diff: ${line}\n`));
+        report = await collect(args, projectDir, (line) => output.stderr(`render:diff: ${line}\n`));
     } catch (err) {
         if (!(err instanceof TreeError)) throw err;
         output.stderr(`render:diff: ${err.message}\n`);

@@ -4,7 +4,7 @@
  * the working tree; each stack rendered by that tree's own `tools/render.ts` in a process
  * of its own, so the base is rendered exactly as its code did it.
  */
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { execFile, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -86,16 +86,31 @@ export function checkoutBase(projectDir: string, ref: string, log: Log): BaseTre
 
 export type Side = { state: "rendered"; render: RenderSet } | { state: "absent" } | { state: "failed"; error: string };
 
-/** Renders `stack` with the `tools/render.ts` of `projectDir` into `outDir`. */
-export function renderSide(projectDir: string, stack: string, outDir: string): Side {
+/** Runs a command to its end without throwing on a non-zero exit: its status and output. */
+function runAsync(
+    command: string,
+    args: readonly string[],
+    cwd: string,
+    timeoutMs = 600_000,
+): Promise<{ status: number | null; stdout: string; stderr: string; error?: string }> {
+    return new Promise((resolve) => {
+        execFile(command, args, { cwd, encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+            const status = error === null ? 0 : typeof error.code === "number" ? error.code : null;
+            resolve({ status, stdout, stderr, ...(error !== null && status === null ? { error: error.message } : {}) });
+        });
+    });
+}
+
+/** Renders `stack` with the `tools/render.ts` of `projectDir` into `outDir`, in a process of its own. */
+export async function renderSide(projectDir: string, stack: string, outDir: string): Promise<Side> {
     if (!fs.existsSync(path.join(projectDir, `Pulumi.${stack}.yaml`))) return { state: "absent" };
     const cli = path.join(projectDir, "tools", "render.ts");
     if (!fs.existsSync(cli)) return { state: "failed", error: "this tree has no offline render (tools/render.ts)" };
     fs.rmSync(outDir, { recursive: true, force: true });
-    const result = run(process.execPath, ["--require", path.join(projectDir, "tools", "ts-register.js"), cli, stack, "--out", outDir], projectDir);
+    const result = await runAsync(process.execPath, ["--require", path.join(projectDir, "tools", "ts-register.js"), cli, stack, "--out", outDir], projectDir);
     // Exit 1 with a plan.json is a render with mandatory policy violations: still a render to compare.
     if (fs.existsSync(path.join(outDir, "plan.json"))) return { state: "rendered", render: readRenderDir(outDir) };
-    const why = (result.stderr || result.stdout || result.error?.message || `exit ${result.status}`)
+    const why = (result.stderr || result.stdout || result.error || `exit ${result.status}`)
         .trim()
         .split("\n")
         .filter((line) => !line.startsWith("warning:"));

@@ -18,10 +18,10 @@ interface CliRun {
     stderr: string;
 }
 
-function renderDiff(projectDir: string, ...args: string[]): CliRun {
+async function renderDiff(projectDir: string, ...args: string[]): Promise<CliRun> {
     let stdout = "";
     let stderr = "";
-    const status = runRenderDiff(args, projectDir, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+    const status = await runRenderDiff(args, projectDir, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
     return { status, stdout, stderr };
 }
 
@@ -54,8 +54,8 @@ describe("render:diff CLI over two render directories", () => {
         writeRender(path.join(to, "qa"), [deployment(1)]);
     });
 
-    it("prints the text report and exits 0 when stacks differ", () => {
-        const run = renderDiff(ROOT, "dev", "prod", "qa", "--from", from, "--to", to);
+    it("prints the text report and exits 0 when stacks differ", async () => {
+        const run = await renderDiff(ROOT, "dev", "prod", "qa", "--from", from, "--to", to);
         expect(run.status, run.stderr).to.equal(0);
         expect(run.stdout).to.contain("== dev: objects: 0 added, 1 changed, 0 removed");
         expect(run.stdout).to.contain("!    /spec/replicas: 1 -> 2");
@@ -63,9 +63,9 @@ describe("render:diff CLI over two render directories", () => {
         expect(run.stdout).to.contain("== qa: objects: 1 added").and.contain("new stack");
     });
 
-    it("writes the Markdown comment to --output, marker first", () => {
+    it("writes the Markdown comment to --output, marker first", async () => {
         const file = path.join(tmp, "out", "comment.md");
-        const run = renderDiff(ROOT, "dev", "--from", from, "--to", to, "--format", "markdown", "--output", file);
+        const run = await renderDiff(ROOT, "dev", "--from", from, "--to", to, "--format", "markdown", "--output", file);
         expect(run.status, run.stderr).to.equal(0);
         expect(run.stdout).to.equal("");
         const markdown = fs.readFileSync(file, "utf8");
@@ -73,22 +73,22 @@ describe("render:diff CLI over two render directories", () => {
         expect(markdown).to.contain("| `dev` | 0 | 1 | 0 | 0 | 0 |");
     });
 
-    it("fails (exit 1) on a stack that exists on neither side", () => {
-        const run = renderDiff(ROOT, "nope", "--from", from, "--to", to);
+    it("fails (exit 1) on a stack that exists on neither side", async () => {
+        const run = await renderDiff(ROOT, "nope", "--from", from, "--to", to);
         expect(run.status).to.equal(1);
         expect(run.stderr).to.contain("no such stack");
     });
 
-    it("answers --help and -h with the usage and the options, exit 0", () => {
+    it("answers --help and -h with the usage and the options, exit 0", async () => {
         for (const flag of ["--help", "-h"]) {
-            const run = renderDiff(ROOT, flag);
+            const run = await renderDiff(ROOT, flag);
             expect(run.status, run.stderr).to.equal(0);
             expect(run.stdout).to.contain("usage: npm run render:diff -- <stack>... --base <git-ref>");
             expect(run.stdout).to.contain("--truncated-hint TEXT");
         }
     });
 
-    it("rejects bad arguments with exit 2 and the usage", () => {
+    it("rejects bad arguments with exit 2 and the usage", async () => {
         for (const args of [
             [],
             ["dev"],
@@ -96,7 +96,7 @@ describe("render:diff CLI over two render directories", () => {
             ["dev", "--from", from, "--to", to, "--format", "html"],
             ["dev", "--nope"],
         ]) {
-            const run = renderDiff(ROOT, ...args);
+            const run = await renderDiff(ROOT, ...args);
             expect(run.status, args.join(" ")).to.equal(2);
             expect(run.stderr).to.contain("usage: npm run render:diff");
         }
