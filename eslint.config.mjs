@@ -15,6 +15,10 @@
 // - plus `no-console` in the Pulumi program and the policy pack (index.ts, components/,
 //   policies/): they report through pulumi.log, errors and policy violations, which reach the
 //   engine's output. The CLIs in tools/ print by design; tests may.
+// - plus, in components/: no module-level `let` and no module-level Map/Set/Array built with
+//   `new`. A component module is loaded once and serves every render of a test run
+//   (test/helpers/render.ts runs only index.ts afresh), so state kept there would leak from one
+//   stack's render into the next.
 // Import cycles are not checked here: `npm run check:cycles` (tools/import-cycles.ts) does it with
 // the compiler's own module resolution, where eslint-plugin-import's `no-cycle` would resolve
 // every import of every file again, the slowest rule there is.
@@ -45,6 +49,23 @@ export default defineConfig(
     {
         files: ["index.ts", "components/**/*.ts", "policies/**/*.ts"],
         rules: { "no-console": "error" },
+    },
+    {
+        files: ["components/**/*.ts"],
+        rules: {
+            "no-restricted-syntax": [
+                "error",
+                {
+                    selector: ":matches(Program, Program > ExportNamedDeclaration) > VariableDeclaration[kind='let']",
+                    message: "No module-level `let` in components: a module serves every render of a process (eslint.config.mjs).",
+                },
+                {
+                    selector:
+                        ":matches(Program, Program > ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]",
+                    message: "No module-level mutable collection in components: a module serves every render of a process (eslint.config.mjs).",
+                },
+            ],
+        },
     },
     {
         // Plain CommonJS that Node loads before any TypeScript loader (tools/ts-register.js,

@@ -7,16 +7,11 @@
  * stack or a mandatory policy violation; 2 on bad arguments (a missing --config-file, an
  * --out directory it must not empty).
  */
-import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs as parseCommandLine } from "node:util";
-import { checkObjects, loadPolicyConfigFile } from "../policies/evaluate";
-import { CI_POLICY_CONFIG, uncheckedReport, unexpandedCharts } from "./policy-check/unexpanded";
-import { hasErrors, readinessReport, writeReadiness } from "./readiness";
-import { checkOutDir, OutDirError, summarize, writeRender } from "./render/output";
-import { objectsOf, renderStack, type StackRender } from "./render/render-stack";
-import { StackFileError } from "./render/stack-files";
+import { checkOutDir, OutDirError } from "./render/output";
+import { loadStackFiles, StackFileError } from "./render/stack-files";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -69,40 +64,17 @@ function parseArgs(argv: string[]): Args | undefined {
     return { stack, outDir, ...(configFile !== undefined ? { configFile: path.resolve(configFile) } : {}) };
 }
 
-function printPolicyCheck(render: StackRender): number {
-    const violations = checkObjects(objectsOf(render));
-    for (const v of violations) {
-        console.log(`${v.kind}/${v.namespace ?? "-"}/${v.name}: ${v.policy} [${v.enforcementLevel}]: ${v.message}`);
-    }
-    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    console.log(
-        `\nPolicy check: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation${violations.length - mandatory === 1 ? "" : "s"}.`,
-    );
-    // What the offline check could not see (unexpanded charts), and CI's exemptions for it.
-    const unchecked = uncheckedReport(
-        unexpandedCharts(render.plan.resources),
-        objectsOf(render),
-        loadPolicyConfigFile(path.join(PROJECT_DIR, CI_POLICY_CONFIG)),
-        CI_POLICY_CONFIG,
-    );
-    if (unchecked !== "") console.log(`\n${unchecked}`);
-    return mandatory;
-}
-
 async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
     if (args === undefined) {
         console.log(HELP);
         return 0;
     }
-    const render = await renderStack(PROJECT_DIR, args.stack, args.configFile);
-    const files = writeRender(args.outDir, render.plan, render.objects, PROJECT_DIR);
-    console.log(summarize(render.plan, render.objects));
-    console.log(`\nWrote ${files.length} object files and plan.json to ${path.relative(process.cwd(), path.resolve(args.outDir)) || "."}`);
-    const mandatory = printPolicyCheck(render);
-    writeReadiness(args.outDir, render.readiness);
-    console.log(`\n${readinessReport(render.readiness)}`);
-    return mandatory > 0 || hasErrors(render.readiness) ? 1 : 0;
+    // An unknown stack or an unreadable stack file is named before the SDK and the program load.
+    loadStackFiles(PROJECT_DIR, args.stack, args.configFile);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only now: the Pulumi SDK and the program take a second, --help and bad arguments do not wait for them.
+    const { renderAndReport } = require("./render/run") as typeof import("./render/run");
+    return renderAndReport({ projectDir: PROJECT_DIR, ...args });
 }
 
 // npm runs scripts from the package root; resolve the user's relative paths (--out,
@@ -118,10 +90,11 @@ main().then(
             console.error(err.message);
             process.exit(2);
         }
-        // Config and stack-file errors are the user's to fix: the message, never a stack trace.
-        const userError = pulumi.RunError.isInstance(err) || err instanceof StackFileError;
-        const error = err as Error;
-        console.error(`render failed: ${userError ? error.message : (error.stack ?? String(err))}`);
+        if (err instanceof StackFileError) {
+            console.error(`render failed: ${err.message}`);
+            process.exit(1);
+        }
+        console.error(`render failed: ${(err as Error).stack ?? String(err)}`);
         process.exit(1);
     },
 );

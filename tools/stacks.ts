@@ -9,10 +9,7 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { parseStackConfig } from "../components/config";
-import { unwrap, schemaAtPath } from "../components/config/introspect";
-import { stackConfigSchema } from "../components/config/schema";
-import { knownStacks, loadStackFiles } from "./render/stack-files";
+import { knownStacks } from "./render/stack-files";
 
 const USAGE = "usage: npm run -s stacks -- [--json]";
 const HELP = `${USAGE}
@@ -22,25 +19,10 @@ Lists the stacks of the project: one per Pulumi.<stack>.yaml next to Pulumi.yaml
   --json      one line: [{"stack": "<name>", "clusterTarget": "kubeconfig" | "aks"}, ...]
   -h, --help  this text`;
 
-export interface StackEntry {
-    stack: string;
-    clusterTarget: string;
-}
-
-/** The stack's resolved `cluster.target`; for a stack file that does not validate, what it says or the default. */
-export function clusterTarget(projectDir: string, stack: string): string {
-    const files = loadStackFiles(projectDir, stack);
-    try {
-        return parseStackConfig(files.config, new Set(files.secretKeys)).cluster.target;
-    } catch {
-        const raw = files.config["agent-platform:cluster"];
-        const stated = raw === undefined ? undefined : (JSON.parse(raw) as { target?: unknown }).target;
-        return typeof stated === "string" ? stated : String(unwrap(schemaAtPath(stackConfigSchema, ["cluster", "target"])!).defaultValue);
-    }
-}
-
-export function stackEntries(projectDir: string): StackEntry[] {
-    return knownStacks(projectDir).map((stack) => ({ stack, clusterTarget: clusterTarget(projectDir, stack) }));
+/** The config schema loads the Pulumi SDK (a second): only `--json` needs it. */
+function loadEntries(): typeof import("./stacks/entries") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded for --json only, see above.
+    return require("./stacks/entries") as typeof import("./stacks/entries");
 }
 
 function main(argv: string[]): number {
@@ -58,7 +40,7 @@ function main(argv: string[]): number {
     const projectDir = path.resolve(__dirname, "..");
     process.stdout.write(
         parsed.values.json
-            ? `${JSON.stringify(stackEntries(projectDir))}\n`
+            ? `${JSON.stringify(loadEntries().stackEntries(projectDir))}\n`
             : knownStacks(projectDir)
                   .map((stack) => `${stack}\n`)
                   .join(""),

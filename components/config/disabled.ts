@@ -39,6 +39,7 @@ export function isWaived(issue: z.core.$ZodIssue, values: Record<string, unknown
     return false;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- a memo of a pure function of the schema object, the same for every render.
 const relaxed = new WeakMap<Schema, Schema>();
 
 function clone(schema: Schema, def: Def): Schema {

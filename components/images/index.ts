@@ -37,6 +37,7 @@ export interface RegistryPullSecret {
     secretName: pulumi.Input<string>;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- a constant: never changed.
 const DOCKER_HUB = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 
 /** The registry an image reference pulls from, as the container runtime reads it (no host: Docker Hub). */

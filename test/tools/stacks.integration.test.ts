@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { knownStacks } from "../../tools/render/stack-files";
-import { stackEntries } from "../../tools/stacks";
+import { stackEntries } from "../../tools/stacks/entries";
 
 const ROOT = path.resolve(__dirname, "../..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-test-"));
