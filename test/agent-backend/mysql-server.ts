@@ -2,7 +2,7 @@
  * A throwaway MariaDB server for the integration test: its own data directory and socket, a
  * free loopback port, real grants (the test user has a password; no --skip-grant-tables).
  */
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -52,19 +52,19 @@ export class MariadbServer {
     }
 
     /** Creates the system tables; the server stays down. */
-    install(): void {
-        const result = spawnSync(
-            this.tools.installDb,
-            [
-                "--no-defaults",
-                `--datadir=${join(this.dir, "data")}`,
-                "--auth-root-authentication-method=socket",
-                "--skip-test-db",
-                ...(asRoot() ? ["--user=root"] : []),
-            ],
-            { encoding: "utf8", timeout: 60_000 },
-        );
-        if (result.status !== 0) throw new Error(`mariadb-install-db failed (${result.status}): ${result.stderr}${result.stdout}`);
+    install(): Promise<void> {
+        const args = [
+            "--no-defaults",
+            `--datadir=${join(this.dir, "data")}`,
+            "--auth-root-authentication-method=socket",
+            "--skip-test-db",
+            ...(asRoot() ? ["--user=root"] : []),
+        ];
+        return new Promise((resolve, reject) => {
+            execFile(this.tools.installDb, args, { encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) =>
+                error ? reject(new Error(`mariadb-install-db failed (${error.code ?? error.signal}): ${stderr}${stdout}`)) : resolve(),
+            );
+        });
     }
 
     /** Starts the server with the database and a password-protected user, and waits until it is ready. */

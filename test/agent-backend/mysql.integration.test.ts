@@ -76,13 +76,14 @@ describe("agent backend against a real MariaDB server", function () {
     let rendered: Recorded;
     let deployment: KubernetesObject;
     let known: SecretValues;
+    let whileDown: Promise<Run>;
 
     before(async function () {
         const mariadbd = requireTool(this, "mariadbd", "apt-get install mariadb-server");
         const installDb = requireTool(this, "mariadb-install-db", "apt-get install mariadb-server");
         requireTool(this, "mysql", "apt-get install mariadb-client");
         server = new MariadbServer({ mariadbd, installDb }, await freePort());
-        server.install();
+        const installing = server.install();
         // The stack file points the backend at the test server; the wait gives up after 4 s.
         rendered = await recordBackend(
             backendArgs({
@@ -96,6 +97,9 @@ describe("agent backend against a real MariaDB server", function () {
         // The render redacts Secret data: the values are the ones this test passed in.
         const values: Record<string, string> = { AGENT_BACKEND_DB_PASSWORD: PASSWORD, ANTHROPIC_API_KEY: ANTHROPIC_KEY, LANGCHAIN_API_KEY: LANGCHAIN_KEY };
         known = (name, key) => (name === secret.metadata.name ? values[key] : undefined);
+        // The first case needs the server down: it runs while the system tables are created.
+        whileDown = waitRun(known, PASSWORD);
+        await installing;
     });
 
     after(async () => {
@@ -110,7 +114,7 @@ describe("agent backend against a real MariaDB server", function () {
     };
 
     it("while the server is down: keeps trying, logs each attempt, then gives up after its deadline with a clear message", async () => {
-        const result = await waitRun(known, PASSWORD);
+        const result = await whileDown;
         expect(result.code, result.output).to.equal(1);
         // Whole seconds from `date +%s`: the deadline falls within a second of the timeout.
         expect(result.seconds).to.be.within(WAIT.timeoutSeconds - 1, WAIT.timeoutSeconds + 4);
@@ -127,6 +131,7 @@ describe("agent backend against a real MariaDB server", function () {
     });
 
     it("with a wrong password: never succeeds, and says why on each attempt", async () => {
+        await whileDown; // finished before the server starts, whichever cases run
         await server!.start(DB);
         const wrong: SecretValues = (name, key) => (key === "AGENT_BACKEND_DB_PASSWORD" ? "not-the-password" : known(name, key));
         const result = await waitRun(wrong);
