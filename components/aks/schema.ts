@@ -1,7 +1,8 @@
 /** The `cluster.aks` block: the AKS cluster the stack creates (target `aks`). */
 import { z } from "zod";
 import { accessList, accessProblems, deployerBlock } from "../azure/access/schema";
-import { addressInCidr, canonicalCidr, cidrsOverlap, ipv4Address, ipv4Range } from "../azure/network/cidr";
+import { addressInCidr, cidrsOverlap, ipv4Address, ipv4Range } from "../core/cidr";
+import { cidr } from "../core/schema";
 import { AKS_RESERVED_RANGES } from "../azure/network/schema";
 import type { ConfigProblem } from "../core/problems";
 
@@ -58,8 +59,8 @@ export const aksBlock = z
         nodeOsUpgradeChannel: z.enum(["NodeImage", "SecurityPatch", "Unmanaged"]).default("NodeImage").meta({ description: "Node OS auto-upgrade channel." }),
         network: z
             .strictObject({
-                podCidr: canonicalCidr("Pod CIDR of the Azure CNI overlay (a /24 per node); outside `azure.network.addressSpace`.").default("10.244.0.0/16"),
-                serviceCidr: canonicalCidr("Service CIDR (/12 or smaller); outside `podCidr` and `azure.network.addressSpace`.").default("10.0.0.0/16"),
+                podCidr: cidr("Pod CIDR of the Azure CNI overlay (a /24 per node); outside `azure.network.addressSpace`.").default("10.244.0.0/16"),
+                serviceCidr: cidr("Service CIDR (/12 or smaller); outside `podCidr` and `azure.network.addressSpace`.").default("10.0.0.0/16"),
                 dnsServiceIp: z
                     .string()
                     .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "must be an IPv4 address")

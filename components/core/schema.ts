@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { CIDR_ALLOWED, parseIpv4Cidr } from "./cidr";
 
 /**
  * A sensitive string: it must be stored with `pulumi config set --secret`, and it leaves the
@@ -58,8 +59,9 @@ export const resources = (defaults: { requests: { cpu: string; memory: string };
         })
         .default(defaults);
 
+/** A config field holding a canonical IPv4 CIDR (components/core/cidr.ts says why canonical). */
 export const cidr = (description: string) =>
     z
         .string()
-        .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR")
-        .meta({ description, allowed: "an IPv4 CIDR such as 10.244.0.0/16" });
+        .refine((value) => parseIpv4Cidr(value) !== undefined, { error: (issue) => `'${String(issue.input)}' is not allowed (allowed: ${CIDR_ALLOWED})` })
+        .meta({ description, allowed: CIDR_ALLOWED });

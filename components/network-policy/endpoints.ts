@@ -24,6 +24,7 @@
  * Policies"). When the two differ (vLLM's Service on 80 in front of its pods on 8000), the stack
  * file states the pods' port in `<service>.networkPolicy.endpoints.<name>.targetPort`.
  */
+import { addressInCidr } from "../core/cidr";
 import { type ConfigProblem, keyPath } from "../core/problems";
 import type { EgressPeer, EndpointOverride, Labels } from "./rules";
 
@@ -173,19 +174,6 @@ export interface DerivedEgress {
     peers: EgressPeer[];
     /** Key paths from the stack config's root. */
     problems: ConfigProblem[];
-}
-
-function ipv4Number(ip: string): number {
-    return ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
-}
-
-/** True when the IPv4 address lies in the (canonical) CIDR. */
-export function addressInCidr(ip: string, cidr: string): boolean {
-    const [base, prefix] = cidr.split("/");
-    const bits = Number(prefix);
-    if (!IPV4.test(base ?? "") || !Number.isInteger(bits)) return false;
-    const size = 2 ** (32 - bits);
-    return Math.floor(ipv4Number(ip) / size) === Math.floor(ipv4Number(base!) / size);
 }
 
 /** Stable key of a label map (sorted keys), for grouping. */

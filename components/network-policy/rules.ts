@@ -3,6 +3,7 @@
  * ports, `cidr` xor selectors): shared by the config schema (network-policy/schema.ts) and
  * `resolveNetworkPolicyArgs`, which runs them again on args built in code.
  */
+import { CIDR_ALLOWED, parseIpv4Cidr, strictlyInside } from "../core/cidr";
 import type { ConfigProblem, KeyPath } from "../core/problems";
 import { clusterCni, type Cni } from "./cilium";
 
@@ -94,37 +95,12 @@ export const DNS_PORT = 53;
 // ---------------------------------------------------------------------------------------------
 // Value rules, shared with the config schema (network-policy/schema.ts) and run again by resolveNetworkPolicyArgs.
 
-interface Ipv4Cidr {
-    base: number;
-    prefix: number;
-}
-
-const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
-const CIDR_PATTERN = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}/([0-9]|[12][0-9]|3[0-2])$`);
-const maskOf = (prefix: number) => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
-
-/** A canonical IPv4 CIDR (host bits zero, so a typo like 10.244.1.0/16 is caught), or undefined. */
-export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
-    const match = CIDR_PATTERN.exec(text);
-    if (!match) return undefined;
-    const base = match.slice(1, 5).reduce((acc, octet) => acc * 256 + Number(octet), 0);
-    const prefix = Number(match[5]);
-    return (base & maskOf(prefix)) >>> 0 === base ? { base, prefix } : undefined;
-}
-
-/** True when `inner` lies inside `outer` and is smaller, as an `except` must. */
-export function strictlyInside(inner: string, outer: string): boolean {
-    const a = parseIpv4Cidr(inner);
-    const b = parseIpv4Cidr(outer);
-    return !!a && !!b && a.prefix > b.prefix && (a.base & maskOf(b.prefix)) >>> 0 === b.base;
-}
-
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_PREFIX = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export const ALLOWED = {
-    cidr: "an IPv4 CIDR with the host bits zero, e.g. 10.244.0.0/16",
+    cidr: CIDR_ALLOWED,
     labels: "a non-empty map of Kubernetes label keys to values",
     port: "a port number from 1 to 65535 or a container port name",
 } as const;

@@ -8,7 +8,7 @@
  *   peered to it); an RFC 1918 database range elsewhere has no route.
  */
 import type { Recording } from "../render/recorder";
-import { addressInCidr } from "../../components/network-policy/endpoints";
+import { addressInCidr } from "../../components/core/cidr";
 import type { ReadinessFacts } from "./facts";
 import type { Finding } from "./findings";
 

@@ -11,7 +11,8 @@
  */
 import { z } from "zod";
 import { type ConfigProblem, keyPath } from "../../core/problems";
-import { canonicalCidr, cidrContains, cidrSize, cidrsOverlap, ipv4Range } from "./cidr";
+import { cidrContains, cidrSize, cidrsOverlap, ipv4Range } from "../../core/cidr";
+import { cidr } from "../../core/schema";
 
 /**
  * Ranges AKS refuses for the virtual network, the pod range and the service range.
@@ -41,19 +42,19 @@ export const azureNetworkBlock = z
             .regex(/^[a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9_])?$/, "must be a virtual network name of at most 63 characters")
             .meta({ description: "Virtual network name (at most 63 characters, as AKS requires); default `agent-platform-<stack>-vnet`." })
             .optional(),
-        addressSpace: canonicalCidr(
+        addressSpace: cidr(
             "Address space of the virtual network; must not overlap `cluster.aks.network.podCidr`/`serviceCidr`, nor any network you peer with.",
         ).default("10.224.0.0/16"),
         subnets: z
             .strictObject({
-                nodes: canonicalCidr("Subnet of both AKS node pools (one address per node, plus internal load balancers).").default("10.224.0.0/20"),
-                mysql: canonicalCidr(
+                nodes: cidr("Subnet of both AKS node pools (one address per node, plus internal load balancers).").default("10.224.0.0/20"),
+                mysql: cidr(
                     "Subnet delegated to Azure Database for MySQL Flexible Server (/29 or larger; a server cannot move to another subnet later).",
                 ).default("10.224.16.0/24"),
             })
             .prefault({})
             .meta({ description: "Subnets, inside `addressSpace` and disjoint; the rest of the space is free for later subnets." }),
-        peeredRanges: z.array(canonicalCidr("A range of a network peered with this one.")).default([]).meta({
+        peeredRanges: z.array(cidr("A range of a network peered with this one.")).default([]).meta({
             description:
                 "Address ranges of networks you peer with this one (the stack does not create peerings; see docs/azure-network.md). The readiness pass treats them as reachable; any other private address a service is configured with has no route.",
         }),

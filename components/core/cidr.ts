@@ -1,9 +1,30 @@
 /**
- * IPv4 range arithmetic for the address plan: containment, overlap, size. Parsing (canonical
- * CIDRs, host bits zero) is the network policy's `parseIpv4Cidr`, so both read a CIDR alike.
+ * IPv4 CIDRs, read one way for the whole config: the network policies' peers and exceptions,
+ * the Azure address plan, the services' database and Postgres ranges, the readiness pass.
+ * A CIDR is canonical (host bits zero), so a typo such as 10.224.1.0/16 is refused instead of
+ * silently meaning 10.224.0.0/16; octets above 255 and prefixes above 32, which the API server
+ * refuses, are refused here.
  */
-import { z } from "zod";
-import { ALLOWED, parseIpv4Cidr } from "../../network-policy";
+
+export const CIDR_ALLOWED = "an IPv4 CIDR with the host bits zero, e.g. 10.244.0.0/16";
+
+export interface Ipv4Cidr {
+    base: number;
+    prefix: number;
+}
+
+const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+const CIDR_PATTERN = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}/([0-9]|[12][0-9]|3[0-2])$`);
+const maskOf = (prefix: number) => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+
+/** A canonical IPv4 CIDR, or undefined. */
+export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
+    const match = CIDR_PATTERN.exec(text);
+    if (!match) return undefined;
+    const base = match.slice(1, 5).reduce((acc, octet) => acc * 256 + Number(octet), 0);
+    const prefix = Number(match[5]);
+    return (base & maskOf(prefix)) >>> 0 === base ? { base, prefix } : undefined;
+}
 
 /** First and last address of a canonical IPv4 CIDR, as integers. */
 export interface Ipv4Range {
@@ -37,6 +58,13 @@ export function cidrContains(outer: string, inner: string): boolean {
     return !!x && !!y && x.first <= y.first && y.last <= x.last;
 }
 
+/** True when `inner` lies inside `outer` and is smaller, as a NetworkPolicy `except` must. */
+export function strictlyInside(inner: string, outer: string): boolean {
+    const x = ipv4Range(outer);
+    const y = ipv4Range(inner);
+    return !!x && !!y && y.prefix > x.prefix && x.first <= y.first && y.last <= x.last;
+}
+
 /** True when the address lies inside the range. */
 export function addressInCidr(ip: string, cidr: string): boolean {
     const address = ipv4Address(ip);
@@ -49,13 +77,3 @@ export function cidrSize(cidr: string): number {
     const range = ipv4Range(cidr);
     return range ? range.last - range.first + 1 : 0;
 }
-
-/**
- * A config field holding a canonical IPv4 CIDR: the host bits must be zero, so a typo such as
- * 10.224.1.0/16 is refused instead of silently meaning 10.224.0.0/16.
- */
-export const canonicalCidr = (description: string) =>
-    z
-        .string()
-        .refine((value) => parseIpv4Cidr(value) !== undefined, { error: (issue) => `'${String(issue.input)}' is not allowed (allowed: ${ALLOWED.cidr})` })
-        .meta({ description, allowed: ALLOWED.cidr });
