@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { HELP, parseArgs, UsageError, type RenderDiffArgs } from "./args";
 import { diffRenders } from "./diff";
+import { inParallel } from "./parallel";
 import type { RenderSet } from "./render-set";
 import { formatMarkdown, formatText, type Report, type StackReport } from "./report";
 import { checkoutBase, describeWorkingTree, readSide, renderSide, TreeError, type Side } from "./trees";
@@ -32,20 +33,6 @@ export function compareSides(stack: string, base: Side, head: Side): StackReport
     const before = base.state === "rendered" ? base.render : EMPTY;
     const after = head.state === "rendered" ? head.render : EMPTY;
     return { stack, status, diff: diffRenders(before, after) };
-}
-
-/** Runs `jobs` at most `limit` at a time; results in the order of `jobs`. */
-async function inParallel<T>(jobs: ReadonlyArray<() => Promise<T>>, limit: number): Promise<T[]> {
-    const results: T[] = new Array(jobs.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-        while (next < jobs.length) {
-            const index = next++;
-            results[index] = await jobs[index]!();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-    return results;
 }
 
 async function collect(args: RenderDiffArgs, projectDir: string, log: (line: string) => void): Promise<Report> {
