@@ -20,6 +20,7 @@ import {
     volumeSchema,
 } from "../agent-backend/pod-extras-schema";
 import type { SecretValueSpec } from "../secrets";
+import { isIpv4Address } from "../core/cidr";
 import { cidr, dnsLabel, imageDigest, pullPolicy, resources } from "../core/schema";
 import { DOMAIN_PLACEHOLDER, ingressConfigSchema } from "../ingress/schema";
 import { serviceNetworkPolicySchema } from "../network-policy/schema";
@@ -437,7 +438,7 @@ export const agentBackendBlock = z
             if (fromSecrets.includes(env.name)) issue(["extraEnvVars", i, "name"], `${env.name} comes from \`secrets\`; configure it there`);
         });
         const db = backend.database;
-        const located = db && (db.cidr !== undefined || db.namespaceSelector !== undefined || db.podSelector !== undefined || isIpv4(db.host ?? ""));
+        const located = db && (db.cidr !== undefined || db.namespaceSelector !== undefined || db.podSelector !== undefined || isIpv4Address(db.host ?? ""));
         if (backend.networkPolicy?.enabled && db?.host !== undefined && !located) {
             issue(
                 ["database", "cidr"],
@@ -452,7 +453,3 @@ export const agentBackendBlock = z
     .meta({ description: "The Seqera agent backend (seed chart agent-backend): MySQL wait and migrations, Anthropic/LangChain credentials." });
 
 export type AgentBackendConfig = z.output<typeof agentBackendBlock>;
-
-export function isIpv4(host: string): boolean {
-    return /^(\d{1,3})(\.\d{1,3}){3}$/.test(host) && host.split(".").every((octet) => Number(octet) <= 255);
-}

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressPeer, NetworkPolicyClusterConfig } from "../network-policy";
 import { INTERNET_CIDR, PRIVATE_RANGES } from "../network-policy";
-import { AgentBackendConfig, BackendSecretId, isIpv4 } from "./schema";
+import { isIpv4Address } from "../core/cidr";
+import { AgentBackendConfig, BackendSecretId } from "./schema";
 import { DOMAIN_PLACEHOLDER } from "../ingress/schema";
 import { EnvVar } from "../pod";
 import { SecretRefs, SecretsConfig, secretEnv } from "../secrets";
@@ -102,7 +103,7 @@ export function resolveDatabase(config: AgentBackendConfig, stack: StackDatabase
     if (db.cidr !== undefined) egress = { cidr: db.cidr, ports };
     else if (db.namespaceSelector !== undefined || db.podSelector !== undefined)
         egress = { namespaceSelector: db.namespaceSelector, podSelector: db.podSelector, ports };
-    else if (fromConfig && isIpv4(db.host!)) egress = { cidr: `${db.host}/32`, ports };
+    else if (fromConfig && isIpv4Address(db.host!)) egress = { cidr: `${db.host}/32`, ports };
     else if (!fromConfig) egress = stack!.egress ?? publicAddresses(cluster, port);
     else {
         throw new Error(

@@ -1,7 +1,7 @@
 /** The `cluster.aks` block: the AKS cluster the stack creates (target `aks`). */
 import { z } from "zod";
 import { accessList, accessProblems, deployerBlock } from "../azure/access/schema";
-import { addressInCidr, cidrsOverlap, ipv4Address, ipv4Range } from "../core/cidr";
+import { addressInCidr, cidrsOverlap, ipv4Address, ipv4Range, isIpv4Address } from "../core/cidr";
 import { cidr } from "../core/schema";
 import { AKS_RESERVED_RANGES } from "../azure/network/schema";
 import type { ConfigProblem } from "../core/problems";
@@ -63,7 +63,7 @@ export const aksBlock = z
                 serviceCidr: cidr("Service CIDR (/12 or smaller); outside `podCidr` and `azure.network.addressSpace`.").default("10.0.0.0/16"),
                 dnsServiceIp: z
                     .string()
-                    .regex(/^(\d{1,3}\.){3}\d{1,3}$/, "must be an IPv4 address")
+                    .refine(isIpv4Address, "must be an IPv4 address")
                     .default("10.0.0.10")
                     .meta({ description: "kube-dns Service IP, inside serviceCidr (not its first address)." }),
             })

@@ -44,6 +44,16 @@ export function ipv4Address(ip: string): number | undefined {
     return parseIpv4Cidr(`${ip}/32`)?.base;
 }
 
+/** True for a dotted IPv4 address with every octet 0-255 (no leading zeros). */
+export function isIpv4Address(text: string): boolean {
+    return ipv4Address(text) !== undefined;
+}
+
+/** An integer address back in dotted form. */
+export function formatIpv4(address: number): string {
+    return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}
+
 /** True when the two ranges share at least one address (false when either is not a canonical CIDR). */
 export function cidrsOverlap(a: string, b: string): boolean {
     const x = ipv4Range(a);

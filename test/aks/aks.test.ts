@@ -60,6 +60,8 @@ describe("AKS overlay ranges", () => {
         expect(aksProblems({ dnsServiceIp: "10.0.0.0" })).to.deep.equal([
             "agent-platform:cluster.aks.network.dnsServiceIp: 10.0.0.0 is the first address of 10.0.0.0/16, which `kubernetes.default` takes (allowed: another address inside it, e.g. its tenth)",
         ]);
+        // Octets above 255 are no address: refused by the field, not passed on to the range checks.
+        expect(aksProblems({ dnsServiceIp: "10.0.0.999" }).join("\n")).to.contain("agent-platform:cluster.aks.network.dnsServiceIp: must be an IPv4 address");
     });
     it("refuses ranges AKS reserves and a Service range larger than /12", () => {
         expect(aksProblems({ podCidr: "172.31.0.0/16", serviceCidr: "10.0.0.0/11", dnsServiceIp: "10.0.0.10" })).to.deep.equal([

@@ -3,7 +3,17 @@
  * overlap, size.
  */
 import { expect } from "chai";
-import { addressInCidr, cidrContains, cidrsOverlap, cidrSize, parseIpv4Cidr, strictlyInside } from "../../components/core/cidr";
+import {
+    addressInCidr,
+    cidrContains,
+    cidrsOverlap,
+    cidrSize,
+    formatIpv4,
+    ipv4Address,
+    isIpv4Address,
+    parseIpv4Cidr,
+    strictlyInside,
+} from "../../components/core/cidr";
 import { configProblems } from "../helpers/stack-config";
 
 describe("IPv4 CIDRs", () => {
@@ -34,6 +44,13 @@ describe("IPv4 CIDRs", () => {
         expect(addressInCidr("10.0.0.10", "10.0.0.0/16")).to.equal(true);
         expect(addressInCidr("10.1.0.10", "10.0.0.0/16")).to.equal(false);
     });
+    it("reads dotted IPv4 addresses, and writes them back", () => {
+        for (const good of ["10.0.0.10", "0.0.0.0", "255.255.255.255"]) expect(isIpv4Address(good), good).to.equal(true);
+        for (const bad of ["10.0.0.256", "10.0.0", "10.0.0.1/32", "010.0.0.1", "db.example.com", ""]) expect(isIpv4Address(bad), bad).to.equal(false);
+        expect(formatIpv4(ipv4Address("10.224.16.4")!)).to.equal("10.224.16.4");
+        expect(formatIpv4(ipv4Address("255.255.255.255")!)).to.equal("255.255.255.255");
+    });
+
     it("treats a non-canonical CIDR as no range at all", () => {
         expect(cidrsOverlap("10.224.1.0/16", "10.224.0.0/16")).to.equal(false);
         expect(cidrSize("10.224.1.0/16")).to.equal(0);

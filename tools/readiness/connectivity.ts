@@ -7,6 +7,7 @@
  * and ingress at the destination (kubernetes.io/docs/concepts/services-networking/network-policies).
  * The evaluator is tools/connectivity, the one `npm run connectivity` uses.
  */
+import { formatIpv4, ipv4Range } from "../../components/core/cidr";
 import { placeEndpoint, type EndpointPlacement } from "../../components/network-policy/endpoints";
 import { arrayAt, objectAt, stringAt } from "../../policies/rules/values";
 import { allowedConnections, buildNetwork, type Endpoint, type Network, type Workload } from "../connectivity/index";
@@ -22,12 +23,10 @@ import { ObjectIndex } from "./object-index";
 export const PUBLIC_ADDRESS_PROBE = "20.0.0.1";
 
 function firstAddress(cidr: string): string {
-    const [base, bits] = cidr.split("/");
-    const value = base!.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+    const range = ipv4Range(cidr);
+    if (!range) throw new Error(`not a canonical IPv4 CIDR: ${cidr}`);
     // Azure keeps the first four addresses of a subnet; the first one a host gets is .4.
-    const offset = Number(bits) <= 29 ? 4 : 0;
-    const address = value + offset;
-    return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+    return formatIpv4(range.first + (range.prefix <= 29 ? 4 : 0));
 }
 
 interface Destination {

@@ -11,7 +11,6 @@ import { CI_POLICY_CONFIG, uncheckedReport, unexpandedCharts } from "../policy-c
 import { hasErrors, readinessReport, writeReadiness } from "../readiness";
 import { summarize, writeRender } from "./output";
 import { objectsOf, renderStack, type StackRender } from "./render-stack";
-import { StackFileError } from "./stack-files";
 
 export interface RenderRequest {
     projectDir: string;
@@ -47,8 +46,8 @@ export async function renderAndReport(request: RenderRequest): Promise<number> {
     try {
         render = await renderStack(projectDir, stack, configFile);
     } catch (err) {
-        // Config and stack-file errors are the user's to fix: the message, never a stack trace.
-        if (!pulumi.RunError.isInstance(err) && !(err instanceof StackFileError)) throw err;
+        // Config errors are the user's to fix: the message, never a stack trace (stack-file errors: tools/render.ts).
+        if (!pulumi.RunError.isInstance(err)) throw err;
         console.error(`render failed: ${(err as Error).message}`);
         return 1;
     }
